@@ -1,0 +1,139 @@
+"""Checks for 01_derivative: f(x) = x³ − 2x² + 1, differentiated three ways."""
+from __future__ import annotations
+
+from grader import hidden
+from grader.answers import Close, Custom, Expr, Verdict, compare_arrays, to_array
+from grader.checklib import close_to, equivalent_up_to_constant, tracing
+from grader.lazy import np
+from grader.spec import Check, Exercise, Mistake
+
+# -- symbolic_derivative ---------------------------------------------------------------
+
+SYMBOLIC_MISTAKES = (
+    Mistake("derivative_of_minus_2x2",
+            "The derivative of −2x² is −4x, not −4: the power rule brings the 2 down and "
+            "leaves x¹.", answers=("3x^2 - 4",)),
+    Mistake("returned_function",
+            "You returned the function itself, not its derivative: apply the power rule "
+            "d/dx xⁿ = n·xⁿ⁻¹ to each term.", answers=("x^3 - 2x^2 + 1", "x^3 - 2x^2")),
+    Mistake("integrated",
+            "You integrated instead of differentiating: the power rule for derivatives "
+            "lowers the power by one (xⁿ → n·xⁿ⁻¹).",
+            match=equivalent_up_to_constant("x^4/4 - 2x^3/3 + x"), example="integrated.py"),
+)
+
+# -- rate_of_change --------------------------------------------------------------------
+
+
+def _roc_inputs(kind: str, shape: tuple[int, ...]) -> callable:
+    def inputs(rng):
+        h = hidden.univariate(rng, kind)
+        return {"f": h.numpy(), "x": h.sample(rng, shape), "_hidden": h}
+    return inputs
+
+
+def _exact_derivative(ref, inputs):
+    return inputs["_hidden"].derivative()(inputs["x"])
+
+
+def _returned_f(got, expected, inputs) -> bool:
+    g = to_array(got)
+    f = inputs["_hidden"].numpy()(inputs["x"])
+    return g.shape == f.shape and bool(np.allclose(g, f, rtol=1e-6))
+
+
+ROC_MISTAKES = (
+    Mistake("not_divided_by_dx",
+            "Your values are about dx times too small: a rate of change divides the change "
+            "in f by the change in x, (f(x + dx) − f(x − dx)) / (2·dx).",
+            match=lambda g, e, i: close_to(1e-6, 0.05)(g, e, i) or close_to(2e-6, 0.05)(g, e, i)),
+    Mistake("wrong_sign",
+            "Your values have the opposite sign: subtract the value on the left from the "
+            "value on the right, f(x + dx) − f(x − dx).", match=close_to(-1.0, 1e-4)),
+    Mistake("returned_values",
+            "You returned f(x), not its rate of change.", match=_returned_f),
+)
+
+ROC_CASES = [("polynomial", (50,)), ("trig", (50,)), ("logarithm", (40,)),
+             ("exponential", (3, 4))]
+
+
+def _roc_check(kind: str, shape: tuple[int, ...]) -> Check:
+    return Check(
+        function="rate_of_change", case=kind if len(shape) == 1 else "2d_input", points=1,
+        title=f"numerical derivative of a hidden {kind} function"
+        + ("" if len(shape) == 1 else f" on a {shape[0]}×{shape[1]} array"),
+        inputs=_roc_inputs(kind, shape), expect=_exact_derivative,
+        answer=Close(rtol=1e-5, atol=1e-6, what="derivative values"),
+        mistakes=ROC_MISTAKES,
+        hint="Use the central difference (f(x + dx) − f(x − dx)) / (2·dx), element-wise.")
+
+
+# -- autodiff_derivative ---------------------------------------------------------------
+
+def _ad_inputs(kind: str):
+    def inputs(rng):
+        h = hidden.univariate(rng, kind)
+        return {"f": h.jax(), "xs": h.sample(rng, (40,)), "_hidden": h}
+    return inputs
+
+
+def _ad_call(solution, inputs):
+    f, seen = tracing(inputs["f"])
+    g = solution.autodiff_derivative(f)
+    return {"values": g(inputs["xs"]), "traced": bool(seen)}
+
+
+def _ad_expected(ref, inputs):
+    return inputs["_hidden"].derivative()(inputs["xs"])
+
+
+def _ad_judge(got, expected, inputs, rng) -> Verdict:
+    if not isinstance(got, dict) or "values" not in got:
+        return Verdict(False, "autodiff_derivative(f) must return a function g; calling "
+                       "g(xs) should give an array")
+    return compare_arrays(_as_shape(got["values"], expected), expected, 1e-9, 1e-12,
+                          "derivative values")
+
+
+def _as_shape(values, expected):
+    from grader.answers import WrongType
+
+    arr = to_array(values)
+    if arr.shape != expected.shape:
+        raise WrongType(f"g(xs) should return one derivative per point: expected shape "
+                        f"{expected.shape}, got {arr.shape}")
+    return arr
+
+
+NOT_AUTODIFF = Mistake(
+    "not_autodiff",
+    "Your g never let JAX trace f, so it is not automatic differentiation (a finite "
+    "difference?). Build it with jax.vmap(jax.grad(f)).",
+    match=lambda got, e, i: isinstance(got, dict) and got.get("traced") is False)
+
+
+def _ad_check(kind: str) -> Check:
+    return Check(
+        function="autodiff_derivative", case=kind, points=1,
+        title=f"JAX derivative of a hidden {kind} function",
+        inputs=_ad_inputs(kind), call=_ad_call, expect=_ad_expected,
+        answer=Custom(_ad_judge), mistakes=(NOT_AUTODIFF,),
+        hint="Return jax.vmap(jax.grad(f)).")
+
+
+EXERCISE = Exercise(
+    slug="01_derivative",
+    title="Derivatives three ways: symbolic, numerical, automatic",
+    plot="f′ by the rules vs by the rate of change over [−2, 3]",
+    checks=[
+        Check(function="symbolic_derivative", points=2,
+              title="f′(x) of x³ − 2x² + 1 with SymPy",
+              answer=Expr(symbols=("x",), domain={"x": (-3.0, 3.0)}),
+              expect=lambda ref, inputs: ref.symbolic_derivative(),
+              mistakes=SYMBOLIC_MISTAKES,
+              hint="Differentiate term by term with the power rule."),
+        *[_roc_check(kind, shape) for kind, shape in ROC_CASES],
+        *[_ad_check(kind) for kind in ("polynomial", "trig", "sigmoid")],
+    ],
+)

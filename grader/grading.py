@@ -1,0 +1,164 @@
+"""Grading: run submissions in the sandbox, then judge every answer against the reference.
+
+This is the Python API behind ``calcgrade check`` and ``selftest``::
+
+    results = grade([Submission.from_dir(Path("exercises"))], slugs=["01_derivative"], seed=1)
+
+All sandboxed runs happen first (the process must not have run JAX when it forks), then
+the trusted side loads the references and judges.
+"""
+from __future__ import annotations
+
+import importlib.util
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+from .paths import reference_dir
+from .results import CheckResult, ExerciseResult, Results
+from .sandbox import ISOLATION, Job, RawResult, collect
+from .spec import Check, Exercise, load_exercises
+
+
+@dataclass
+class Submission:
+    """A student's files, by exercise slug (None: the file is absent)."""
+
+    name: str
+    files: dict[str, Path | None] = field(default_factory=dict)
+    only: list[str] | None = None  # grade just these exercises (e.g. one mistake example)
+
+    @classmethod
+    def from_dir(cls, root: Path, name: str | None = None) -> "Submission":
+        """``root/<slug>/solution.py`` for every exercise (shaped like ``exercises/``)."""
+        return cls(name or root.name, _SolutionFinder(root))  # type: ignore[arg-type]
+
+    def file_for(self, slug: str) -> Path | None:
+        path = self.files.get(slug)
+        return path if path is not None and path.is_file() else None
+
+
+class _SolutionFinder(dict):
+    """A mapping slug → ``root/<slug>/solution.py`` computed on demand."""
+
+    def __init__(self, root: Path) -> None:
+        super().__init__()
+        self.root = root
+
+    def get(self, slug: str, default: Any = None) -> Path | None:  # type: ignore[override]
+        return self.root / slug / "solution.py"
+
+
+def grade(submissions: list[Submission], slugs: list[str] | None = None, *, seed: int,
+          jobs: int | None = None) -> list[Results]:
+    """Grade each submission on the given exercises; one Results per submission."""
+    exercises = load_exercises(slugs)
+    started = time.perf_counter()
+    chosen = {i: [ex for ex in exercises if sub.only is None or ex.slug in sub.only]
+              for i, sub in enumerate(submissions)}
+    all_jobs = {(i, ex.slug): Job((i, ex.slug), ex, sub.file_for(ex.slug), seed)
+                for i, sub in enumerate(submissions) for ex in chosen[i]}
+    collect(list(all_jobs.values()), jobs)
+    out = []
+    for i, sub in enumerate(submissions):
+        t0 = time.perf_counter()
+        ex_results = [judge_exercise(all_jobs[(i, ex.slug)], ex, seed) for ex in chosen[i]]
+        out.append(Results(submission=sub.name, seed=seed, isolation=ISOLATION,
+                           exercises=ex_results,
+                           duration=sum(c.duration for e in ex_results for c in e.checks)
+                           + time.perf_counter() - t0))
+    if submissions and len(submissions) == 1:
+        out[0].duration = time.perf_counter() - started
+    return out
+
+
+_references: dict[str, ModuleType] = {}
+
+
+def load_reference(slug: str) -> ModuleType:
+    """The reference solution, loaded on the trusted side only (never before forking)."""
+    if slug not in _references:
+        path = reference_dir() / f"{slug}.py"
+        name = f"calcgrade_reference_{slug}"
+        spec = importlib.util.spec_from_file_location(name, path)
+        if spec is None or spec.loader is None:
+            raise FileNotFoundError(path)
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module
+        spec.loader.exec_module(module)
+        _references[slug] = module
+    return _references[slug]
+
+
+_RAW_STATUS = {"not_implemented": "not_implemented", "missing": "missing", "exception": "error",
+               "crashed": "error", "error": "error", "timeout": "timeout",
+               "unsupported": "failed"}
+
+
+def judge_exercise(job: Job, exercise: Exercise, seed: int) -> ExerciseResult:
+    checks = []
+    for index, check in enumerate(exercise.checks):
+        raw = job.results.get(index) or RawResult("error", "this check did not run")
+        checks.append(judge_check(check, raw, seed))
+    return ExerciseResult(exercise.slug, exercise.title, checks, job.import_output)
+
+
+def judge_check(check: Check, raw: RawResult, seed: int) -> CheckResult:
+    result = CheckResult(id=check.id, exercise=check.slug, function=check.function,
+                         case=check.case, title=check.title, status="error", points=0.0,
+                         max_points=check.points, duration=raw.duration, output=raw.output)
+    if raw.status != "ok":
+        result.status = _RAW_STATUS.get(raw.status, "error")
+        result.message = raw.message
+        return result
+    from .answers import Verdict, WrongType
+
+    import numpy as np
+
+    try:
+        inputs = check.make_inputs(seed)
+        expected = check.expect(load_reference(check.slug), inputs)
+    except Exception as exc:  # noqa: BLE001 - a grader bug must not cost other checks
+        result.message = f"internal grader error computing the expected answer ({type(exc).__name__}: {exc})"
+        return result
+    rng = np.random.default_rng([seed, 7, *map(ord, check.id[-8:])])
+    try:
+        verdict = _find_mistake(check, raw.value, expected, inputs, rng)
+        if verdict is None:
+            try:
+                verdict = check.answer.compare(raw.value, expected, inputs, rng)
+            except WrongType as exc:
+                verdict = Verdict(False, str(exc))
+    except Exception as exc:  # noqa: BLE001 - judging odd answers must not crash grading
+        result.message = f"your answer could not be judged ({type(exc).__name__}: {str(exc)[:200]})"
+        return result
+    result.status = "passed" if verdict.passed else "failed"
+    result.points = check.points if verdict.passed else 0.0
+    result.mistake = verdict.mistake
+    result.detail = verdict.detail
+    if verdict.passed:
+        result.message = verdict.message or "correct"
+    else:
+        hint = f" {check.hint}" if check.hint and not verdict.mistake else ""
+        result.message = (verdict.message + hint).strip()
+    return result
+
+
+def _find_mistake(check: Check, got: Any, expected: Any, inputs: dict, rng: Any) -> Any:
+    from .answers import Verdict, fmt
+
+    for mistake in check.mistakes:
+        try:
+            if mistake.match is not None:
+                hit = bool(mistake.match(got, expected, inputs))
+            else:
+                hit = any(check.answer.same(got, text, inputs, rng) for text in mistake.answers)
+        except Exception:  # noqa: BLE001 - a matcher that cannot read the answer: no match
+            hit = False
+        if hit:
+            return Verdict(False, mistake.message, {"got": fmt(got), "expected": fmt(expected)},
+                           mistake=mistake.id)
+    return None

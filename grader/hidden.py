@@ -1,0 +1,117 @@
+"""Hidden test functions: drawn from the seed, passed to student code as plain callables.
+
+Each is a SymPy formula with a domain. The child gets a NumPy (or jax.numpy) callable
+made from it; the trusted side differentiates or integrates the formula exactly.
+Coefficients come from the check's seeded generator, so a student cannot know them.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Callable
+
+from .lazy import np
+from .lazy import sp as sympy
+
+UNIVARIATE_KINDS = ("polynomial", "trig", "exponential", "logarithm", "composition", "sigmoid")
+MULTIVARIATE_KINDS = ("quadratic", "trig", "exponential", "mixed")
+
+
+@dataclass
+class Hidden:
+    """A hidden function f of ``symbols`` on ``domain`` (the same interval per variable)."""
+
+    expr: Any
+    symbols: tuple[Any, ...]
+    domain: tuple[float, float]
+    kind: str
+
+    @property
+    def n(self) -> int:
+        return len(self.symbols)
+
+    # -- what the student gets ----------------------------------------------------
+    def numpy(self) -> Callable:
+        """Univariate: elementwise on arrays. Multivariate: f(p) for p of shape (n,)."""
+        return _as_callable(self.expr, self.symbols, "numpy")
+
+    def jax(self) -> Callable:
+        return _as_callable(self.expr, self.symbols, "jax")
+
+    # -- what the grader knows ----------------------------------------------------
+    def derivative(self) -> Callable:
+        return _as_callable(sympy.diff(self.expr, self.symbols[0]), self.symbols, "numpy")
+
+    def gradient(self) -> Callable:
+        grads = [sympy.diff(self.expr, s) for s in self.symbols]
+        fn = sympy.lambdify(self.symbols, grads, modules="numpy")
+        return lambda p: np.asarray(fn(*np.asarray(p, dtype=float)), dtype=float)
+
+    def antiderivative(self) -> Callable:
+        return _as_callable(sympy.integrate(self.expr, self.symbols[0]), self.symbols, "numpy")
+
+    def sample(self, rng: np.random.Generator, shape: Any) -> np.ndarray:
+        lo, hi = self.domain
+        return rng.uniform(lo, hi, size=shape)
+
+
+def _as_callable(expr: Any, symbols: tuple, module: str) -> Callable:
+    fn = sympy.lambdify(symbols, expr, modules=module)
+    if len(symbols) == 1:
+        if module == "numpy":
+            return lambda x: fn(x) + np.zeros_like(np.asarray(x, dtype=float))
+        return fn
+    if module == "numpy":
+        return lambda p: float(fn(*np.asarray(p, dtype=float)))
+    return lambda p: fn(*[p[i] for i in range(len(symbols))])
+
+
+def _coef(rng: np.random.Generator, lo: float = 0.5, hi: float = 2.0) -> Any:
+    """A random coefficient with a random sign, rounded to two decimals (readable)."""
+    value = rng.uniform(lo, hi) * rng.choice([-1, 1])
+    return sympy.Rational(int(round(value * 100)), 100)
+
+
+def univariate(rng: np.random.Generator, kind: str) -> Hidden:
+    x = sympy.Symbol("x")
+    if kind == "polynomial":
+        degree = int(rng.integers(3, 5))
+        expr = sum(int(rng.integers(-4, 5)) * x**k for k in range(degree)) + _coef(rng) * x**degree
+        return Hidden(expr, (x,), (-2.0, 2.0), kind)
+    if kind == "trig":
+        expr = _coef(rng) * sympy.sin(_coef(rng, 1, 3) * x) + _coef(rng) * sympy.cos(x)
+        return Hidden(expr, (x,), (-3.0, 3.0), kind)
+    if kind == "exponential":
+        expr = _coef(rng) * sympy.exp(_coef(rng, 0.3, 1) * x) + _coef(rng) * x**2
+        return Hidden(expr, (x,), (-2.0, 2.0), kind)
+    if kind == "logarithm":
+        expr = _coef(rng) * sympy.log(x) + _coef(rng) * x
+        return Hidden(expr, (x,), (0.5, 4.0), kind)
+    if kind == "composition":
+        expr = sympy.sin(_coef(rng, 0.5, 1.5) * x**2) + sympy.exp(-x**2 / 2)
+        return Hidden(expr, (x,), (-2.0, 2.0), kind)
+    if kind == "sigmoid":
+        expr = 1 / (1 + sympy.exp(-_coef(rng, 1, 3) * x))
+        return Hidden(expr, (x,), (-3.0, 3.0), kind)
+    raise ValueError(f"unknown hidden function kind {kind!r}")
+
+
+def multivariate(rng: np.random.Generator, n: int, kind: str) -> Hidden:
+    xs = sympy.symbols(f"x0:{n}")
+    if kind == "quadratic":
+        expr = sum(_coef(rng) * v**2 for v in xs) + sum(_coef(rng) * a * b
+                                                       for a, b in zip(xs, xs[1:]))
+    elif kind == "trig":
+        expr = sum(sympy.sin(_coef(rng) * v) for v in xs) + sympy.cos(sum(xs) / n)
+    elif kind == "exponential":
+        expr = sympy.exp(sum(_coef(rng, 0.1, 0.5) * v for v in xs)) + sum(v**2 for v in xs)
+    elif kind == "mixed":
+        expr = xs[0]**2 * (xs[1] if n > 1 else 1) + sum(_coef(rng) * v**3 for v in xs[1:]) \
+            + sympy.log(1 + xs[0]**2)
+    else:
+        raise ValueError(f"unknown hidden function kind {kind!r}")
+    return Hidden(expr, tuple(xs), (-1.5, 1.5), kind)
+
+
+def from_formula(expr: Any, symbols: tuple, domain: tuple[float, float], kind: str = "fixed") -> Hidden:
+    """A fixed function (e.g. the lesson's x² + y³), in the same clothes as hidden ones."""
+    return Hidden(expr, symbols, domain, kind)
