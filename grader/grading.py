@@ -53,13 +53,17 @@ class _SolutionFinder(dict):
 
 
 def grade(submissions: list[Submission], slugs: list[str] | None = None, *, seed: int,
-          jobs: int | None = None) -> list[Results]:
-    """Grade each submission on the given exercises; one Results per submission."""
+          jobs: int | None = None, figures: bool = False) -> list[Results]:
+    """Grade each submission on the given exercises; one Results per submission.
+
+    ``figures``: also run each exercise's report figure on the student's functions and
+    store its data (plain lists) in the results, for the HTML report.
+    """
     exercises = load_exercises(slugs)
     started = time.perf_counter()
     chosen = {i: [ex for ex in exercises if sub.only is None or ex.slug in sub.only]
               for i, sub in enumerate(submissions)}
-    all_jobs = {(i, ex.slug): Job((i, ex.slug), ex, sub.file_for(ex.slug), seed)
+    all_jobs = {(i, ex.slug): Job((i, ex.slug), ex, sub.file_for(ex.slug), seed, figures)
                 for i, sub in enumerate(submissions) for ex in chosen[i]}
     collect(list(all_jobs.values()), jobs)
     out = []
@@ -103,7 +107,48 @@ def judge_exercise(job: Job, exercise: Exercise, seed: int) -> ExerciseResult:
     for index, check in enumerate(exercise.checks):
         raw = job.results.get(index) or RawResult("error", "this check did not run")
         checks.append(judge_check(check, raw, seed))
-    return ExerciseResult(exercise.slug, exercise.title, checks, job.import_output)
+    result = ExerciseResult(exercise.slug, exercise.title, checks, job.import_output)
+    if job.with_figure and exercise.figure is not None:
+        result.figure = figure_data(exercise, job.results.get(len(exercise.checks)), seed)
+    return result
+
+
+def figure_data(exercise: Exercise, raw: RawResult | None, seed: int) -> dict[str, Any]:
+    """The report figure's data: the reference's and, when it ran, the student's."""
+    figure = exercise.figure
+    assert figure is not None
+    out: dict[str, Any] = {"title": figure.title, "reference": None, "student": None,
+                           "message": ""}
+    try:
+        out["reference"] = to_lists(figure.reference(load_reference(exercise.slug),
+                                                     figure.make_inputs(seed)))
+    except Exception as exc:  # noqa: BLE001 - a figure never costs a grade
+        out["message"] = f"the reference figure failed: {type(exc).__name__}: {exc}"
+    if raw is not None and raw.status == "ok":
+        out["student"] = to_lists(raw.value)
+    else:
+        why = raw.message if raw is not None else "not run"
+        out["message"] = out["message"] or f"your functions could not be plotted ({why}); showing the reference alone"
+    return out
+
+
+def to_lists(value: Any) -> Any:
+    """Arrays to nested lists (JSON-able), recursively; non-finite floats to None."""
+    import math
+
+    import numpy as np
+
+    if isinstance(value, np.ndarray):
+        return to_lists(value.tolist())
+    if isinstance(value, dict):
+        return {str(k): to_lists(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [to_lists(v) for v in value]
+    if isinstance(value, (float, np.floating)):
+        return float(value) if math.isfinite(value) else None
+    if isinstance(value, np.integer):
+        return int(value)
+    return value if isinstance(value, (int, str, bool)) or value is None else str(value)
 
 
 def judge_check(check: Check, raw: RawResult, seed: int) -> CheckResult:

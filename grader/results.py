@@ -38,6 +38,7 @@ class ExerciseResult:
     title: str
     checks: list[CheckResult]
     output: str = ""  # what the student's module printed while being imported
+    figure: dict[str, Any] | None = None  # report plot data (see grading.figure_data)
 
     @property
     def points(self) -> float:
@@ -95,6 +96,7 @@ class Results:
             "exercises": [
                 {"slug": e.slug, "title": e.title, "points": round(e.points, 6),
                  "max_points": round(e.max_points, 6), "output": e.output,
+                 **({"figure": e.figure} if e.figure is not None else {}),
                  "checks": [_check_dict(c) for c in e.checks]}
                 for e in self.exercises
             ],
@@ -107,7 +109,7 @@ class Results:
         exercises = [
             ExerciseResult(e["slug"], e["title"],
                            [CheckResult(**{k: v for k, v in c.items() if k in _FIELDS})
-                            for c in e["checks"]], e.get("output", ""))
+                            for c in e["checks"]], e.get("output", ""), e.get("figure"))
             for e in data["exercises"]
         ]
         return cls(submission=data["submission"], seed=data["seed"],

@@ -18,6 +18,7 @@ import os
 import selectors
 import shutil
 import signal
+import sys
 import tempfile
 import time
 from dataclasses import dataclass, field
@@ -58,6 +59,28 @@ class RawResult:
     value: Any = None
     duration: float = 0.0
     output: str = ""
+    encoded: Any = None  # the plain tree the child sent (``value`` decoded from it)
+
+    def to_wire(self) -> dict:
+        return {"status": self.status, "message": self.message, "duration": self.duration,
+                "output": self.output, "value": self.encoded}
+
+    @classmethod
+    def from_wire(cls, d: dict) -> "RawResult":
+        raw = cls(str(d.get("status")), str(d.get("message", ""))[:2000],
+                  duration=float(d.get("duration") or 0.0), output=str(d.get("output", ""))[:OUTPUT_SHOWN + 200])
+        if raw.status not in _CHILD_STATUSES | {"timeout", "crashed", "error"}:
+            raw.status, raw.message = "crashed", "the sandbox reported an unknown status"
+        if raw.status == "ok":
+            raw.decode(d.get("value"))
+        return raw
+
+    def decode(self, tree: Any) -> None:
+        self.encoded = tree
+        try:
+            self.value = plain.decode(tree)
+        except (ValueError, TypeError, OverflowError) as exc:
+            self.status, self.message = "unsupported", f"the answer could not be read: {exc}"
 
 
 @dataclass
@@ -68,9 +91,14 @@ class Job:
     exercise: Exercise
     solution: Path | None
     seed: int
+    with_figure: bool = False
     results: dict[int, RawResult] = field(default_factory=dict)
     next_index: int = 0
     import_output: str = ""
+
+    @property
+    def runnables(self) -> list[Any]:
+        return self.exercise.runnables(self.with_figure)
 
 
 @dataclass
@@ -87,8 +115,26 @@ class _Child:
     finished: bool = False
 
 
+def jax_has_run() -> bool:
+    """Has this process run a JAX computation? Then it must not fork a JAX user."""
+    if "jax" not in sys.modules:
+        return False
+    from jax._src import xla_bridge
+
+    return bool(xla_bridge.backends_are_initialized())
+
+
 def collect(jobs: list[Job], max_parallel: int | None = None) -> None:
-    """Run every job's checks in sandboxed children; fills ``job.results`` in place."""
+    """Run every job's checks in sandboxed children; fills ``job.results`` in place.
+
+    A process that has already run JAX cannot fork safely; it hands the work to a fresh
+    ``python -m grader.sandbox_server`` that forks instead.
+    """
+    if jax_has_run():
+        from .sandbox_server import collect_in_subprocess
+
+        collect_in_subprocess(jobs, max_parallel)
+        return
     preload(sorted({m for job in jobs for m in job.exercise.preload}))
     parallel = max(1, max_parallel or os.cpu_count() or 1)
     workdir = Path(tempfile.mkdtemp(prefix="calcgrade-"))
@@ -129,7 +175,7 @@ class _Collector:
         return path
 
     def _start(self, job: Job) -> None:
-        if job.next_index >= len(job.exercise.checks):
+        if job.next_index >= len(job.runnables):
             return
         output = self._output_path(job)
         scratch = Path(tempfile.mkdtemp(prefix="scratch-", dir=self.workdir))
@@ -160,7 +206,7 @@ class _Collector:
         os.chdir(scratch)
         solution_dir = job.solution.parent if job.solution else scratch
         sc.scrub_import_path(solution_dir, project_root())
-        sc.run_checks(job.exercise, job.solution, job.seed, job.next_index, result_fd)
+        sc.run_checks(job.runnables, job.solution, job.seed, job.next_index, result_fd)
 
     # -- reading --------------------------------------------------------------------
     def _read(self, child: _Child) -> None:
@@ -194,15 +240,15 @@ class _Collector:
             status = "missing" if msg.get("status") == "missing" else "error"
             text = str(msg.get("message", ""))[:1000]
             output = self._read_output(job, 0)
-            for i in range(job.next_index, len(job.exercise.checks)):
+            for i in range(job.next_index, len(job.runnables)):
                 job.results[i] = RawResult(status, text, output=output)
-            job.next_index = len(job.exercise.checks)
+            job.next_index = len(job.runnables)
             job.import_output = output
         elif event == "start":
             index = _index(msg, job)
             child.current = index
             child.current_out_pos = self._output_size(job)
-            limit = job.exercise.time_limit_for(job.exercise.checks[index])
+            limit = job.exercise.time_limit_for(job.runnables[index])
             child.deadline = now + limit
         elif event == "result":
             index = _index(msg, job)
@@ -212,10 +258,7 @@ class _Collector:
                             duration=float(msg.get("duration", 0.0) or 0.0),
                             output=self._read_output(job, child.current_out_pos))
             if raw.status == "ok":
-                try:
-                    raw.value = plain.decode(msg.get("value"))
-                except (ValueError, TypeError, OverflowError) as exc:
-                    raw.status, raw.message = "unsupported", f"the answer could not be read: {exc}"
+                raw.decode(msg.get("value"))
             job.results[index] = raw
             job.next_index = index + 1
             child.current = None
@@ -229,13 +272,13 @@ class _Collector:
         self._killpg(child.pid)  # leftovers the student may have spawned
         if child.current is not None:
             self._fail_current(child, "crashed", _describe_exit(status))
-        elif not child.imported and child.job.next_index < len(child.job.exercise.checks):
+        elif not child.imported and child.job.next_index < len(child.job.runnables):
             job = child.job
             output = self._read_output(job, 0)
             msg = "your solution.py ended the process while being imported: " + _describe_exit(status)
-            for i in range(job.next_index, len(job.exercise.checks)):
+            for i in range(job.next_index, len(job.runnables)):
                 job.results[i] = RawResult("error", msg, output=output)
-            job.next_index = len(job.exercise.checks)
+            job.next_index = len(job.runnables)
         self._finish(child)
 
     def _timeout(self, child: _Child) -> None:
@@ -243,11 +286,11 @@ class _Collector:
         job = child.job
         if child.current is None and not child.imported:
             msg = f"importing solution.py took longer than {IMPORT_TIME_LIMIT:g} s"
-            for i in range(job.next_index, len(job.exercise.checks)):
+            for i in range(job.next_index, len(job.runnables)):
                 job.results[i] = RawResult("timeout", msg)
-            job.next_index = len(job.exercise.checks)
+            job.next_index = len(job.runnables)
         else:
-            check = job.exercise.checks[child.current] if child.current is not None else None
+            check = job.runnables[child.current] if child.current is not None else None
             limit = job.exercise.time_limit_for(check) if check else 0
             self._fail_current(child, "timeout",
                                f"{check.function if check else 'your code'}() did not finish "
@@ -286,7 +329,7 @@ class _Collector:
         os.close(child.fd)
         del self.children[child.fd]
         job = child.job
-        if job.next_index < len(job.exercise.checks):
+        if job.next_index < len(job.runnables):
             self.queue.insert(0, job)  # a fresh child resumes after the failed check
 
     # -- output ---------------------------------------------------------------------
@@ -312,7 +355,7 @@ _CHILD_STATUSES = {"ok", "not_implemented", "missing", "exception", "unsupported
 
 def _index(msg: dict, job: Job) -> int:
     index = msg.get("index")
-    if not isinstance(index, int) or not 0 <= index < len(job.exercise.checks):
+    if not isinstance(index, int) or not 0 <= index < len(job.runnables):
         raise ValueError("bad check index from sandbox")
     return index
 

@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import Any
 
 from . import plain
-from .spec import Exercise
 
 OUTPUT_LIMIT_BYTES = 1024 * 1024  # a flood of prints stops here with "File too large"
 
@@ -101,7 +100,7 @@ def import_solution(path: Path) -> Any:
     return module
 
 
-def run_checks(exercise: Exercise, solution_path: Path | None, seed: int, start: int,
+def run_checks(runnables: list[Any], solution_path: Path | None, seed: int, start: int,
                result_fd: int) -> None:
     """Import the student's file and run checks ``start:``, reporting each as a frame."""
     if solution_path is None or not solution_path.is_file():
@@ -119,8 +118,8 @@ def run_checks(exercise: Exercise, solution_path: Path | None, seed: int, start:
         return
     _flush()
     _send(result_fd, {"event": "imported", "duration": time.perf_counter() - t0})
-    for index in range(start, len(exercise.checks)):
-        check = exercise.checks[index]
+    for index in range(start, len(runnables)):
+        check = runnables[index]
         _send(result_fd, {"event": "start", "index": index})
         message = _run_one(check, module, seed, solution_path)
         _flush()

@@ -109,6 +109,45 @@ class Check:
 
 
 @dataclass
+class Figure:
+    """The report's plot for an exercise, drawn from the student's own functions.
+
+    ``student(solution, inputs) -> dict`` runs in the sandbox like a check and returns
+    plain arrays (e.g. the student's f′ on a grid); ``reference(ref, inputs) -> dict``
+    computes the same from the reference on the trusted side; ``draw(ax, ref_data,
+    student_data_or_None)`` draws both with matplotlib. Figures are never graded.
+    """
+
+    title: str
+    functions: tuple[str, ...]
+    student: Callable[[Any, dict], Any]
+    reference: Callable[[Any, dict], Any]
+    draw: Callable[[Any, Any, Any], None]
+    inputs: Callable[[Any], dict] = no_inputs
+    time_limit: float | None = None
+    slug: str = ""
+
+    # the sandbox treats a figure like a check
+    @property
+    def function(self) -> str:
+        return self.functions[0]
+
+    @property
+    def id(self) -> str:
+        return f"{self.slug}/figure"
+
+    @property
+    def required_functions(self) -> tuple[str, ...]:
+        return self.functions
+
+    rng = Check.rng
+    make_inputs = Check.make_inputs
+
+    def run(self, solution: Any, inputs: dict) -> Any:
+        return self.student(solution, inputs)
+
+
+@dataclass
 class Exercise:
     slug: str
     title: str
@@ -117,11 +156,14 @@ class Exercise:
     memory_mb: int = DEFAULT_MEMORY_MB
     plot: str = ""  # the report's figure, in the catalogue's words
     preload: tuple[str, ...] = ("numpy", "sympy", "jax.numpy")  # imported before forking
+    figure: Figure | None = None
     path: Path = field(default_factory=Path)
 
     def __post_init__(self) -> None:
         for check in self.checks:
             check.slug = self.slug
+        if self.figure is not None:
+            self.figure.slug = self.slug
         ids = [c.id for c in self.checks]
         dupes = {i for i in ids if ids.count(i) > 1}
         if dupes:
@@ -139,7 +181,12 @@ class Exercise:
                 seen.setdefault(f, None)
         return list(seen)
 
-    def time_limit_for(self, check: Check) -> float:
+    def runnables(self, with_figure: bool = False) -> list[Any]:
+        """What the sandbox runs, in order: the checks, then the figure if asked for."""
+        extra = [self.figure] if with_figure and self.figure is not None else []
+        return [*self.checks, *extra]
+
+    def time_limit_for(self, check: Any) -> float:
         return check.time_limit if check.time_limit is not None else self.time_limit
 
     def mistake(self, mistake_id: str) -> Mistake | None:

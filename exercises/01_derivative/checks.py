@@ -5,7 +5,7 @@ from grader import hidden
 from grader.answers import Close, Custom, Expr, Verdict, compare_arrays, to_array
 from grader.checklib import close_to, equivalent_up_to_constant, tracing
 from grader.lazy import np
-from grader.spec import Check, Exercise, Mistake
+from grader.spec import Check, Exercise, Figure, Mistake
 
 # -- symbolic_derivative ---------------------------------------------------------------
 
@@ -122,7 +122,38 @@ def _ad_check(kind: str) -> Check:
         hint="Return jax.vmap(jax.grad(f)).")
 
 
+# -- the report's figure ---------------------------------------------------------------
+
+def _lesson_f(x):
+    return x**3 - 2 * x**2 + 1
+
+
+def _figure_student(solution, inputs):
+    grid = np.linspace(-2.0, 3.0, 201)
+    return {"x": grid, "rate_of_change": solution.rate_of_change(_lesson_f, grid)}
+
+
+def _figure_reference(ref, inputs):
+    grid = np.linspace(-2.0, 3.0, 201)
+    return {"x": grid, "rule": 3 * grid**2 - 4 * grid}
+
+
+def _figure_draw(ax, ref, student):
+    ax.plot(ref["x"], ref["rule"], lw=3, alpha=0.5, label="f′(x) = 3x² − 4x (by the rules)")
+    if student:
+        ax.plot(student["x"], student["rate_of_change"], "--", label="your rate_of_change(f, x)")
+    ax.set_xlabel("x")
+    ax.set_ylabel("f′(x)")
+    ax.legend()
+
+
+FIGURE = Figure(title="f′ by the rules vs by the rate of change over [−2, 3]",
+                functions=("rate_of_change",), student=_figure_student,
+                reference=_figure_reference, draw=_figure_draw)
+
+
 EXERCISE = Exercise(
+    figure=FIGURE,
     slug="01_derivative",
     title="Derivatives three ways: symbolic, numerical, automatic",
     plot="f′ by the rules vs by the rate of change over [−2, 3]",

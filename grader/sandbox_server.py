@@ -1,0 +1,65 @@
+"""A fresh process that runs the sandbox for a parent that can no longer fork.
+
+Protocol: the parent writes one JSON document on stdin — the jobs as (slug, solution
+path, seed, with_figure) — and reads one frame per job from stdout with the raw results,
+values still as the child's plain trees. It is also what a stronger sandbox (bubblewrap)
+runs inside itself.
+"""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+from . import plain
+from .sandbox import Job, RawResult, collect
+from .spec import load_exercise
+
+
+def job_to_wire(job: Job) -> dict[str, Any]:
+    return {"slug": job.exercise.slug, "solution": str(job.solution) if job.solution else None,
+            "seed": job.seed, "with_figure": job.with_figure}
+
+
+def serve(stdin: Any = None, stdout: Any = None) -> None:
+    stdin = stdin or sys.stdin
+    out_fd = (stdout or sys.stdout).fileno()
+    spec = json.load(stdin)
+    jobs = [Job(i, load_exercise(j["slug"]), Path(j["solution"]) if j["solution"] else None,
+                int(j["seed"]), bool(j["with_figure"])) for i, j in enumerate(spec["jobs"])]
+    collect(jobs, spec.get("parallel"))
+    for job in jobs:
+        message = {"key": job.key, "import_output": job.import_output,
+                   "results": {str(i): r.to_wire() for i, r in job.results.items()}}
+        data = plain.frame(message)
+        while data:
+            n = os.write(out_fd, data)
+            data = data[n:]
+
+
+def collect_in_subprocess(jobs: list[Job], max_parallel: int | None,
+                          command: list[str] | None = None) -> None:
+    """Run :func:`serve` in a new interpreter (optionally wrapped, e.g. in bwrap)."""
+    request = json.dumps({"jobs": [job_to_wire(j) for j in jobs], "parallel": max_parallel})
+    argv = (command or []) + [sys.executable, "-m", "grader.sandbox_server"]
+    proc = subprocess.run(argv, input=request.encode(), capture_output=True, check=False)
+    reader = plain.FrameReader()
+    messages = reader.feed(proc.stdout)
+    by_key = {m.get("key"): m for m in messages}
+    for i, job in enumerate(jobs):
+        message = by_key.get(i)
+        if message is None:
+            err = proc.stderr.decode("utf-8", "replace").strip().splitlines()[-1:] or [""]
+            for index in range(len(job.runnables)):
+                job.results[index] = RawResult("error", f"the sandbox failed: {err[0][:300]}")
+            continue
+        job.import_output = str(message.get("import_output", ""))
+        for index, wire in (message.get("results") or {}).items():
+            job.results[int(index)] = RawResult.from_wire(wire)
+
+
+if __name__ == "__main__":
+    serve()
