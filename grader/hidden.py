@@ -24,6 +24,7 @@ class Hidden:
     symbols: tuple[Any, ...]
     domain: tuple[float, float]
     kind: str
+    primitive: Any = None  # a known antiderivative (saves a slow sympy.integrate)
 
     @property
     def n(self) -> int:
@@ -47,7 +48,8 @@ class Hidden:
         return lambda p: np.asarray(fn(*np.asarray(p, dtype=float)), dtype=float)
 
     def antiderivative(self) -> Callable:
-        return _as_callable(sympy.integrate(self.expr, self.symbols[0]), self.symbols, "numpy")
+        F = self.primitive if self.primitive is not None else sympy.integrate(self.expr, self.symbols[0])
+        return _as_callable(F, self.symbols, "numpy")
 
     def sample(self, rng: np.random.Generator, shape: Any) -> np.ndarray:
         lo, hi = self.domain
@@ -93,6 +95,12 @@ def univariate(rng: np.random.Generator, kind: str) -> Hidden:
         expr = 1 / (1 + sympy.exp(-_coef(rng, 1, 3) * x))
         return Hidden(expr, (x,), (-3.0, 3.0), kind)
     raise ValueError(f"unknown hidden function kind {kind!r}")
+
+
+def integrable(rng: np.random.Generator, kind: str) -> Hidden:
+    """A hidden f whose antiderivative is known exactly: draw F, hand out f = F′."""
+    F = univariate(rng, kind)
+    return Hidden(sympy.diff(F.expr, F.symbols[0]), F.symbols, F.domain, kind, primitive=F.expr)
 
 
 def multivariate(rng: np.random.Generator, n: int, kind: str) -> Hidden:
