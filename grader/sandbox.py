@@ -247,7 +247,8 @@ class _Collector:
         elif event == "start":
             index = _index(msg, job)
             child.current = index
-            child.current_out_pos = self._output_size(job)
+            at = msg.get("output_at")
+            child.current_out_pos = at if isinstance(at, int) and at >= 0 else self._output_size(job)
             limit = job.exercise.time_limit_for(job.runnables[index])
             child.deadline = now + limit
         elif event == "result":

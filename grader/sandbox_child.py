@@ -7,6 +7,7 @@ cleanup runs twice.
 """
 from __future__ import annotations
 
+import errno
 import os
 import resource
 import signal
@@ -48,6 +49,11 @@ def redirect_output(output_path: Path) -> None:
     os.dup2(out, 2)
     os.close(out)
     os.close(devnull)
+    # The host may have replaced sys.stdout (pytest, Jupyter, a Dask worker): point the
+    # Python-level streams at the captured descriptors too.
+    sys.stdin = open(0, closefd=False)  # noqa: SIM115 - lives as long as the child
+    sys.stdout = open(1, "w", encoding="utf-8", errors="replace", closefd=False)  # noqa: SIM115
+    sys.stderr = open(2, "w", encoding="utf-8", errors="replace", closefd=False)  # noqa: SIM115
 
 
 def scrub_import_path(solution_dir: Path, project_root: Path) -> None:
@@ -76,6 +82,9 @@ def describe_exception(exc: BaseException, solution_path: Path | None) -> str:
         return "your code called sys.exit() (or raised SystemExit); return a value instead"
     if isinstance(exc, KeyboardInterrupt):
         return "your code raised KeyboardInterrupt"
+    if isinstance(exc, OSError) and exc.errno == errno.EFBIG:
+        return (f"your code printed more than {OUTPUT_LIMIT_BYTES // 1024} KiB of output; "
+                "the sandbox stopped it (remove the print in a loop?)")
     where = ""
     if solution_path is not None:
         frames = [f for f in traceback.extract_tb(exc.__traceback__)
@@ -120,12 +129,20 @@ def run_checks(runnables: list[Any], solution_path: Path | None, seed: int, star
     _send(result_fd, {"event": "imported", "duration": time.perf_counter() - t0})
     for index in range(start, len(runnables)):
         check = runnables[index]
-        _send(result_fd, {"event": "start", "index": index})
+        _flush()
+        _send(result_fd, {"event": "start", "index": index, "output_at": _output_size()})
         message = _run_one(check, module, seed, solution_path)
         _flush()
         message["index"] = index
         _send(result_fd, message)
     _send(result_fd, {"event": "done"})
+
+
+def _output_size() -> int:
+    try:
+        return os.fstat(1).st_size
+    except OSError:
+        return 0
 
 
 def _flush() -> None:

@@ -1,0 +1,3 @@
+import numpy as np
+
+raise ValueError('broken on purpose')

@@ -1,0 +1,2 @@
+def symbolic_derivative(:
+    return 1

@@ -1,0 +1,118 @@
+"""Each bad submission (tests/submissions/<case>) loses only its own points, with a clear
+message; the grader itself never hangs or dies. All cases are graded in one batch."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from grader.grading import Submission, grade
+
+SUBMISSIONS = Path(__file__).parent / "submissions"
+PWNED = Path("/tmp/calcgrade-pwned")
+
+
+@pytest.fixture(scope="module")
+def graded():
+    os.environ["CALCGRADE_TIME_SCALE"] = "0.4"  # 2 s per check: the loop case stays quick
+    PWNED.unlink(missing_ok=True)
+    try:
+        subs = [Submission.from_dir(p) for p in sorted(SUBMISSIONS.iterdir())]
+        results = grade(subs, ["01_derivative", "02_antiderivative"], seed=11)
+    finally:
+        del os.environ["CALCGRADE_TIME_SCALE"]
+    return {r.submission: {c.id: c for c in r.checks} for r in results}
+
+
+def by_function(checks, function):
+    return [c for c in checks.values() if c.function == function and c.exercise == "01_derivative"]
+
+
+def test_infinite_loop_times_out_only_that_function(graded):
+    checks = graded["infinite_loop"]
+    for c in by_function(checks, "rate_of_change"):
+        assert c.status == "timeout"
+        assert "did not finish within" in c.message and "infinite loop" in c.message
+    assert checks["01_derivative/symbolic_derivative"].status == "passed"
+    assert all(c.status == "passed" for c in by_function(checks, "autodiff_derivative"))
+
+
+def test_segfault_is_an_error_of_that_check(graded):
+    checks = graded["segfault"]
+    for c in by_function(checks, "rate_of_change"):
+        assert c.status == "error"
+        assert "SIGSEGV" in c.message and "segmentation fault" in c.message
+    assert checks["01_derivative/symbolic_derivative"].status == "passed"
+
+
+def test_sys_exit_at_import(graded):
+    for c in by_function(graded["exit_at_import"], "symbolic_derivative"):
+        assert c.status == "error"
+        assert "could not be imported" in c.message and "sys.exit()" in c.message
+
+
+def test_os_exit_in_a_function(graded):
+    checks = graded["os_exit"]
+    c = checks["01_derivative/symbolic_derivative"]
+    assert c.status == "error" and "exited with code 7" in c.message
+    assert all(c.status == "passed" for c in by_function(checks, "rate_of_change"))
+
+
+def test_exception_at_import(graded):
+    for c in graded["import_exception"].values():
+        if c.exercise == "01_derivative":
+            assert c.status == "error"
+            assert "ValueError: broken on purpose" in c.message and "line 3" in c.message
+
+
+def test_syntax_error(graded):
+    c = graded["syntax_error"]["01_derivative/symbolic_derivative"]
+    assert c.status == "error" and "SyntaxError" in c.message and "line 1" in c.message
+
+
+def test_print_flood_is_cut(graded):
+    c = graded["print_flood"]["01_derivative/symbolic_derivative"]
+    assert c.status == "error" and "printed more than" in c.message
+    assert "output cut" in c.output and len(c.output) < 2200
+
+
+def test_memory_bomb(graded):
+    checks = graded["memory_bomb"]
+    c = checks["01_derivative/symbolic_derivative"]
+    assert c.status == "error" and "out of memory" in c.message
+    assert all(c.status == "passed" for c in by_function(checks, "rate_of_change"))
+
+
+def test_monkeypatching_fools_nobody_and_stays_in_its_exercise(graded):
+    checks = graded["monkeypatch"]
+    ours = [c for c in checks.values() if c.exercise == "01_derivative"]
+    assert all(c.status == "failed" and c.points == 0 for c in ours)
+    assert "differs at x =" in checks["01_derivative/symbolic_derivative"].message
+    honest = [c for c in checks.values() if c.exercise == "02_antiderivative"]
+    assert honest and all(c.status == "passed" for c in honest)
+
+
+def test_answer_string_carrying_code_is_not_run(graded):
+    c = graded["hostile_string"]["01_derivative/symbolic_derivative"]
+    assert c.status == "failed" and "could not be read" in c.message
+    assert not PWNED.exists()
+
+
+def test_lying_objects_and_nan(graded):
+    checks = graded["lying_objects"]
+    c = checks["01_derivative/symbolic_derivative"]
+    assert c.status == "failed" and "returned a Liar" in c.message
+    for c in by_function(checks, "rate_of_change"):
+        assert c.status == "failed" and "NaN or infinite" in c.message
+
+
+def test_not_a_function_is_missing(graded):
+    c = graded["not_a_function"]["01_derivative/symbolic_derivative"]
+    assert c.status == "missing" and "symbolic_derivative() is not defined" in c.message
+
+
+def test_absent_file_is_missing_not_a_crash(graded):
+    checks = graded["infinite_loop"]  # has no 02_antiderivative folder
+    ours = [c for c in checks.values() if c.exercise == "02_antiderivative"]
+    assert ours and all(c.status == "missing" and "not found" in c.message for c in ours)
