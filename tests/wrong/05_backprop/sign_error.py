@@ -1,0 +1,15 @@
+# Wrong: the output error is written y - y_hat instead of y_hat - y, so every gradient has the wrong sign (and train climbs the loss instead of descending it).
+def backward(params, cache, y):
+    X, H1, H2, y_hat = cache["X"], cache["H1"], cache["H2"], cache["y_hat"]
+    y = np.asarray(y, dtype=np.float64).reshape(-1)
+    n = X.shape[0]
+    dZ3 = ((y - y_hat) / n)[:, np.newaxis]
+    dW3 = H2.T @ dZ3
+    db3 = dZ3.sum(axis=0)
+    dZ2 = (dZ3 @ params["W3"].T) * (1.0 - H2**2)
+    dW2 = H1.T @ dZ2
+    db2 = dZ2.sum(axis=0)
+    dZ1 = (dZ2 @ params["W2"].T) * (1.0 - H1**2)
+    dW1 = X.T @ dZ1
+    db1 = dZ1.sum(axis=0)
+    return {"W1": dW1, "b1": db1, "W2": dW2, "b2": db2, "W3": dW3, "b3": db3}
