@@ -1,0 +1,45 @@
+"""`calcgrade selftest` passes over every exercise of the course, and fails when it should."""
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from grader.selftest import SelftestReport, _expect_mistake
+from grader.spec import load_exercise
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.mark.slow
+def test_selftest_passes_for_the_whole_course():
+    out = subprocess.run([sys.executable, "-m", "grader.cli", "selftest", "--seed", "2024"],
+                         cwd=ROOT, capture_output=True, text=True, timeout=900)
+    assert out.returncode == 0, out.stdout[-3000:] + out.stderr[-2000:]
+    assert "selftest passed" in out.stdout
+    assert "FAIL" not in out.stdout
+
+
+def test_selftest_of_one_exercise():
+    out = subprocess.run([sys.executable, "-m", "grader.cli", "selftest", "01_derivative",
+                          "--seed", "5"], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stdout
+    assert "ok    reference 01_derivative scores 9/9" in out.stdout
+    assert "ok    stub 01_derivative scores 0 with every check not implemented" in out.stdout
+    assert "ok    mistake 01_derivative:integrated recognised by 1 check(s)" in out.stdout
+
+
+def test_an_unrecognised_mistake_is_a_failure():
+    from grader.results import CheckResult, ExerciseResult, Results
+
+    ex = load_exercise("01_derivative")
+    mistake = ex.checks[0].mistakes[0]
+    plain_fail = CheckResult(id=ex.checks[0].id, exercise=ex.slug, function="symbolic_derivative",
+                             title="", status="failed", points=0, max_points=2,
+                             message="your answer differs at x = 1")
+    res = Results("m", 1, "process", [ExerciseResult(ex.slug, ex.title, [plain_fail])])
+    report = SelftestReport()
+    _expect_mistake(report, ex, mistake, res)
+    assert not report.ok and "expected mistake 'derivative_of_minus_2x2'" in report.problems[0]
