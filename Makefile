@@ -1,0 +1,30 @@
+# The two commands a newcomer needs:  make demo   and   make test
+# Both create .venv (Python >= 3.10) and install calcgrade into it in editable mode.
+PYTHON ?= python3
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+
+.PHONY: install demo test selftest clean
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e '.[test,cluster]'
+	touch $(STAMP)
+
+# The main job: grade the shipped sample class into results/ (class report: results/index.html)
+demo: install
+	$(VENV)/bin/calcgrade grade samples/class --out results
+	@echo "Open results/index.html for the class report."
+
+test: install
+	$(PY) -m pytest -q
+
+selftest: install
+	$(VENV)/bin/calcgrade selftest
+
+clean:
+	rm -rf $(VENV) results
