@@ -123,8 +123,12 @@ class Expr(Answer):
         got = self.convert(got) if not isinstance(got, sympy.Basic) else got
         if isinstance(expected, str):
             expected = to_expr(expected, self.symbols, self.up_to_constant is not None)
-        eq = equivalent(got, expected, self.domain, rng, up_to_constant=self.up_to_constant)
         detail = {"expected": fmt(by_name(expected)), "got": fmt(got)}
+        names = {s.name for s in by_name(expected).free_symbols}
+        if names and not names & {s.name for s in got.free_symbols}:
+            return Verdict(False, f"your answer is the constant {fmt(got)}; expected an "
+                           f"expression in {', '.join(sorted(names))}", detail)
+        eq = equivalent(got, expected, self.domain, rng, up_to_constant=self.up_to_constant)
         if eq.equal:
             return Verdict(True, detail={"proved": eq.proved, "points_checked": eq.checked_points})
         if eq.counterexample:

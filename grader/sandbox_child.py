@@ -57,12 +57,22 @@ def redirect_output(output_path: Path) -> None:
 
 
 def scrub_import_path(solution_dir: Path, project_root: Path) -> None:
-    """Only the student's own folder and installed packages stay importable."""
-    root = str(project_root)
-    kept = [p for p in sys.path
-            if p and p != "." and not os.path.abspath(p).startswith(root + os.sep)
-            and os.path.abspath(p) != root]
-    sys.path[:] = [str(solution_dir)] + kept
+    """Only the student's own folder and installed packages stay importable.
+
+    The project tree (``reference/`` above all) is dropped from the path, except the
+    virtual environment when it happens to live inside the project.
+    """
+    root = os.path.realpath(project_root)
+    env = os.path.realpath(sys.prefix)
+
+    def allowed(entry: str) -> bool:
+        if not entry or entry == ".":
+            return False
+        real = os.path.realpath(entry)
+        inside = real == root or real.startswith(root + os.sep)
+        return not inside or real == env or real.startswith(env + os.sep)
+
+    sys.path[:] = [str(solution_dir)] + [p for p in sys.path if allowed(p)]
     for name in list(sys.modules):
         if name == "reference" or name.startswith(("reference.", "calcgrade_reference")):
             del sys.modules[name]
