@@ -123,3 +123,51 @@ def multivariate(rng: np.random.Generator, n: int, kind: str) -> Hidden:
 def from_formula(expr: Any, symbols: tuple, domain: tuple[float, float], kind: str = "fixed") -> Hidden:
     """A fixed function (e.g. the lesson's x² + y³), in the same clothes as hidden ones."""
     return Hidden(expr, symbols, domain, kind)
+
+
+def several_minima(rng: np.random.Generator) -> Hidden:
+    """A bowl with ripples, f(x) = x²/s² + a·sin(k·x + φ): several local minima on [−4, 4].
+
+    For descent checks: gradient descent ends in the valley it starts in, so which minimum
+    it finds depends on the start. Coefficients are rationals with one decimal (readable);
+    |f″| ≤ 2/s² + a·k², so a learning rate of 1/(2/s² + a·k²) never overshoots a valley.
+    """
+    x = sympy.Symbol("x")
+    s = sympy.Rational(int(rng.integers(20, 31)), 10)
+    a = sympy.Rational(int(rng.integers(6, 13)), 10)
+    k = sympy.Rational(int(rng.integers(20, 31)), 10)
+    phi = sympy.Rational(int(rng.integers(0, 63)), 10)
+    expr = x**2 / s**2 + a * sympy.sin(k * x + phi)
+    return Hidden(expr, (x,), (-4.0, 4.0), "several_minima")
+
+
+@dataclass
+class HiddenVector:
+    """A hidden f: Rⁿ → Rᵐ (one formula per output), for Jacobian checks."""
+
+    exprs: list[Any]
+    symbols: tuple[Any, ...]
+    domain: tuple[float, float]
+
+    def jax(self) -> Callable:
+        import jax.numpy as jnp
+
+        fn = sympy.lambdify(self.symbols, self.exprs, modules="jax")
+        n = len(self.symbols)
+        return lambda p: jnp.stack([jnp.asarray(v, dtype=p.dtype) * jnp.ones((), p.dtype)
+                                    for v in fn(*[p[i] for i in range(n)])])
+
+    def jacobian(self) -> Callable:
+        J = sympy.Matrix(self.exprs).jacobian(list(self.symbols))
+        fn = sympy.lambdify(self.symbols, J, modules="numpy")
+        return lambda p: np.asarray(fn(*np.asarray(p, dtype=float)), dtype=float)
+
+    def sample(self, rng: np.random.Generator) -> np.ndarray:
+        return rng.uniform(*self.domain, size=(len(self.symbols),))
+
+
+def vector(rng: np.random.Generator, n: int, m: int) -> HiddenVector:
+    """m hidden outputs of n inputs, each drawn from a different family."""
+    kinds = [MULTIVARIATE_KINDS[(i + int(rng.integers(4))) % len(MULTIVARIATE_KINDS)] for i in range(m)]
+    parts = [multivariate(rng, n, kind) for kind in kinds]
+    return HiddenVector([p.expr for p in parts], parts[0].symbols, parts[0].domain)

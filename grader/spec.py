@@ -28,7 +28,7 @@ from .paths import exercises_dir
 if TYPE_CHECKING:
     from .answers import Answer
 
-DEFAULT_TIME_LIMIT = 5.0  # seconds of wall time for one check in the sandbox
+DEFAULT_TIME_LIMIT = 10.0  # seconds of wall time for one check (a first JAX compile takes 1-2 s)
 DEFAULT_MEMORY_MB = 2048  # address-space limit of the sandboxed process
 
 

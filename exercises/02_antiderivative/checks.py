@@ -75,8 +75,8 @@ def _area_inputs(kind: str, uniform: bool):
         n = int(rng.integers(400, 800))
         if uniform:
             xs = np.linspace(lo, hi, n)
-        else:
-            xs = np.sort(np.concatenate([[lo, hi], rng.uniform(lo, hi, n - 2)]))
+        else:  # smoothly graded: dense on the left, sparse on the right
+            xs = lo + (hi - lo) * np.linspace(0.0, 1.0, n) ** 2
         return {"f": h.numpy(), "xs": xs, "_hidden": h}
     return inputs
 

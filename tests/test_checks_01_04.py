@@ -1,4 +1,4 @@
-"""Exercises 01–03 through the grader: equivalent answers pass, plausible wrong ones fail
+"""Exercises 01–04 through the grader: equivalent answers pass, plausible wrong ones fail
 with a useful message. Every file of tests/alt and tests/wrong is graded in one batch."""
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from conftest import overlay
 from grader.grading import Submission, grade
 
 HERE = Path(__file__).parent
-SLUGS = ["01_derivative", "02_antiderivative", "03_gradient"]
+SLUGS = ["01_derivative", "02_antiderivative", "03_gradient", "04_jacobian"]
 CASES = [(kind, slug, f) for kind in ("alt", "wrong") for slug in SLUGS
          for f in sorted((HERE / kind / slug).glob("*.py"))]
 
@@ -44,6 +44,9 @@ def test_wrong_answers_fail_with_a_message(graded, slug, name):
     ("flattened_output", "01_derivative/rate_of_change/2d_input", "expected shape (3, 4)"),
     ("definite_integral", "02_antiderivative/antiderivative", "is the constant -1"),
     ("swapped_partials", "03_gradient/numerical_gradient/lesson", "partial derivatives are off"),
+    ("uniform_spacing_assumed", "02_antiderivative/area_function/uneven", "areas are off"),
+    ("jax_transposed", "04_jacobian/jax_jacobian/2_to_3", "Jacobian is transposed"),
+    ("variables_swapped", "04_jacobian/example_jacobian", "differs at"),
 ])
 def test_specific_messages(graded, name, check_id, text):
     slug = check_id.split("/")[0]

@@ -1,0 +1,133 @@
+"""Checks for 04_jacobian: Jacobians of vector-valued functions, by hand and with JAX."""
+from __future__ import annotations
+
+from grader import hidden
+from grader.answers import Custom, ExprArray, Verdict, WrongType, compare_arrays, to_array
+from grader.checklib import tracing
+from grader.lazy import np
+from grader.lazy import sp as sympy
+from grader.spec import Check, Exercise, Mistake
+
+NAMES = ("x", "y", "p", "q", "r", "s", "t", "u")
+DOMAIN = {"*": (-1.5, 1.5)}
+
+
+def _layer():
+    x, y, p, q, r, s, t, u = sympy.symbols(NAMES)
+    W = sympy.Matrix([[p, q], [r, s], [t, u]])
+    return W, W * sympy.Matrix([x, y])
+
+
+def _sigma(z):
+    return 1 / (1 + sympy.exp(-z))
+
+
+def _matches(shape: tuple[int, int], build) -> callable:
+    """Mistake matcher: the answer equals the matrix ``build()`` (of ``shape``)."""
+
+    def match(got, expected, inputs) -> bool:
+        answer = ExprArray(shape=shape, symbols=NAMES, domain=DOMAIN, kind="matrix")
+        return answer.compare(got, build(), inputs, np.random.default_rng(1)).passed
+
+    return match
+
+
+def _transposed():
+    W, z = _layer()
+    return sympy.Matrix(3, 2, lambda i, j: _sigma(z[i]) * (1 - _sigma(z[i])) * W[i, j]).T
+
+
+def _no_inner():
+    W, z = _layer()
+    return sympy.Matrix(3, 2, lambda i, j: _sigma(z[i]) * (1 - _sigma(z[i])))
+
+
+def _one_plus():
+    W, z = _layer()
+    return sympy.Matrix(3, 2, lambda i, j: _sigma(z[i]) * (1 + _sigma(z[i])) * W[i, j])
+
+
+SIGMOID_MISTAKES = (
+    Mistake("transposed",
+            "Your matrix is transposed (2 × 3): in a Jacobian each row belongs to one output "
+            "and each column to one input, so three outputs of (x, y) give a 3 × 2 matrix.",
+            match=_matches((2, 3), _transposed)),
+    Mistake("missing_inner_factor",
+            "The chain rule needs the derivative of the inside too: d/dx σ(px + qy) = "
+            "σ′(px + qy)·p. Multiply each entry by its weight (p, q, r, s, t or u).",
+            match=_matches((3, 2), _no_inner)),
+    Mistake("sigma_one_plus_sigma",
+            "The sigmoid's derivative is σ(z)(1 − σ(z)), with a minus: 1 − σ(z) = "
+            "e^(−z)/(1 + e^(−z)). You wrote σ(z)(1 + σ(z)).",
+            match=_matches((3, 2), _one_plus)),
+)
+
+# -- jax_jacobian --------------------------------------------------------------------------
+
+
+def _jax_inputs(n: int, m: int):
+    def inputs(rng):
+        h = hidden.vector(rng, n, m)
+        return {"f": h.jax(), "point": h.sample(rng), "_hidden": h}
+    return inputs
+
+
+def _jax_call(solution, inputs):
+    f, seen = tracing(inputs["f"])
+    jac = solution.jax_jacobian(f)
+    return {"jacobian": jac(inputs["point"]), "traced": bool(seen)}
+
+
+def _exact_jacobian(ref, inputs):
+    return inputs["_hidden"].jacobian()(inputs["point"])
+
+
+def _jax_judge(got, expected, inputs, rng) -> Verdict:
+    if not isinstance(got, dict):
+        raise WrongType("jax_jacobian(f) must return a function; calling it at a point "
+                        "should give the Jacobian")
+    J = to_array(got["jacobian"])
+    m, n = expected.shape
+    if J.shape != expected.shape:
+        raise WrongType(f"for f: R^{n} → R^{m} the Jacobian has shape ({m}, {n}) — one row "
+                        f"per output — got {J.shape}")
+    if not got.get("traced"):
+        return Verdict(False, "your Jacobian never let JAX trace f: build it with "
+                       "jax.jacfwd(f) or jax.jacrev(f)")
+    return compare_arrays(J, expected, 1e-9, 1e-12, "Jacobian entries")
+
+
+def _jax_transposed(got, expected, inputs) -> bool:
+    J = to_array(got["jacobian"])
+    return (expected.shape[0] != expected.shape[1] and J.shape == expected.T.shape
+            and bool(np.allclose(J, expected.T, rtol=1e-7, atol=1e-10)))
+
+
+EXERCISE = Exercise(
+    slug="04_jacobian",
+    title="Jacobians of vector-valued functions",
+    checks=[
+        Check(function="example_jacobian", points=2,
+              title="the Jacobian of (2xy, x²y)",
+              answer=ExprArray(shape=(2, 2), symbols=("x", "y"), kind="matrix"),
+              expect=lambda ref, inputs: ref.example_jacobian(),
+              hint="Row i holds the partial derivatives of output i: [[∂f₁/∂x, ∂f₁/∂y], "
+                   "[∂f₂/∂x, ∂f₂/∂y]]."),
+        Check(function="sigmoid_jacobian", points=3,
+              title="the 3 × 2 Jacobian of a sigmoid layer",
+              answer=ExprArray(shape=(3, 2), symbols=NAMES, domain=DOMAIN, kind="matrix"),
+              expect=lambda ref, inputs: ref.sigmoid_jacobian(),
+              mistakes=SIGMOID_MISTAKES,
+              hint="Entry (i, j) is σ′(zᵢ)·∂zᵢ/∂xⱼ with σ′ = σ(1 − σ)."),
+        *[Check(function="jax_jacobian", case=f"{n}_to_{m}", points=1,
+                title=f"JAX Jacobian of a hidden f: R^{n} → R^{m}",
+                inputs=_jax_inputs(n, m), call=_jax_call, expect=_exact_jacobian,
+                answer=Custom(_jax_judge),
+                mistakes=(Mistake("jacobian_transposed",
+                                  "Your Jacobian is transposed: it must have one row per "
+                                  "output and one column per input, shape (m, n).",
+                                  match=_jax_transposed),),
+                hint="Return jax.jacfwd(f) (or jax.jacrev(f)).")
+          for n, m in ((2, 3), (3, 2), (4, 2))],
+    ],
+)
