@@ -41,7 +41,7 @@ def test_wrong_answers_fail_with_a_message(graded, slug, name):
 
 
 @pytest.mark.parametrize("name, check_id, text", [
-    ("flattened_output", "01_derivative/rate_of_change/2d_input", "expected shape (3, 4)"),
+    ("flattened_output", "01_derivative/rate_of_change/2d_input", "of shape (3, 4), got shape (12,)"),
     ("definite_integral", "02_antiderivative/antiderivative", "is the constant -1"),
     ("swapped_partials", "03_gradient/numerical_gradient/lesson", "partial derivatives are off"),
     ("uniform_spacing_assumed", "02_antiderivative/area_function/uneven", "areas are off"),
