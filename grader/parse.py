@@ -1,16 +1,14 @@
 """A whitelisting parser for expression text from students and from the sandbox.
 
 Design principle 2: an answer is never evaluated.  The text is split into tokens and read
-by a small recursive-descent parser that builds SymPy objects with their constructors
-(``Integer``, ``Float``, ``Symbol``, ``Add``, ``Mul``, ``Pow``, ``sin`` ...).  Nothing here
-hands text to ``eval``, ``exec``, ``compile``, ``sympify`` or ``parse_expr``: only the
-names, functions and operators listed below exist, and everything else is refused with a
-message a student can act on.  Sizes are bounded (text length, nesting, exponents, digits)
-so that no input can make SymPy work for long.
-
-Accepted: numbers (``3``, ``.5``, ``2.5E+3``), ``+ - * / ^ **``, parentheses, implicit
-multiplication (``3x^2``, ``2(x+1)``, ``xy``), the allowed symbols, ``pi``, ``e``/``E`` and
-the functions in ``_FUNCTIONS``.  ``sympy.sstr`` output of ordinary expressions round-trips.
+by a small recursive-descent parser that builds SymPy objects with their constructors;
+nothing here hands text to ``eval``, ``exec``, ``compile``, ``sympify`` or ``parse_expr``.
+Only the symbols, constants (pi, e, E), functions (``_FUNCTIONS``) and operators
+(``+ - * / ^ **``, implicit multiplication) below exist; everything else is refused with a
+message a student can act on.  Sizes are bounded (length, nesting, digits, exponents and the
+magnitude of every constant built) so that no input makes SymPy grind through huge numbers.
+SymPy's automatic simplification can still be slow on some nested *valid* expressions (e.g.
+``tan(sinh(x^-99))`` is slow in SymPy itself), so parse untrusted text under a time limit.
 """
 from __future__ import annotations
 
@@ -23,11 +21,11 @@ import sympy
 
 __all__ = ["ParseError", "parse_expression", "parse_expressions"]
 
-MAX_LENGTH = 1000     # characters of text
+MAX_LENGTH = 4000     # characters of text
 MAX_DEPTH = 50        # nested parentheses / exponents
 MAX_DIGITS = 40       # digits in one number literal
 MAX_EXPONENT = 100    # |numeric exponent| of a power
-MAX_BITS = 400        # size of any number the parser builds (about 120 digits)
+MAX_BITS = 400        # |log2| of any constant the parser builds (about 120 digits)
 
 
 class ParseError(ValueError):
@@ -58,7 +56,15 @@ _CONSTANTS: dict[str, sympy.Expr] = {"pi": sympy.pi, "e": sympy.E, "E": sympy.E}
 _REFUSED_NAMES = {name: f"'{name}' (infinity or not-a-number) is not allowed in an answer"
                   for name in ("oo", "inf", "infinity", "zoo", "nan")}
 _REFUSED_NAMES["I"] = "complex numbers ('I') are not supported; answers are real expressions"
-_QUOTES, _BRACES = "quotes (string literals) are not allowed", "curly braces are not allowed; use ( )"
+_KEYWORDS = {
+    "lambda": "lambda expressions are not allowed",
+    "for": "comprehensions ('for ... in ...') are not allowed",
+    "if": "conditional expressions ('if ... else') are not allowed",
+    "else": "conditional expressions ('if ... else') are not allowed",
+    "import": "'import' is not allowed", "from": "'import' is not allowed",
+}
+_QUOTES = "quotes (string literals) are not allowed"
+_BRACES = "curly braces are not allowed; use parentheses ( )"
 _REFUSED_TEXT = [  # longest first
     ("//", "'//' (floor division) is not allowed; use '/'"),
     (":=", "assignments (':=') are not allowed; enter only the expression"),
@@ -77,14 +83,6 @@ _REFUSED_TEXT = [  # longest first
     ("|", "'|' is not allowed; write abs(x) for an absolute value"),
 ]
 _FRIENDLY = {"·": "*", "⋅": "*", "×": "*", "−": "-", "π": "pi", "²": "^2", "³": "^3"}
-_KEYWORD_MESSAGES = {
-    "lambda": "lambda expressions are not allowed",
-    "for": "comprehensions ('for ... in ...') are not allowed",
-    "if": "conditional expressions ('if ... else') are not allowed",
-    "else": "conditional expressions ('if ... else') are not allowed",
-    "import": "'import' is not allowed",
-    "from": "'import' is not allowed",
-}
 _WHITESPACE = " \t\r\n"
 _NUMBER = re.compile(r"(?:[0-9]+(?:\.(?![A-Za-z_])[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?", re.ASCII)
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*", re.ASCII)
@@ -106,10 +104,12 @@ def _short(thing: object, limit: int = 30) -> str:
 def _tokenize(text: str, symbols: tuple[str, ...]) -> list[_Token]:
     """Tokens of ``text``, refusing every character and word outside the grammar."""
     tokens: list[_Token] = []
-    i = len(text) - len(text.lstrip(_WHITESPACE))
-    end = len(text.rstrip(_WHITESPACE))
+    i, end = len(text) - len(text.lstrip(_WHITESPACE)), len(text.rstrip(_WHITESPACE))
     while i < end:
         ch = text[i]
+        refused = next((msg for bad, msg in _REFUSED_TEXT if text.startswith(bad, i)), None)
+        if refused:
+            raise ParseError(refused, i)
         if ch in " \t":
             i += 1
         elif ch in "\r\n":
@@ -117,17 +117,15 @@ def _tokenize(text: str, symbols: tuple[str, ...]) -> list[_Token]:
         elif "0" <= ch <= "9" or (ch == "." and "0" <= text[i + 1:i + 2] <= "9"):
             m = _NUMBER.match(text, i)
             assert m is not None
-            literal = m.group()
-            mantissa = literal[:m.start(1) - i] if m.group(1) else literal
-            if sum(c.isdigit() for c in mantissa) > MAX_DIGITS:
+            exponent = m.group(1) or ""
+            if sum(c.isdigit() for c in m.group()[:len(m.group()) - len(exponent)]) > MAX_DIGITS:
                 raise ParseError(f"numbers may have at most {MAX_DIGITS} digits", i)
-            if m.group(1) and (len(m.group(1)) > 6 or abs(int(m.group(1)[1:])) > MAX_EXPONENT):
-                raise ParseError(f"the number {_short(literal)} is too large or too small", i)
-            after = m.end()
-            if text[after:after + 1] in ("j", "J") and not _NAME.match(text, after + 1):
+            if exponent and (len(exponent) > 6 or abs(int(exponent[1:])) > MAX_EXPONENT):
+                raise ParseError(f"the number {_short(m.group())} is too large or too small", i)
+            if text[m.end():m.end() + 1] in ("j", "J") and not _NAME.match(text, m.end() + 1):
                 raise ParseError("complex numbers are not supported; answers are real", i)
-            tokens.append(_Token("num", literal, i))
-            i = after
+            tokens.append(_Token("num", m.group(), i))
+            i = m.end()
         elif ch.isascii() and (ch.isalpha() or ch == "_"):
             m = _NAME.match(text, i)
             assert m is not None
@@ -137,42 +135,34 @@ def _tokenize(text: str, symbols: tuple[str, ...]) -> list[_Token]:
                     raise ParseError("names with double underscores (like '__import__') "
                                      "are not allowed", i)
                 if name.startswith("_"):
-                    raise ParseError(f"names starting with '_' are not allowed ('{_short(name)}')", i)
+                    raise ParseError(f"names starting with '_' are not allowed "
+                                     f"('{_short(name)}')", i)
                 if keyword.iskeyword(name):
-                    raise ParseError(_KEYWORD_MESSAGES.get(
+                    raise ParseError(_KEYWORDS.get(
                         name, f"'{name}' is a Python keyword and is not allowed in an answer"), i)
             tokens.append(_Token("name", name, i))
             i = m.end()
-        elif text.startswith("**", i):
-            tokens.append(_Token("op", "**", i))
-            i += 2
         elif ch == ".":
-            rest = text[i + 1:].lstrip(" \t")
-            if rest[:1].isascii() and (rest[:1].isalpha() or rest[:1] == "_"):
-                attr = _NAME.match(rest)
-                raise ParseError(f"attribute access ('.{_short(attr.group() if attr else '')}') "
-                                 "is not allowed", i)
+            attr = _NAME.match(text[i + 1:].lstrip(" \t"))
+            if attr:
+                raise ParseError(f"attribute access ('.{_short(attr.group())}') is not allowed", i)
             raise ParseError(f"unexpected '.' at character {i + 1}", i)
         elif ch in "+-*/^()[],":
-            if text.startswith("//", i):
-                raise ParseError(_REFUSED_TEXT[0][1], i)
-            tokens.append(_Token("op", ch, i))
-            i += 1
+            op = "**" if text.startswith("**", i) else ch
+            tokens.append(_Token("op", op, i))
+            i += len(op)
         elif ch in _FRIENDLY:
             friendly = _FRIENDLY[ch]
             if friendly == "pi":
                 tokens.append(_Token("name", "pi", i))
-            elif friendly.startswith("^"):
+            elif friendly.startswith("^"):   # x² is x^2
                 tokens += [_Token("op", "^", i), _Token("num", friendly[1:], i)]
             else:
                 tokens.append(_Token("op", friendly, i))
             i += 1
+        elif ord(ch) < 32 or ord(ch) == 127:
+            raise ParseError(f"control character U+{ord(ch):04X} is not allowed", i)
         else:
-            for bad, message in _REFUSED_TEXT:
-                if text.startswith(bad, i):
-                    raise ParseError(message, i)
-            if ord(ch) < 32 or ord(ch) == 127:
-                raise ParseError(f"control character U+{ord(ch):04X} is not allowed", i)
             raise ParseError(f"the character {ch!r} (U+{ord(ch):04X}) is not allowed", i)
     tokens.append(_Token("end", "", len(text)))
     return tokens
@@ -182,14 +172,12 @@ def _check_brackets(tokens: list[_Token]) -> None:
     """Refuse unbalanced or mismatched brackets (saying where) and too deep nesting."""
     stack: list[_Token] = []
     for tok in tokens:
-        if tok.kind != "op":
-            continue
-        if tok.text in ("(", "["):
+        if tok.kind == "op" and tok.text in ("(", "["):
             stack.append(tok)
             if len(stack) > MAX_DEPTH:
                 raise ParseError(f"the expression is nested too deeply (more than {MAX_DEPTH} "
                                  "levels)", tok.pos)
-        elif tok.text in (")", "]"):
+        elif tok.kind == "op" and tok.text in (")", "]"):
             if not stack:
                 raise ParseError(f"unbalanced parentheses: '{tok.text}' at character "
                                  f"{tok.pos + 1} has no matching opening bracket", tok.pos)
@@ -203,8 +191,21 @@ def _check_brackets(tokens: list[_Token]) -> None:
                          f"{stack[-1].pos + 1} is never closed", stack[-1].pos)
 
 
+def _unwrap(tokens: list[_Token]) -> tuple[list[_Token], bool]:
+    """Drop one pair of brackets around the whole text: "(2x, 2y)", "[2*x, 2*y]"."""
+    depth = 0
+    for index, tok in enumerate(tokens):
+        depth += tok.kind == "op" and tok.text in ("(", "[")
+        depth -= tok.kind == "op" and tok.text in (")", "]")
+        if depth == 0:
+            if index == 0 or index != len(tokens) - 2:
+                return tokens, False
+            return tokens[1:-2] + [_Token("end", "", tokens[-2].pos)], True
+    return tokens, False
+
+
 def _bits(number: sympy.Basic) -> int:
-    """Roughly log2 of a number's size (numerator/denominator, or binary magnitude)."""
+    """Roughly |log2| of a number's size (numerator/denominator, or binary magnitude)."""
     if isinstance(number, sympy.Rational):
         return max(abs(number.p), abs(number.q)).bit_length()
     if isinstance(number, sympy.Float) and number._mpf_[1]:   # (sign, man, exp, bitcount)
@@ -213,48 +214,62 @@ def _bits(number: sympy.Basic) -> int:
 
 
 class _Parser:
-    """Recursive descent over the tokens; every method returns a SymPy object."""
+    """Recursive descent over the tokens; every method returns SymPy objects."""
 
     def __init__(self, tokens: list[_Token], symbols: tuple[str, ...], allow_other: bool) -> None:
-        self.tokens = tokens
-        self.symbols = symbols
-        self.allow_other = allow_other
-        self.pieces = set(symbols) | set(_CONSTANTS)
-        self.i = 0
-        self.depth = 0
+        self.tokens, self.symbols, self.allow_other = tokens, symbols, allow_other
+        self.pieces = sorted(set(symbols) | set(_CONSTANTS), key=len, reverse=True)
+        self.i = self.depth = 0
 
     def peek(self) -> _Token:
         return self.tokens[self.i]
 
     def advance(self) -> _Token:
-        tok = self.tokens[self.i]
         self.i += 1
-        return tok
+        return self.tokens[self.i - 1]
 
     def at(self, *texts: str) -> bool:
-        tok = self.tokens[self.i]
-        return tok.kind == "op" and tok.text in texts
+        return self.peek().kind == "op" and self.peek().text in texts
 
     def unexpected(self) -> ParseError:
-        tok = self.peek()
-        prev = self.tokens[self.i - 1] if self.i else None
-        if tok.kind == "end" or tok.text in (")", "]"):
-            if prev is not None and prev.kind == "op" and prev.text in _BINARY:
-                where = "the answer ends" if tok.kind == "end" else f"'{tok.text}' follows"
-                return ParseError(f"something is missing after '{prev.text}' at character "
-                                  f"{prev.pos + 1} ({where} with an operator)", prev.pos)
-            if tok.kind == "end":
-                return ParseError("the answer ends too early", tok.pos)
+        tok, prev = self.peek(), self.tokens[self.i - 1] if self.i else None
+        if (tok.kind == "end" or tok.text in (")", "]")) and prev and prev.text in _BINARY:
+            return ParseError(f"something is missing after '{prev.text}' at character "
+                              f"{prev.pos + 1}", prev.pos)
         if tok.text == ",":
             return ParseError(f"unexpected ',' at character {tok.pos + 1}: only a single "
                               "expression is expected here", tok.pos)
         return ParseError(f"unexpected '{_short(tok.text)}' at character {tok.pos + 1}", tok.pos)
 
     def checked(self, value: sympy.Expr, tok: _Token) -> sympy.Expr:
-        """Refuse numbers that grew too large, so no later step gets slow."""
-        if any(_bits(v) > MAX_BITS for v in (value, *value.args)):
+        """Refuse constants that are complex or grew too large (or small).
+
+        Each node is checked as it is built, so a constant is only evaluated when its parts
+        are known to be moderate: ``cosh(99*pi^99)`` is refused before anything can take
+        ``tan`` of it (which would make SymPy compute pi to 10^51 digits).
+        """
+        approx = value if value.is_Number or value.free_symbols else value.evalf(15, chop=True)
+        if approx.has(sympy.I):
+            raise ParseError("this expression is a complex number; answers are real", tok.pos)
+        if any(_bits(v) > MAX_BITS for v in (value, *value.args, *approx.atoms(sympy.Float))):
             raise ParseError("a number in this expression is too large", tok.pos)
         return value
+
+    def items(self, many: bool, wrapped: bool) -> list[sympy.Expr]:
+        """The whole input: one expression, or (``many``) a comma-separated list."""
+        values: list[sympy.Expr] = []
+        while not (wrapped and self.peek().kind == "end"):   # "[]" and "(x,)" end here
+            start = self.peek().pos
+            values.append(_finish(self.expression(), start))
+            if self.peek().kind == "end":
+                break
+            if not (many and self.at(",")):
+                raise self.unexpected()
+            comma = self.advance()
+            if self.peek().kind == "end" and not wrapped:
+                raise ParseError(f"something is missing after ',' at character {comma.pos + 1}",
+                                 comma.pos)
+        return values
 
     def expression(self) -> sympy.Expr:
         value = self.term()
@@ -267,8 +282,7 @@ class _Parser:
         return value
 
     def term(self) -> sympy.Expr:
-        value = self.unary()
-        after_division = False
+        value, after_division = self.unary(), False
         while True:
             tok = self.peek()
             if self.at("*", "/"):
@@ -286,7 +300,7 @@ class _Parser:
             elif tok.kind == "num":
                 raise ParseError(f"an operator is missing before the number '{_short(tok.text)}' "
                                  f"at character {tok.pos + 1}", tok.pos)
-            elif tok.kind == "name" or self.at("("):
+            elif tok.kind == "name" or self.at("("):   # implicit multiplication
                 if after_division:
                     raise ParseError(f"ambiguous product after '/' (character {tok.pos + 1}): "
                                      "write 1/(2*x) or (1/2)*x, not 1/2x", tok.pos)
@@ -303,7 +317,7 @@ class _Parser:
             negative = False
             while self.at("+", "-"):
                 negative ^= self.advance().text == "-"
-            value = self.power()
+            value = self.power()   # so -x^2 is -(x^2)
             return sympy.Mul(sympy.Integer(-1), value) if negative else value
         finally:
             self.depth -= 1
@@ -314,9 +328,13 @@ class _Parser:
             return base
         op = self.advance()
         exponent = self.unary()   # right-associative; allows 2^-1
-        if exponent.is_Number and abs(exponent) > MAX_EXPONENT:
-            raise ParseError(f"the exponent {_short(exponent)} is too large (at most "
-                             f"{MAX_EXPONENT} in absolute value)", op.pos)
+
+        def refuse_large(power: sympy.Expr) -> None:
+            if power.is_Number and abs(power) > MAX_EXPONENT:
+                raise ParseError(f"the exponent {_short(power)} is too large (at most "
+                                 f"{MAX_EXPONENT} in absolute value)", op.pos)
+
+        refuse_large(exponent)
         if base.is_Number and exponent.is_Number:
             if base.is_zero and exponent.is_negative:
                 raise ParseError(f"division by zero (0 to a negative power) at character "
@@ -324,11 +342,10 @@ class _Parser:
             if _bits(base) * abs(float(exponent)) > MAX_BITS:
                 raise ParseError(f"the number {_short(base)}^{_short(exponent)} is too large",
                                  op.pos)
-        value = self.checked(sympy.Pow(base, exponent), op)
-        if value.is_Pow and value.exp.is_Number and abs(value.exp) > MAX_EXPONENT:
-            raise ParseError(f"the exponent {_short(value.exp)} is too large (at most "
-                             f"{MAX_EXPONENT} in absolute value)", op.pos)
-        return value
+        value = sympy.Pow(base, exponent)
+        if value.is_Pow:   # (x^100)^100 becomes x^10000
+            refuse_large(value.exp)
+        return self.checked(value, op)
 
     def atom(self) -> sympy.Expr:
         tok = self.peek()
@@ -354,30 +371,27 @@ class _Parser:
         raise self.unexpected()
 
     def split(self, name: str) -> list[str] | None:
-        """``name`` as a product of allowed symbols/constants (longest pieces first)."""
+        """``name`` as allowed symbols/constants written together ("xy"), longest first."""
         choice: dict[int, str] = {len(name): ""}
         for start in range(len(name) - 1, -1, -1):
-            for piece in sorted(self.pieces, key=len, reverse=True):
+            for piece in self.pieces:
                 if name.startswith(piece, start) and start + len(piece) in choice:
                     choice[start] = piece
                     break
         if 0 not in choice:
             return None
-        parts, at = [], 0
-        while at < len(name):
-            parts.append(choice[at])
-            at += len(choice[at])
+        parts: list[str] = []
+        while sum(map(len, parts)) < len(name):
+            parts.append(choice[sum(map(len, parts))])
         return parts
-
-    def value_of(self, piece: str) -> sympy.Expr:
-        return sympy.Symbol(piece) if piece in self.symbols else _CONSTANTS[piece]
 
     def name(self) -> sympy.Expr:
         tok = self.advance()
-        name = tok.text
-        called = self.at("(")
-        if name in self.symbols or name in _CONSTANTS:
-            return self.value_of(name)
+        name, called = tok.text, self.at("(")
+        if name in self.symbols:
+            return sympy.Symbol(name)
+        if name in _CONSTANTS:
+            return _CONSTANTS[name]
         if name in _FUNCTIONS:
             if called:
                 return self.call(tok)
@@ -387,11 +401,12 @@ class _Parser:
         if name in _REFUSED_NAMES:
             raise ParseError(_REFUSED_NAMES[name], tok.pos)
         parts = self.split(name) if len(name) <= 100 else None
-        if parts:   # "xy^2": re-read as the names x y, so that ^ binds to y alone
+        if parts:   # re-read "xy^2" as the names x y, so that ^ binds to y alone
             offsets = [sum(map(len, parts[:k])) for k in range(len(parts))]
             self.tokens[self.i - 1:self.i] = [_Token("name", part, tok.pos + offset)
                                               for part, offset in zip(parts, offsets)]
-            return self.value_of(parts[0])
+            self.i -= 1
+            return self.name()
         for func in sorted(_FUNCTIONS, key=len, reverse=True):
             if name.startswith(func) and self.split(name[len(func):]):
                 raise ParseError(f"'{_short(name)}': write {func}({name[len(func):]}) with "
@@ -428,23 +443,6 @@ class _Parser:
         return self.checked(value, name_tok)
 
 
-def _prepare(text: object, symbols: Iterable[str]) -> tuple[list[_Token], tuple[str, ...]]:
-    """Shared checks: type, length, emptiness, tokens and brackets."""
-    if not isinstance(text, str):
-        raise ParseError(f"expected expression text, got a {type(text).__name__}")
-    names = (symbols,) if isinstance(symbols, str) else tuple(dict.fromkeys(symbols))
-    for name in names:
-        if not isinstance(name, str) or not _NAME.fullmatch(name) or "__" in name:
-            raise ValueError(f"not a valid symbol name: {name!r}")
-    if len(text) > MAX_LENGTH:
-        raise ParseError(f"the answer is too long ({len(text)} characters; at most {MAX_LENGTH})")
-    if not text.strip(_WHITESPACE):
-        raise ParseError("the answer is empty", 0)
-    tokens = _tokenize(text, names)
-    _check_brackets(tokens)
-    return tokens, names
-
-
 def _finish(value: sympy.Expr, position: int) -> sympy.Expr:
     """Refuse results that are undefined, infinite or complex."""
     if value.has(sympy.zoo, sympy.nan):
@@ -456,19 +454,37 @@ def _finish(value: sympy.Expr, position: int) -> sympy.Expr:
     return value
 
 
+def _parse(text: str, symbols: Iterable[str], allow_other: bool,
+           many: bool) -> list[sympy.Expr]:
+    names = (symbols,) if isinstance(symbols, str) else tuple(dict.fromkeys(symbols))
+    for name in names:   # a bad name is the caller's bug, not the student's
+        if not isinstance(name, str) or not _NAME.fullmatch(name) or "__" in name:
+            raise ValueError(f"not a valid symbol name: {name!r}")
+    if not isinstance(text, str):
+        raise ParseError(f"expected expression text, got a {type(text).__name__}")
+    if len(text) > MAX_LENGTH:
+        raise ParseError(f"the answer is too long ({len(text)} characters; at most {MAX_LENGTH})")
+    if not text.strip(_WHITESPACE):
+        raise ParseError("the answer is empty", 0)
+    try:
+        tokens = _tokenize(text, names)
+        _check_brackets(tokens)
+        tokens, wrapped = _unwrap(tokens) if many else (tokens, False)
+        return _Parser(tokens, names, allow_other).items(many, wrapped)
+    except ParseError:
+        raise
+    except (ArithmeticError, TypeError, ValueError, RecursionError):   # SymPy gave up
+        raise ParseError("this expression could not be read") from None
+
+
 def parse_expression(text: str, symbols: Iterable[str] = ("x",), *,
                      allow_other_symbols: bool = False) -> sympy.Expr:
-    """Parse one expression in the allowed ``symbols`` (plain ``sympy.Symbol``s).
+    """Parse one expression in the allowed ``symbols`` (each a plain ``sympy.Symbol``).
 
     ``allow_other_symbols`` turns any other plain name into a Symbol too (constants of
     integration such as C, K, C1).  Raises ParseError with a student-facing message.
     """
-    tokens, names = _prepare(text, symbols)
-    parser = _Parser(tokens, names, allow_other_symbols)
-    value = parser.expression()
-    if parser.peek().kind != "end":
-        raise parser.unexpected()
-    return _finish(value, 0)
+    return _parse(text, symbols, allow_other_symbols, many=False)[0]
 
 
 def parse_expressions(text: str, symbols: Iterable[str] = ("x",), *,
@@ -476,34 +492,7 @@ def parse_expressions(text: str, symbols: Iterable[str] = ("x",), *,
     """Parse a comma-separated list, optionally wrapped once in () or [].
 
     ``"2x, 2y"``, ``"(2x, 2y)"`` and ``"[2*x, 2*y]"`` all give ``[2*x, 2*y]``; a wrapped
-    list may end with a comma (``"(x,)"``, as ``sympy.sstr`` writes a 1-tuple); ``"[]"``
+    list may end with a comma (``"(x,)"``, as ``sympy.sstr`` writes a 1-tuple) and ``"[]"``
     gives ``[]``.  Raises ParseError with a student-facing message.
     """
-    tokens, names = _prepare(text, symbols)
-    wrapped = False
-    if tokens[0].text in ("(", "[") and tokens[0].kind == "op":
-        depth = 0
-        for index, tok in enumerate(tokens):
-            depth += tok.kind == "op" and tok.text in ("(", "[")
-            depth -= tok.kind == "op" and tok.text in (")", "]")
-            if depth == 0:
-                wrapped = index == len(tokens) - 2
-                break
-    if wrapped:
-        tokens = tokens[1:-2] + [_Token("end", "", tokens[-2].pos)]
-    parser = _Parser(tokens, names, allow_other_symbols)
-    values: list[sympy.Expr] = []
-    if wrapped and parser.peek().kind == "end":
-        return []
-    while True:
-        values.append(_finish(parser.expression(), parser.peek().pos))
-        if parser.peek().kind == "end":
-            return values
-        if not parser.at(","):
-            raise parser.unexpected()
-        comma = parser.advance()
-        if parser.peek().kind == "end":
-            if wrapped:
-                return values
-            raise ParseError(f"something is missing after ',' at character {comma.pos + 1}",
-                             comma.pos)
+    return _parse(text, symbols, allow_other_symbols, many=True)
