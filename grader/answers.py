@@ -309,7 +309,7 @@ def compare_arrays(got: np.ndarray, expected: np.ndarray, rtol: float, atol: flo
     n_bad, n = int(bad.sum()), int(bad.size)
     worst = np.unravel_index(int(np.nanargmax(np.where(bad, np.nan_to_num(err, nan=np.inf), -1))),
                              got.shape) if got.shape else ()
-    where = f" at index {list(worst)}" if got.shape else ""
+    where = f" at index {[int(i) for i in worst]}" if got.shape else ""
     detail = {"expected": fmt(expected), "got": fmt(got), "tolerance": tol,
               "mismatched": f"{n_bad} of {n}", "max_abs_error": _max(np.where(bad, err, 0)),
               "max_rel_error": _max(np.where(bad, rel, 0)), "worst_index": [int(i) for i in worst]}

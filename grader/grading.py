@@ -15,7 +15,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
-from typing import Any
+from typing import Any, Callable
 
 from .paths import reference_dir
 from .results import CheckResult, ExerciseResult, Results
@@ -34,6 +34,7 @@ class Submission:
     @classmethod
     def from_dir(cls, root: Path, name: str | None = None) -> "Submission":
         """``root/<slug>/solution.py`` for every exercise (shaped like ``exercises/``)."""
+        root = Path(root).resolve()  # the sandbox child runs in a scratch directory
         return cls(name or root.name, _SolutionFinder(root))  # type: ignore[arg-type]
 
     def file_for(self, slug: str) -> Path | None:
@@ -53,11 +54,17 @@ class _SolutionFinder(dict):
 
 
 def grade(submissions: list[Submission], slugs: list[str] | None = None, *, seed: int,
-          jobs: int | None = None, figures: bool = False) -> list[Results]:
+          jobs: int | None = None, figures: bool = False,
+          progress: Callable[[str, int, int], None] | None = None,
+          isolation: str = ISOLATION, sandbox_command: list[str] | None = None) -> list[Results]:
     """Grade each submission on the given exercises; one Results per submission.
 
     ``figures``: also run each exercise's report figure on the student's functions and
     store its data (plain lists) in the results, for the HTML report.
+    ``progress(stage, done, total)``: called as each exercise of each submission has run
+    in the sandbox (stage "running") and has been judged (stage "judging").
+    ``isolation``: the level recorded in the results ("process" or "bwrap");
+    ``sandbox_command``: an argv prefix (e.g. ``bwrap …``) the sandbox server runs inside.
     """
     exercises = load_exercises(slugs)
     started = time.perf_counter()
@@ -65,12 +72,21 @@ def grade(submissions: list[Submission], slugs: list[str] | None = None, *, seed
               for i, sub in enumerate(submissions)}
     all_jobs = {(i, ex.slug): Job((i, ex.slug), ex, sub.file_for(ex.slug), seed, figures)
                 for i, sub in enumerate(submissions) for ex in chosen[i]}
-    collect(list(all_jobs.values()), jobs)
+    ran = iter(range(1, len(all_jobs) + 1))
+    collect(list(all_jobs.values()), jobs,
+            on_done=(lambda job: progress("running", next(ran), len(all_jobs))) if progress else None,
+            command=sandbox_command)
     out = []
+    judged = 0
     for i, sub in enumerate(submissions):
         t0 = time.perf_counter()
-        ex_results = [judge_exercise(all_jobs[(i, ex.slug)], ex, seed) for ex in chosen[i]]
-        out.append(Results(submission=sub.name, seed=seed, isolation=ISOLATION,
+        ex_results = []
+        for ex in chosen[i]:
+            ex_results.append(judge_exercise(all_jobs[(i, ex.slug)], ex, seed))
+            judged += 1
+            if progress:
+                progress("judging", judged, len(all_jobs))
+        out.append(Results(submission=sub.name, seed=seed, isolation=isolation,
                            exercises=ex_results,
                            duration=sum(c.duration for e in ex_results for c in e.checks)
                            + time.perf_counter() - t0))

@@ -23,7 +23,7 @@ import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 from . import plain
 from .paths import project_root
@@ -124,28 +124,36 @@ def jax_has_run() -> bool:
     return bool(xla_bridge.backends_are_initialized())
 
 
-def collect(jobs: list[Job], max_parallel: int | None = None) -> None:
+def collect(jobs: list[Job], max_parallel: int | None = None,
+            on_done: Callable[[Job], None] | None = None,
+            command: list[str] | None = None) -> None:
     """Run every job's checks in sandboxed children; fills ``job.results`` in place.
 
     A process that has already run JAX cannot fork safely; it hands the work to a fresh
-    ``python -m grader.sandbox_server`` that forks instead.
+    ``python -m grader.sandbox_server`` that forks instead. ``on_done(job)`` is called as
+    each job finishes (for progress; all at the end in the subprocess case).
     """
-    if jax_has_run():
+    if command is not None or jax_has_run():  # command: e.g. a bwrap argv to run inside
         from .sandbox_server import collect_in_subprocess
 
-        collect_in_subprocess(jobs, max_parallel)
+        collect_in_subprocess(jobs, max_parallel, command=command)
+        if on_done is not None:
+            for job in jobs:
+                on_done(job)
         return
     preload(sorted({m for job in jobs for m in job.exercise.preload}))
     parallel = max(1, max_parallel or os.cpu_count() or 1)
     workdir = Path(tempfile.mkdtemp(prefix="calcgrade-"))
     try:
-        _Collector(jobs, parallel, workdir).run()
+        _Collector(jobs, parallel, workdir, on_done).run()
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
 
 
 class _Collector:
-    def __init__(self, jobs: list[Job], parallel: int, workdir: Path) -> None:
+    def __init__(self, jobs: list[Job], parallel: int, workdir: Path,
+                 on_done: Callable[[Job], None] | None = None) -> None:
+        self.on_done = on_done
         self.queue = list(jobs)
         self.parallel = parallel
         self.workdir = workdir
@@ -202,6 +210,11 @@ class _Collector:
         from . import sandbox_child as sc
 
         sc.redirect_output(output)
+        from .paths import reference_dir
+        from .sandbox_harden import HIDDEN_PATHS, harden_child
+
+        harden_child(scratch, job.solution.parent if job.solution else None,
+                     [reference_dir(), *HIDDEN_PATHS])
         sc.apply_limits(job.exercise.memory_mb)
         os.chdir(scratch)
         solution_dir = job.solution.parent if job.solution else scratch
@@ -326,12 +339,17 @@ class _Collector:
             pass
 
     def _finish(self, child: _Child) -> None:
+        from .sandbox_harden import release_child
+
+        release_child(child.pid)  # its pids cgroup, and anything still in it
         self.selector.unregister(child.fd)
         os.close(child.fd)
         del self.children[child.fd]
         job = child.job
         if job.next_index < len(job.runnables):
             self.queue.insert(0, job)  # a fresh child resumes after the failed check
+        elif self.on_done is not None:
+            self.on_done(job)
 
     # -- output ---------------------------------------------------------------------
     def _output_size(self, job: Job) -> int:

@@ -22,7 +22,12 @@ from . import plain
 OUTPUT_LIMIT_BYTES = 1024 * 1024  # a flood of prints stops here with "File too large"
 
 
+_OWNER_PID: int | None = None  # the sandbox child itself; set when it starts the checks
+
+
 def _send(fd: int, message: dict) -> None:
+    if _OWNER_PID is not None and os.getpid() != _OWNER_PID:
+        os._exit(0)  # a process the student forked must never speak for the sandbox
     data = plain.frame(message)
     view = memoryview(data)
     while view:
@@ -122,6 +127,8 @@ def import_solution(path: Path) -> Any:
 def run_checks(runnables: list[Any], solution_path: Path | None, seed: int, start: int,
                result_fd: int) -> None:
     """Import the student's file and run checks ``start:``, reporting each as a frame."""
+    global _OWNER_PID
+    _OWNER_PID = os.getpid()
     if solution_path is None or not solution_path.is_file():
         _send(result_fd, {"event": "import_error", "status": "missing",
                           "message": "solution.py not found"})

@@ -1,0 +1,221 @@
+"""Opportunistic hardening of a forked sandbox child (Linux; most of it needs root).
+
+The foundation's process isolation is rlimits plus a process group. When the grader runs
+as root (CI, a grading server) a forked child can cheaply do much more before it imports
+student code, in about 2 ms:
+
+* **die with its parent** (``PR_SET_PDEATHSIG``): a killed grading run leaves no child
+  spinning in an infinite loop;
+* **a pids cgroup** capping its processes and threads (``RLIMIT_NPROC`` does not bind
+  root): a fork bomb stalls instead of filling the machine, and the parent kills every
+  task in the cgroup afterwards, even ones that left the process group;
+* **its own network and mount namespaces**: no network at all; every mount remounted
+  read-only, a small private tmpfs as the working directory, and an empty tmpfs over
+  ``reference/`` and over whatever the caller lists in :data:`HIDDEN_PATHS` (the class's
+  submissions, the results folder). The student's own folder stays visible.
+
+Anything unavailable (not root, no cgroup, inside bubblewrap without capabilities) is
+skipped silently: bubblewrap already provides the namespaces there, and a student's own
+laptop needs none of it. :func:`applied` says what this process got.
+"""
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import os
+import signal
+import time
+from pathlib import Path
+
+HIDDEN_PATHS: list[Path] = []  # set by a batch grader before forking (results, class folder)
+SCRATCH_MB = 64                # size of the child's private working directory
+PR_SET_PDEATHSIG = 1
+CLONE_NEWNS = 0x00020000
+CLONE_NEWNET = 0x40000000
+MS_RDONLY, MS_NOSUID, MS_NODEV, MS_REMOUNT, MS_BIND, MS_REC = 1, 2, 4, 32, 4096, 16384
+MS_PRIVATE = 1 << 18
+
+_applied: list[str] = []
+
+
+def applied() -> list[str]:
+    """The hardening steps that took effect in this (child) process."""
+    return list(_applied)
+
+
+def max_tasks() -> int:
+    """Processes + threads one sandbox may hold (JAX starts a thread pool per core)."""
+    return 128 + 4 * (os.cpu_count() or 1)
+
+
+def _libc() -> ctypes.CDLL:
+    return ctypes.CDLL(ctypes.util.find_library("c") or None, use_errno=True)
+
+
+def harden_child(scratch: Path, solution_dir: Path | None, hidden: list[Path]) -> None:
+    """Child side, before student code: apply every step this machine allows."""
+    try:
+        libc = _libc()
+    except OSError:  # pragma: no cover - not glibc/Linux
+        return
+    if libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) == 0:
+        _applied.append("pdeathsig")
+    if os.geteuid() != 0:
+        return
+    if _join_pids_cgroup(os.getpid()):
+        _applied.append("pids")
+    if libc.unshare(CLONE_NEWNS | CLONE_NEWNET) != 0:
+        return  # e.g. inside bubblewrap with capabilities dropped: it isolates already
+    _applied.append("netns")
+    try:
+        _private_filesystem(libc, scratch, solution_dir, hidden)
+        _applied.append("mountns")
+    except OSError:
+        pass  # the namespace stays; the filesystem is then only as private as before
+
+
+def _mount(libc: ctypes.CDLL, source: str | None, target: str, fstype: str | None,
+           flags: int, data: str | None = None) -> None:
+    enc = lambda s: s.encode() if s is not None else None  # noqa: E731
+    if libc.mount(enc(source), enc(target), enc(fstype), flags, enc(data)) != 0:
+        err = ctypes.get_errno()
+        raise OSError(err, f"mount {target}: {os.strerror(err)}")
+
+
+def _private_filesystem(libc: ctypes.CDLL, scratch: Path, solution_dir: Path | None,
+                        hidden: list[Path]) -> None:
+    _mount(libc, None, "/", None, MS_REC | MS_PRIVATE)
+    keep = os.open(solution_dir, os.O_PATH | os.O_DIRECTORY) if solution_dir else None
+    try:
+        for mountpoint in _mountpoints():
+            if mountpoint.startswith(("/proc", "/sys", "/dev")):
+                continue
+            try:
+                _mount(libc, None, mountpoint, None, MS_REMOUNT | MS_BIND | MS_RDONLY)
+            except OSError:
+                pass  # e.g. a mount we may not touch; the others still turn read-only
+        for path in hidden:
+            if path.is_dir():
+                _hide(libc, path, solution_dir, keep)
+        _mount(libc, "tmpfs", str(scratch), "tmpfs", MS_NOSUID | MS_NODEV,
+               f"size={SCRATCH_MB}m,mode=0700")
+    finally:
+        if keep is not None:
+            os.close(keep)
+
+
+def _hide(libc: ctypes.CDLL, path: Path, solution_dir: Path | None, keep: int | None) -> None:
+    """An empty tmpfs over ``path``; the student's folder is bound back if it was inside."""
+    inside = solution_dir is not None and (solution_dir == path or path in solution_dir.parents)
+    _mount(libc, "tmpfs", str(path), "tmpfs", MS_NOSUID | MS_NODEV, "size=1m,mode=0755")
+    if inside and keep is not None and solution_dir is not None:
+        solution_dir.mkdir(parents=True, exist_ok=True)
+        _mount(libc, f"/proc/self/fd/{keep}", str(solution_dir), None, MS_BIND)
+        _mount(libc, None, str(solution_dir), None, MS_REMOUNT | MS_BIND | MS_RDONLY)
+    _mount(libc, None, str(path), None, MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV)
+
+
+def _mountpoints() -> list[str]:
+    with open("/proc/self/mountinfo", encoding="utf-8") as fh:
+        points = [line.split()[4].replace("\\040", " ") for line in fh]
+    return sorted(set(points), key=len)
+
+
+# -- cgroups (v1 "pids" and "cpu" controllers, as on Debian hosts and CI runners) ------
+
+_CGROUP_ROOT = Path("/sys/fs/cgroup")
+
+
+def _cgroup_dir(name: str, controller: str = "pids") -> Path | None:
+    """``<this process's cgroup>/<name>`` in ``controller``'s hierarchy, if it exists."""
+    mount = _CGROUP_ROOT / controller
+    if not (mount / "cgroup.procs").is_file():
+        return None
+    try:
+        with open("/proc/self/cgroup", encoding="utf-8") as fh:
+            lines = [line.strip().split(":", 2) for line in fh]
+    except OSError:
+        return None
+    for parts in lines:
+        if len(parts) == 3 and controller in parts[1].split(","):
+            return mount / parts[2].lstrip("/") / name
+    return None
+
+
+def join_cgroups(name: str, *, tasks: int, cpus: float | None = None) -> list[str]:
+    """Move this process into fresh cgroups ``name``: a task cap and optionally a CPU cap.
+
+    Everything it starts afterwards inherits them. Returns the controllers joined.
+    """
+    joined = []
+    limits = {"pids": {"pids.max": str(tasks)}}
+    if cpus is not None:
+        period = 100_000
+        limits["cpu"] = {"cpu.cfs_period_us": str(period),
+                         "cpu.cfs_quota_us": str(max(1000, int(period * cpus)))}
+    for controller, values in limits.items():
+        path = _cgroup_dir(name, controller)
+        if path is None:
+            continue
+        try:
+            path.mkdir(exist_ok=True)
+            for key, value in values.items():
+                (path / key).write_text(value)
+            (path / "cgroup.procs").write_text("0")
+            joined.append(controller)
+        except OSError:
+            continue
+    return joined
+
+
+def _join_pids_cgroup(pid: int) -> bool:
+    return "pids" in join_cgroups(f"calcgrade-{pid}", tasks=max_tasks())
+
+
+def release_cgroups(name: str) -> None:
+    """Kill every task left in cgroups ``name`` (and groups nested in them); remove them."""
+    if os.geteuid() != 0:
+        return
+    for controller in ("pids", "cpu"):
+        path = _cgroup_dir(name, controller)
+        if path is not None and path.is_dir():
+            _release(path)
+
+
+def _release(path: Path) -> None:
+    for nested in [p for p in path.iterdir() if p.is_dir()]:
+        _release(nested)
+    for attempt in range(50):
+        try:
+            pids = [int(p) for p in (path / "cgroup.procs").read_text().split()]
+        except (OSError, ValueError):
+            pids = []
+        for pid in pids:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                pass
+        try:
+            path.rmdir()
+            return
+        except OSError:
+            time.sleep(0.01 * (attempt + 1) if attempt < 10 else 0.1)
+
+
+def release_child(child_pid: int) -> None:
+    """Parent side, after a sandbox child ended: empty and remove its cgroup.
+
+    The path is computed in the parent the same way as in the child (the child started
+    in the parent's cgroup), so nothing needs to travel between them.
+    """
+    release_cgroups(f"calcgrade-{child_pid}")
+
+
+def die_with_parent(parent_pid: int) -> None:
+    """This process gets SIGKILL when its parent dies (and exits now if it already has)."""
+    try:
+        _libc().prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    except (OSError, AttributeError):  # pragma: no cover - not Linux
+        return
+    if os.getppid() != parent_pid:
+        os._exit(1)
