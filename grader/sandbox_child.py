@@ -14,6 +14,7 @@ import signal
 import sys
 import time
 import traceback
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -129,6 +130,10 @@ def run_checks(runnables: list[Any], solution_path: Path | None, seed: int, star
     """Import the student's file and run checks ``start:``, reporting each as a frame."""
     global _OWNER_PID
     _OWNER_PID = os.getpid()
+    # The host's warning filters (pytest turns warnings into errors) are not the student's:
+    # a RuntimeWarning from an overflow must be a printed warning, not an exception.
+    warnings.resetwarnings()
+    warnings.simplefilter("default")
     if solution_path is None or not solution_path.is_file():
         _send(result_fd, {"event": "import_error", "status": "missing",
                           "message": "solution.py not found"})

@@ -1,0 +1,458 @@
+"""Checks for 05_backprop: a two-hidden-layer tanh network, forward and backward by hand.
+
+Every input is drawn from the check's seed: the layer sizes, the parameters and the
+two-class points change from seed to seed, so only a general implementation passes.
+Gradients are compared with ``jax.grad`` of the reference ``loss_fn`` in float64.
+"""
+from __future__ import annotations
+
+from grader.answers import Custom, Verdict, WrongType, compare_arrays, describe, fmt, to_array
+from grader.gradcheck import (gradients_match, jax_grad, jax_jacfwd, judge_gradients, quiet,
+                              relative_error)
+from grader.lazy import np
+from grader.spec import Check, Exercise, Figure, Mistake
+
+KEYS = ("W1", "b1", "W2", "b2", "W3", "b3")
+GRADIENT_RTOL = 1e-6   # relative error per array, promised in the README
+VALUE_RTOL = 1e-9      # forward, loss and the Jacobian
+TRAIN_ACCURACY = 0.95  # on held-out points
+
+# -- shared inputs ------------------------------------------------------------------------
+
+
+def _shapes(sizes) -> dict:
+    n_in, h1, h2, n_out = sizes
+    return {"W1": (n_in, h1), "b1": (h1,), "W2": (h1, h2), "b2": (h2,),
+            "W3": (h2, n_out), "b3": (n_out,)}
+
+
+def _random_params(rng, sizes) -> dict:
+    """Weights around the usual 1/sqrt(fan_in) scale and non-zero biases, so every
+    gradient (the biases' too) is of a useful size and no output saturates."""
+    return {k: (rng.standard_normal(s) * (0.9 / np.sqrt(s[0]) if k[0] == "W" else 0.3))
+            for k, s in _shapes(sizes).items()}
+
+
+def _rectangular_sizes(rng) -> tuple:
+    h1 = int(rng.integers(3, 11))
+    h2 = int(rng.choice([h for h in range(3, 11) if h != h1]))
+    return (2, h1, h2, 1)
+
+
+def _points(rng, n: int):
+    from grader import datasets
+
+    return datasets.two_class_points(rng, n)
+
+
+def _np_forward(params, X):
+    """The network's forward pass (exact maths, NumPy): y_hat (n,), H1, H2."""
+    H1 = np.tanh(X @ params["W1"] + params["b1"])
+    H2 = np.tanh(H1 @ params["W2"] + params["b2"])
+    y_hat = 0.5 * (1.0 + np.tanh(0.5 * (H2 @ params["W3"] + params["b3"])[:, 0]))  # σ, no overflow
+    return y_hat, H1, H2
+
+
+# -- init_params --------------------------------------------------------------------------
+
+
+def _init_inputs(rng):
+    return {"sizes": _rectangular_sizes(rng), "seed": int(rng.integers(0, 10_000))}
+
+
+def _init_call(solution, inputs):
+    sizes, seed = inputs["sizes"], inputs["seed"]
+    return {"params": solution.init_params(sizes, seed),
+            "again": solution.init_params(sizes, seed),
+            "other_seed": solution.init_params(sizes, seed + 1),
+            "default": solution.init_params()}
+
+
+def _param_dict(got, shapes: dict, what: str) -> dict:
+    if not isinstance(got, dict):
+        raise WrongType(f"{what} must be a dict with keys {', '.join(KEYS)}; got {describe(got)}")
+    missing = [k for k in KEYS if k not in got]
+    if missing:
+        raise WrongType(f"{what} has no key {missing[0]!r} (expected {', '.join(KEYS)})")
+    out = {k: to_array(got[k]) for k in KEYS}
+    for k, s in shapes.items():
+        if out[k].shape != s:
+            extra = " (biases are 1-D: one number per unit)" if k[0] == "b" and out[k].size == s[0] else ""
+            raise WrongType(f"{what}[{k!r}] has shape {out[k].shape}, expected {s}{extra}")
+    return out
+
+
+def _init_judge(got, expected, inputs, rng) -> Verdict:
+    sizes, seed = inputs["sizes"], inputs["seed"]
+    what = f"init_params({sizes}, {seed})"
+    params = _param_dict(got["params"], _shapes(sizes), what)
+    _param_dict(got["default"], _shapes((2, 8, 8, 1)), "init_params() with the default sizes")
+    detail = {"sizes": list(sizes), "shapes": {k: list(v.shape) for k, v in params.items()}}
+    for k in ("b1", "b2", "b3"):
+        if np.any(params[k] != 0):
+            return Verdict(False, f"the biases start at zero; {k} = {fmt(params[k])}", detail)
+    for k in ("W1", "W2", "W3"):
+        w = params[k]
+        if not np.all(np.isfinite(w)):
+            return Verdict(False, f"{k} contains NaN or infinite values", detail)
+        if w.size > 1 and float(np.std(w)) == 0.0:
+            return Verdict(False, f"every entry of {k} is the same number: draw the weights "
+                           "at random, or all hidden units stay identical for ever", detail)
+        if float(np.max(np.abs(w))) > 10.0:
+            return Verdict(False, f"{k} has entries as large as {float(np.max(np.abs(w))):.3g}: "
+                           "scale the weights (e.g. by 1/sqrt(fan_in)) or tanh saturates", detail)
+    again = _param_dict(got["again"], _shapes(sizes), what)
+    if any(not np.array_equal(again[k], params[k]) for k in KEYS):
+        return Verdict(False, "two calls with the same seed gave different weights: draw them "
+                       "from np.random.default_rng(seed)", detail)
+    other = _param_dict(got["other_seed"], _shapes(sizes), f"init_params({sizes}, {seed + 1})")
+    if all(np.array_equal(other[k], params[k]) for k in ("W1", "W2", "W3")):
+        return Verdict(False, "a different seed gave the same weights: use the seed argument, "
+                       "np.random.default_rng(seed)", detail)
+    return Verdict(True, detail=detail)
+
+
+# -- forward and loss ---------------------------------------------------------------------
+
+
+def _forward_inputs(rng):
+    sizes = _rectangular_sizes(rng)
+    params = _random_params(rng, sizes)
+    X, _ = _points(rng, int(rng.integers(20, 61)))
+    return {"params": params, "X": X}
+
+
+def _forward_call(solution, inputs):
+    out = solution.forward(inputs["params"], inputs["X"])
+    if isinstance(out, (tuple, list)) and len(out) == 2:
+        return {"y_hat": out[0]}
+    return {"returned": out}
+
+
+def _forward_judge(got, expected, inputs, rng) -> Verdict:
+    if "y_hat" not in got:
+        raise WrongType(f"forward must return a pair (y_hat, cache); got {describe(got['returned'])}")
+    y_hat = to_array(got["y_hat"])
+    n = expected.shape[0]
+    if y_hat.shape != expected.shape:
+        hint = " — flatten it, e.g. y_hat[:, 0] or y_hat.ravel()" if y_hat.size == n else ""
+        raise WrongType(f"y_hat should have shape ({n},), one probability per point; "
+                        f"got shape {y_hat.shape}{hint}")
+    p = inputs["params"]
+    _, _, H2 = _np_forward(p, inputs["X"])
+    if np.allclose(y_hat, (H2 @ p["W3"] + p["b3"])[:, 0], rtol=1e-9, atol=1e-12):
+        return Verdict(False, "y_hat equals Z3 = H2 @ W3 + b3: apply the sigmoid "
+                       "1 / (1 + exp(-Z3)) to get probabilities", {"got": fmt(y_hat)})
+    return compare_arrays(y_hat, expected, VALUE_RTOL, 1e-12, "probabilities")
+
+
+def _loss_inputs(rng):
+    n = int(rng.integers(20, 81))
+    y = (rng.random(n) < 0.5).astype(float)
+    return {"y_hat": rng.uniform(0.02, 0.98, n), "y": y}
+
+
+def _loss_judge(got, expected, inputs, rng) -> Verdict:
+    g = to_array(got)
+    if g.size != 1:
+        raise WrongType(f"loss should return one number (the mean over the points), "
+                        f"got {describe(g)}")
+    g = g.reshape(())
+    n = inputs["y"].size
+    verdict = compare_arrays(g, np.asarray(expected), VALUE_RTOL, 1e-12, "loss")
+    if verdict.passed:
+        return verdict
+    value = float(g)
+    if np.isclose(value, n * expected, rtol=1e-9):
+        verdict.message = (f"your loss is n = {n} times the expected one: take the mean of the "
+                           "per-point losses, not their sum")
+    elif np.isclose(value, -expected, rtol=1e-9):
+        verdict.message = ("your loss is negative: the cross-entropy is "
+                           "-(1/n) Σ [y log ŷ + (1 − y) log(1 − ŷ)], with a leading minus")
+    elif np.isclose(value, expected / np.log(10), rtol=1e-9):
+        verdict.message = "use the natural logarithm (np.log), not log10"
+    return verdict
+
+
+# -- backward -----------------------------------------------------------------------------
+
+
+BACKWARD_POINTS = 48  # one data shape for both backward checks: JAX compiles once
+PADDED_WIDTH = 10     # hidden widths are at most 10 (see _rectangular_sizes)
+
+
+def _backward_inputs(square: bool):
+    def inputs(rng):
+        if square:
+            h = int(rng.integers(5, PADDED_WIDTH + 1))
+            sizes = (2, h, h, 1)
+        else:
+            sizes = _rectangular_sizes(rng)
+        params = _random_params(rng, sizes)
+        X, y = _points(rng, BACKWARD_POINTS)
+        return {"params": params, "X": X, "y": y}
+    return inputs
+
+
+def _backward_call(solution, inputs):
+    _, cache = solution.forward(inputs["params"], inputs["X"])
+    return solution.backward(inputs["params"], cache, inputs["y"])
+
+
+def _expected_gradients(ref, inputs) -> dict:
+    """jax.grad of the reference loss at the check's network, embedded in a network of
+    hidden width PADDED_WIDTH whose extra units have zero weights and biases: they output
+    tanh(0) = 0 and feed nothing forward, so the loss and the gradient of every real
+    parameter are exactly the small network's. One compiled gradient serves both checks
+    (an XLA compile costs about a second on a 2-core machine)."""
+    params = inputs["params"]
+    padded = {k: np.zeros(_shapes((2, PADDED_WIDTH, PADDED_WIDTH, 1))[k]) for k in KEYS}
+    for k, v in params.items():
+        padded[k][tuple(slice(0, n) for n in v.shape)] = v
+    grads = jax_grad(ref.loss_fn, padded, inputs["X"], inputs["y"])
+    return {k: grads[k][tuple(slice(0, n) for n in params[k].shape)] for k in KEYS}
+
+
+def _backward_judge(got, expected, inputs, rng) -> Verdict:
+    return judge_gradients(got, expected, function="backward", rtol=GRADIENT_RTOL)
+
+
+def _backprop(params, X, y, *, mean=True, tanh1=True, tanh2=True, through_W2=False) -> dict:
+    """The backward pass with one of the catalogued slips switched on (NumPy), to tell a
+    mistake by its exact numbers."""
+    y_hat, H1, H2 = _np_forward(params, X)
+    n = X.shape[0]
+    dZ3 = ((y_hat - y) / (n if mean else 1))[:, None]
+    dZ2 = dZ3 @ params["W3"].T * ((1 - H2**2) if tanh2 else 1)
+    W2_back = params["W2"] if through_W2 else params["W2"].T
+    dZ1 = dZ2 @ W2_back * ((1 - H1**2) if tanh1 else 1)
+    return {"W1": X.T @ dZ1, "b1": dZ1.sum(0), "W2": H1.T @ dZ2, "b2": dZ2.sum(0),
+            "W3": H2.T @ dZ3, "b3": dZ3.sum(0)}
+
+
+def _variant_matcher(**slip):
+    def match(got, expected, inputs) -> bool:
+        p, X, y = inputs["params"], inputs["X"], inputs["y"]
+        variant = _backprop(p, X, y, **slip)
+        differs = any(relative_error(variant[k], expected[k]) > 1e-4 for k in KEYS)
+        return differs and gradients_match(got, variant, 1e-6)
+    return match
+
+
+def _missing_tanh_derivative(got, expected, inputs) -> bool:
+    return (_variant_matcher(tanh2=False)(got, expected, inputs)
+            or _variant_matcher(tanh1=False)(got, expected, inputs))
+
+
+SUM_NOT_MEAN = Mistake(
+    "sum_not_mean",
+    "Your gradients are n times too large: you differentiated the sum of the per-point "
+    "losses, not their mean. Divide the output error (y_hat − y) by the number of points n "
+    "before propagating it back.",
+    match=quiet(_variant_matcher(mean=False)))
+MISSING_ACTIVATION_DERIVATIVE = Mistake(
+    "missing_activation_derivative",
+    "A tanh derivative is missing: when the error passes back through a tanh layer it must "
+    "be multiplied element-wise by tanh′(z) = 1 − h² (h the layer's output). The chain rule "
+    "needs this factor at every hidden layer.",
+    match=quiet(_missing_tanh_derivative))
+TRANSPOSED_WEIGHTS = Mistake(
+    "transposed_weights",
+    "The error is propagated back through W2 instead of its transpose. Going forward a layer "
+    "computes Z = H @ W; going back the error becomes dH = dZ @ W.T. With square hidden "
+    "layers the shapes still fit, so only the values are wrong.",
+    match=quiet(_variant_matcher(through_W2=True)))
+
+
+def _backward_check(case: str, points: float) -> Check:
+    square = case == "square_layers"
+    mistakes = (SUM_NOT_MEAN, MISSING_ACTIVATION_DERIVATIVE) + ((TRANSPOSED_WEIGHTS,) if square else ())
+    return Check(
+        function="backward", case=case, points=points, needs=("forward",),
+        title="gradients of the mean loss against jax.grad, "
+              + ("hidden layers of equal width" if square else "hidden layers of different widths"),
+        inputs=_backward_inputs(square), call=_backward_call, expect=_expected_gradients,
+        answer=Custom(quiet(_backward_judge)), mistakes=mistakes,
+        hint="From the output back: dZ3 = (y_hat − y)/n; for each layer dW = H_prev.T @ dZ, "
+             "db = dZ summed over the points, dH_prev = dZ @ W.T, dZ_prev = dH_prev * (1 − H_prev²).")
+
+
+# -- hidden_jacobian ----------------------------------------------------------------------
+
+
+def _tanh_layer(W, b, x):
+    import jax.numpy as jnp
+
+    return jnp.tanh(x @ W + b)
+
+
+def _jacobian_inputs(rng):
+    h1 = int(rng.integers(3, 13))
+    return {"W": rng.standard_normal((2, h1)), "b": 0.5 * rng.standard_normal(h1),
+            "x": rng.standard_normal(2)}
+
+
+def _expected_jacobian(ref, inputs):
+    return jax_jacfwd(_tanh_layer, inputs["W"], inputs["b"], inputs["x"], argnums=2)
+
+
+def _jacobian_judge(got, expected, inputs, rng) -> Verdict:
+    J = to_array(got)
+    h1 = expected.shape[0]
+    if J.shape != expected.shape:
+        rows = " (rows are the outputs h_i, columns the inputs x_j)" if J.shape == (2, h1) else ""
+        raise WrongType(f"the Jacobian of h: R² → R^{h1} has shape ({h1}, 2), got {J.shape}{rows}")
+    verdict = compare_arrays(J, expected, VALUE_RTOL, 1e-12, "entries")
+    if not verdict.passed:
+        W = inputs["W"]
+        h = np.tanh(inputs["x"] @ W + inputs["b"])
+        if np.allclose(J, W.T, rtol=1e-9, atol=1e-12):
+            verdict.message = ("your Jacobian is W.T, the derivative of the linear part only: "
+                               "the tanh contributes the factor diag(1 − h²).")
+        elif np.allclose(J, (1 - h)[:, None] * W.T, rtol=1e-9, atol=1e-12):
+            verdict.message = "tanh′(z) is 1 − h², not 1 − h: square the layer's output"
+    return verdict
+
+
+# -- train --------------------------------------------------------------------------------
+
+
+def _train_inputs(rng):
+    sizes = (2, int(rng.integers(6, 11)), int(rng.integers(6, 11)), 1)
+    X, y = _points(rng, int(rng.integers(200, 261)))
+    X_test, y_test = _points(rng, 1000)
+    return {"X": X, "y": y, "sizes": sizes, "seed": int(rng.integers(0, 1000)),
+            "_X_test": X_test, "_y_test": y_test}
+
+
+def _train_call(solution, inputs):
+    return solution.train(inputs["X"], inputs["y"], sizes=inputs["sizes"], seed=inputs["seed"])
+
+
+def _train_judge(got, expected, inputs, rng) -> Verdict:
+    sizes = inputs["sizes"]
+    params = _param_dict(got, _shapes(sizes), f"train(X, y, sizes={sizes})")
+    if not all(np.all(np.isfinite(v)) for v in params.values()):
+        return Verdict(False, "the trained parameters contain NaN or infinite values "
+                       "(is the step size right? is the update p − rate · grad?)")
+    y_hat, _, _ = _np_forward(params, inputs["_X_test"])
+    acc = float(np.mean((y_hat >= 0.5) == (inputs["_y_test"] == 1)))
+    detail = {"accuracy": acc, "threshold": TRAIN_ACCURACY, "held_out_points": len(y_hat)}
+    if acc >= TRAIN_ACCURACY:
+        return Verdict(True, f"{acc:.1%} of fresh points classified correctly", detail)
+    return Verdict(False, f"your trained network classifies {acc:.1%} of {len(y_hat)} fresh "
+                   f"points correctly; at least {TRAIN_ACCURACY:.0%} is needed", detail)
+
+
+# -- the report's figure ------------------------------------------------------------------
+
+FIGURE_EPOCHS = 2000
+LOSS_EVERY = 20
+
+
+def _figure_inputs(rng):
+    X, y = _points(rng, 100)
+    return {"X": X, "y": y}
+
+
+def _grid():
+    xs = np.linspace(-2.2, 2.2, 45)
+    ys = np.linspace(-2.0, 2.0, 41)
+    GX, GY = np.meshgrid(xs, ys)
+    return xs, ys, np.column_stack([GX.ravel(), GY.ravel()])
+
+
+def _loss_curve(mod, X, y) -> list:
+    params = mod.init_params()
+    curve = []
+    for epoch in range(FIGURE_EPOCHS):
+        y_hat, cache = mod.forward(params, X)
+        if epoch % LOSS_EVERY == 0:
+            curve.append(float(mod.loss(y_hat, y)))
+        grads = mod.backward(params, cache, y)
+        params = {k: params[k] - 0.5 * np.asarray(grads[k]) for k in params}
+    return curve
+
+
+def _figure_data(mod, inputs) -> dict:
+    X, y = inputs["X"], inputs["y"]
+    xs, ys, grid = _grid()
+    params = mod.train(X, y)
+    probability = np.asarray(mod.forward(params, grid)[0], dtype=float).reshape(len(ys), len(xs))
+    return {"X": X, "y": y, "xs": xs, "ys": ys, "probability": probability,
+            "loss": _loss_curve(mod, X, y)}
+
+
+def _figure_draw(ax, ref, student):
+    ax.axis("off")
+    left = ax.inset_axes([0.0, 0.0, 0.56, 1.0])
+    right = ax.inset_axes([0.68, 0.12, 0.32, 0.82])
+    X, y = ref["X"], ref["y"]
+    left.scatter(X[:, 0], X[:, 1], c=y, cmap="coolwarm", s=12, edgecolors="none")
+    left.contour(ref["xs"], ref["ys"], ref["probability"], levels=[0.5], colors="grey",
+                 linewidths=3, alpha=0.5)
+    left.plot([], [], color="grey", lw=3, alpha=0.5, label="reference boundary")
+    epochs = np.arange(len(ref["loss"])) * LOSS_EVERY
+    right.plot(epochs, ref["loss"], color="grey", lw=3, alpha=0.5, label="reference")
+    shaded = student or ref  # the class-1 region of the network shown
+    left.contourf(shaded["xs"], shaded["ys"], shaded["probability"], levels=[0.5, 1.0],
+                  colors=["tab:orange" if student else "grey"], alpha=0.12)
+    if student:
+        left.contour(student["xs"], student["ys"], student["probability"], levels=[0.5],
+                     colors="tab:orange", linestyles="--")
+        left.plot([], [], "--", color="tab:orange", label="your boundary (ŷ = 0.5), ŷ > 0.5 shaded")
+        right.plot(np.arange(len(student["loss"])) * LOSS_EVERY, student["loss"], "--",
+                   color="tab:orange", label="yours")
+    left.set_xlabel("x₁")
+    left.set_ylabel("x₂")
+    left.legend(loc="lower left", fontsize="small")
+    right.set_xlabel("epoch")
+    right.set_ylabel("mean loss")
+    right.set_yscale("log")
+    right.legend(fontsize="small")
+
+
+FIGURE = Figure(title="the learned decision boundary and the loss curve",
+                functions=("train", "forward", "init_params", "loss", "backward"),
+                student=_figure_data, reference=_figure_data, draw=_figure_draw,
+                inputs=_figure_inputs, time_limit=15.0)
+
+
+EXERCISE = Exercise(
+    slug="05_backprop",
+    title="Backpropagation by hand: a two-hidden-layer network",
+    plot="the learned decision boundary and the loss curve",
+    figure=FIGURE,
+    checks=[
+        Check(function="init_params", points=1,
+              title="parameter shapes for random layer sizes, zero biases, seeded weights",
+              inputs=_init_inputs, call=_init_call, expect=lambda ref, inputs: None,
+              answer=Custom(quiet(_init_judge)),
+              hint="W1 (2, h1), b1 (h1,), W2 (h1, h2), b2 (h2,), W3 (h2, 1), b3 (1,)."),
+        Check(function="forward", points=1,
+              title="forward pass at random parameters and points",
+              inputs=_forward_inputs, call=_forward_call,
+              expect=lambda ref, inputs: ref.forward(inputs["params"], inputs["X"])[0],
+              answer=Custom(quiet(_forward_judge)),
+              hint="H1 = tanh(X @ W1 + b1), H2 = tanh(H1 @ W2 + b2), "
+                   "y_hat = sigmoid(H2 @ W3 + b3) flattened to shape (n,)."),
+        Check(function="loss", points=1, title="mean binary cross-entropy",
+              inputs=_loss_inputs,
+              expect=lambda ref, inputs: ref.loss(inputs["y_hat"], inputs["y"]),
+              answer=Custom(quiet(_loss_judge)),
+              hint="-(1/n) Σ [y log ŷ + (1 − y) log(1 − ŷ)], a single float."),
+        _backward_check("square_layers", 2),
+        _backward_check("different_widths", 2),
+        Check(function="hidden_jacobian", points=1,
+              title="Jacobian of one tanh layer against jax.jacfwd",
+              inputs=_jacobian_inputs, expect=_expected_jacobian,
+              answer=Custom(quiet(_jacobian_judge)),
+              hint="dh/dx = diag(1 − h²) @ W.T with h = tanh(x @ W + b): shape (h1, 2)."),
+        Check(function="train", points=3, time_limit=20.0,
+              title=f"training reaches {TRAIN_ACCURACY:.0%} accuracy on held-out points",
+              inputs=_train_inputs, call=_train_call, expect=lambda ref, inputs: None,
+              answer=Custom(quiet(_train_judge)),
+              hint="Start from init_params(sizes, seed); each epoch: forward on all of X, "
+                   "backward, then p = p − learning_rate · grad for every parameter."),
+    ],
+)

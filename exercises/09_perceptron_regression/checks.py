@@ -1,0 +1,278 @@
+"""Checks for 09_perceptron_regression: the perceptron Ŷ = W X + b trained on budget/sales.
+
+Shapes, parameters and data change with the seed (generated budgets and sales from
+``grader.datasets``, random layer shapes); gradients are compared with ``jax.grad`` of the
+reference ``cost_fn`` and the trained model with the least-squares solution.
+"""
+from __future__ import annotations
+
+from grader import perceptron_checks as pc
+from grader.answers import Custom, Verdict, WrongType, compare_arrays, to_array
+from grader.gradcheck import judge_gradients, quiet
+from grader.lazy import np
+from grader.spec import Check, Exercise, Figure, Mistake
+
+GRADIENT_RTOL = 1e-6
+VALUE_RTOL = 1e-9
+LSTSQ_ATOL = 1e-3  # trained W and b against least squares, on normalised features
+
+
+def _budget(rng, m: int, n_features: int):
+    """Generated budgets (normalised, one feature per row) and sales."""
+    from grader import datasets
+
+    X, Y = datasets.budget_sales(rng, m, n_features)
+    return datasets.normalise(X), Y
+
+
+# -- forward_propagation and predict ---------------------------------------------------------
+
+
+def _forward_inputs(rng):
+    n_x, n_y = pc.several_outputs_shape(rng)
+    m = int(rng.integers(8, 41))
+    return {"X": rng.standard_normal((n_x, m)), "parameters": pc.random_parameters(rng, n_x, n_y)}
+
+
+def _linear_judge(function: str):
+    def judge(got, expected, inputs, rng) -> Verdict:
+        g = to_array(got)
+        if g.shape != expected.shape:
+            extra = " (the transpose: one row per output, one column per example)" \
+                if g.shape == expected.shape[::-1] else ""
+            raise WrongType(f"{function} should return shape (n_y, m) = {expected.shape}, "
+                            f"got {g.shape}{extra}")
+        verdict = compare_arrays(g, expected, VALUE_RTOL, 1e-12, "predictions")
+        p = inputs["parameters"]
+        if not verdict.passed and np.allclose(g, p["W"] @ inputs["X"], rtol=1e-9, atol=1e-12):
+            verdict.message = "your predictions leave out the bias: Ŷ = W X + b"
+        return verdict
+    return judge
+
+
+def _predict_inputs(rng):
+    n_features = int(rng.integers(1, 3))
+    X, _ = _budget(rng, int(rng.integers(10, 41)), n_features)
+    return {"X": X, "parameters": pc.random_parameters(rng, n_features, 1, 3.0, 10.0)}
+
+
+# -- compute_cost ------------------------------------------------------------------------------
+
+
+def _cost_inputs(rng):
+    from grader import datasets
+
+    m = int(rng.integers(10, 81))
+    _, Y = datasets.budget_sales(rng, m, 1)
+    return {"Y_hat": Y + 3.0 * rng.standard_normal(Y.shape), "Y": Y}
+
+
+def _cost_judge(got, expected, inputs, rng) -> Verdict:
+    g = to_array(got)
+    if g.size != 1:
+        raise WrongType(f"compute_cost should return one number, got an array of shape {g.shape}")
+    value = float(g.reshape(()))
+    verdict = compare_arrays(g.reshape(()), np.asarray(expected), VALUE_RTOL, 1e-12, "cost")
+    m = inputs["Y"].shape[1]
+    if not verdict.passed and np.isclose(value, m * expected, rtol=1e-9):
+        verdict.message = f"your cost is m = {m} times too large: divide the sum of squares by 2m"
+    elif not verdict.passed and np.isclose(value, 2 * m * expected, rtol=1e-9):
+        verdict.message = "you returned the sum of squares: divide it by 2m"
+    return verdict
+
+
+def _scalar_is(got, value: float) -> bool:
+    g = to_array(got)
+    return g.size == 1 and bool(np.isclose(float(g.reshape(())), value, rtol=1e-9, atol=0.0))
+
+
+COST_WITHOUT_HALF = Mistake(
+    "cost_without_half",
+    "Your cost is twice the expected value: this exercise defines the cost as "
+    "(1/2m) Σ (Ŷ − Y)². The 1/2 is there so that the derivative has no factor 2 and "
+    "dW = (1/m)(Ŷ − Y) Xᵀ exactly; divide by 2m, not m.",
+    match=quiet(lambda got, expected, inputs: _scalar_is(got, 2 * expected)))
+
+# -- backward_propagation ------------------------------------------------------------------------
+
+
+def _backward_inputs(several_outputs: bool):
+    def inputs(rng):
+        m = pc.GRADIENT_EXAMPLES
+        if several_outputs:
+            n_x, n_y = pc.several_outputs_shape(rng)
+            X = rng.standard_normal((n_x, m))
+            Y = 3.0 * rng.standard_normal((n_y, m))
+        else:
+            X, Y = _budget(rng, m, 2)
+            n_x, n_y = 2, 1
+        params = pc.random_parameters(rng, n_x, n_y, 2.0, 5.0)
+        return {"Y_hat": params["W"] @ X + params["b"], "X": X, "Y": Y, "_parameters": params}
+    return inputs
+
+
+def _expected_gradients(ref, inputs):
+    return pc.padded_gradient(ref.cost_fn, inputs["_parameters"], inputs["X"], inputs["Y"])
+
+
+def _backward_judge(got, expected, inputs, rng) -> Verdict:
+    return judge_gradients(got, expected, function="backward_propagation", rtol=GRADIENT_RTOL,
+                           shape_of={"dW": "W", "db": "b"})
+
+
+DB_NOT_SUMMED = Mistake(
+    "db_not_summed",
+    "db has shape (n_y, m) instead of (n_y, 1): you divided the errors by m but did not add "
+    "them up over the examples. Use np.sum(Y_hat - Y, axis=1, keepdims=True) / m; otherwise "
+    "b silently broadcasts to one bias per training example.",
+    match=quiet(pc.db_not_summed))
+DW_TRANSPOSED = Mistake(
+    "dW_transposed",
+    "dW has shape (n_x, n_y), the transpose of W's (n_y, n_x): you computed "
+    "X (Ŷ − Y)ᵀ / m. The gradient of W must have W's shape: dW = (Ŷ − Y) Xᵀ / m. With one "
+    "feature the numbers agree, which hides the bug until there are two.",
+    match=quiet(pc.dW_transposed))
+
+
+def _backward_check(case: str, points: float) -> Check:
+    several = case == "several_outputs"
+    return Check(
+        function="backward_propagation", case=case, points=points,
+        title="dW and db against jax.grad of the cost, "
+              + ("random shapes with several outputs" if several else "budgets (TV and radio) and sales"),
+        inputs=_backward_inputs(several), expect=_expected_gradients,
+        answer=Custom(quiet(_backward_judge)), mistakes=(DB_NOT_SUMMED, DW_TRANSPOSED),
+        hint="dW = (1/m)(Ŷ − Y) Xᵀ has W's shape (n_y, n_x); "
+             "db = (1/m) Σ over the examples of (Ŷ − Y) has b's shape (n_y, 1).")
+
+
+# -- nn_model ------------------------------------------------------------------------------------
+
+
+def _nn_inputs(n_features: int):
+    def inputs(rng):
+        X, Y = _budget(rng, int(rng.integers(150, 251)), n_features)
+        return {"X": X, "Y": Y}
+    return inputs
+
+
+def _nn_call(solution, inputs):
+    return solution.nn_model(inputs["X"], inputs["Y"])
+
+
+def _least_squares(ref, inputs) -> dict:
+    """The exact optimum: least squares with a column of ones for the intercept."""
+    X, Y = inputs["X"], inputs["Y"]
+    A = np.vstack([X, np.ones((1, X.shape[1]))]).T
+    sol, *_ = np.linalg.lstsq(A, Y.T, rcond=None)
+    return {"W": sol[:-1].T, "b": sol[-1:].T}
+
+
+def _nn_judge(got, expected, inputs, rng) -> Verdict:
+    n_y, n_x = expected["W"].shape
+    p = pc.as_parameters(got, n_x, n_y, "nn_model")
+    for key in ("W", "b"):
+        verdict = compare_arrays(p[key], expected[key], 0.0, LSTSQ_ATOL,
+                                 f"entries of {key} (least squares)")
+        if not verdict.passed:
+            verdict.message = (f"the trained {key} is not the least-squares solution: "
+                               + verdict.message)
+            if not np.all(np.isfinite(p[key])) or np.max(np.abs(p[key])) > 1e6:
+                verdict.message += " — training diverged: is the step W − rate · dW (minus)?"
+            return verdict
+    return Verdict(True, detail={"W": p["W"].tolist(), "b": p["b"].tolist(),
+                                 "tolerance": {"atol": LSTSQ_ATOL}})
+
+
+# -- the report's figure ----------------------------------------------------------------------
+
+
+def _figure_inputs(rng):
+    from grader import datasets
+
+    X, Y = datasets.budget_sales(rng, 80, 1)
+    return {"X": X, "Y": Y}
+
+
+def _figure_data(mod, inputs) -> dict:
+    X, Y = inputs["X"], inputs["Y"]
+    mean, std = X.mean(axis=1, keepdims=True), X.std(axis=1, keepdims=True)
+    Xn = (X - mean) / std
+    budgets = np.linspace(0.0, 300.0, 31)[None, :]
+    params = mod.nn_model(Xn, Y)
+    line = np.asarray(mod.predict((budgets - mean) / std, params), dtype=float)
+    return {"tv": X[0], "sales": Y[0], "budget": budgets[0], "line": line.reshape(-1),
+            "cost": pc.cost_curve(mod, Xn, Y)}
+
+
+def _figure_draw(ax, ref, student):
+    left, right = pc.two_panels(ax)
+    left.scatter(ref["tv"], ref["sales"], s=10, color="tab:blue", alpha=0.6, label="data")
+    left.plot(ref["budget"], ref["line"], color="grey", lw=3, alpha=0.5, label="reference fit")
+    if student:
+        left.plot(student["budget"], student["line"], "--", color="tab:orange", label="your fit")
+    left.set_xlabel("TV budget")
+    left.set_ylabel("sales")
+    left.legend(fontsize="small")
+    pc.draw_cost_curve(right, ref, student)
+
+
+FIGURE = Figure(title="budget vs sales with the fitted line, and the cost curve",
+                functions=("nn_model", "predict", "layer_sizes", "initialize_parameters",
+                           "forward_propagation", "compute_cost", "backward_propagation",
+                           "update_parameters"),
+                student=_figure_data, reference=_figure_data, draw=_figure_draw,
+                inputs=_figure_inputs, time_limit=10.0)
+
+
+EXERCISE = Exercise(
+    slug="09_perceptron_regression",
+    title="The perceptron as linear regression: sales from a marketing budget",
+    plot="data, fitted line, cost curve",
+    figure=FIGURE,
+    checks=[
+        Check(function="layer_sizes", points=1, title="(n_x, n_y) for random shapes",
+              inputs=pc.layer_sizes_inputs,
+              expect=lambda ref, inputs: ref.layer_sizes(inputs["X"], inputs["Y"]),
+              answer=Custom(quiet(pc.layer_sizes_judge)),
+              hint="Examples are columns: n_x = X.shape[0], n_y = Y.shape[0]."),
+        Check(function="initialize_parameters", points=1,
+              title="W (n_y, n_x) small and seeded, b (n_y, 1) zeros",
+              inputs=pc.init_inputs, call=pc.init_call, expect=lambda ref, inputs: None,
+              answer=Custom(quiet(pc.init_judge)),
+              hint="rng = np.random.default_rng(seed); W = rng.standard_normal((n_y, n_x)) * 0.01; "
+                   "b = np.zeros((n_y, 1))."),
+        Check(function="forward_propagation", points=1,
+              title="Ŷ = W X + b for random shapes and parameters",
+              inputs=_forward_inputs,
+              expect=lambda ref, inputs: ref.forward_propagation(inputs["X"], inputs["parameters"]),
+              answer=Custom(quiet(_linear_judge("forward_propagation"))),
+              hint="W @ X + b: b of shape (n_y, 1) broadcasts over the m columns."),
+        Check(function="compute_cost", points=1, title="(1/2m) Σ (Ŷ − Y)² on generated sales",
+              inputs=_cost_inputs,
+              expect=lambda ref, inputs: ref.compute_cost(inputs["Y_hat"], inputs["Y"]),
+              answer=Custom(quiet(_cost_judge)), mistakes=(COST_WITHOUT_HALF,),
+              hint="np.sum((Y_hat - Y) ** 2) / (2 * m) with m = Y.shape[1]."),
+        _backward_check("budgets", 2),
+        _backward_check("several_outputs", 1),
+        Check(function="update_parameters", points=1,
+              title="one gradient-descent step at a random learning rate",
+              inputs=pc.update_inputs, call=pc.update_call,
+              expect=lambda ref, inputs: ref.update_parameters(
+                  inputs["parameters"], inputs["grads"], inputs["learning_rate"]),
+              answer=Custom(quiet(pc.update_judge)),
+              hint="W − learning_rate · dW and b − learning_rate · db."),
+        *[Check(function="nn_model", case=case, points=2,
+                title=f"trained on normalised budgets ({label}): the least-squares line",
+                inputs=_nn_inputs(n), call=_nn_call, expect=_least_squares,
+                answer=Custom(quiet(_nn_judge)), time_limit=10.0,
+                hint="initialize_parameters, then num_iterations times forward, backward, "
+                     "update with the learning rate given.")
+          for case, n, label in (("one_feature", 1, "TV"), ("two_features", 2, "TV and radio"))],
+        Check(function="predict", points=1, title="predictions on fresh budgets",
+              inputs=_predict_inputs,
+              expect=lambda ref, inputs: ref.predict(inputs["X"], inputs["parameters"]),
+              answer=Custom(quiet(_linear_judge("predict"))),
+              hint="The same as forward_propagation: W @ X + b."),
+    ],
+)

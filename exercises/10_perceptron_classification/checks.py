@@ -1,0 +1,343 @@
+"""Checks for 10_perceptron_classification: A = σ(W X + b), the log loss, two clusters.
+
+Shapes, parameters and points change with the seed (two Gaussian clusters from
+``grader.datasets``, random layer shapes); gradients are compared with ``jax.grad`` of
+the reference ``cost_fn``; the trained model is judged by its accuracy on fresh points.
+"""
+from __future__ import annotations
+
+from grader import perceptron_checks as pc
+from grader.answers import Custom, Verdict, WrongType, compare_arrays, fmt, to_array
+from grader.gradcheck import gradients_match, judge_gradients, quiet
+from grader.lazy import np
+from grader.spec import Check, Exercise, Figure, Mistake
+
+GRADIENT_RTOL = 1e-6
+VALUE_RTOL = 1e-9
+ACCURACY = 0.95  # of the trained model on held-out points
+
+
+def _clusters(rng, m: int):
+    from grader import datasets
+
+    return datasets.two_clusters(rng, m)
+
+
+def _sigmoid(z):
+    return 0.5 * (1.0 + np.tanh(0.5 * z))
+
+
+def _probabilities(params, X):
+    return _sigmoid(params["W"] @ X + params["b"])
+
+
+# -- forward_propagation ------------------------------------------------------------------------
+
+
+def _forward_inputs(rng):
+    n_x, n_y = pc.several_outputs_shape(rng)
+    m = int(rng.integers(8, 41))
+    return {"X": rng.standard_normal((n_x, m)),
+            "parameters": pc.random_parameters(rng, n_x, n_y, 0.8, 0.5)}
+
+
+def _forward_judge(got, expected, inputs, rng) -> Verdict:
+    A = to_array(got)
+    if A.shape != expected.shape:
+        extra = " (the transpose)" if A.shape == expected.shape[::-1] else ""
+        raise WrongType(f"forward_propagation should return A of shape (n_y, m) = "
+                        f"{expected.shape}, got {A.shape}{extra}")
+    verdict = compare_arrays(A, expected, VALUE_RTOL, 1e-12, "probabilities")
+    if not verdict.passed and np.any((A <= 0) | (A >= 1)):
+        verdict.message += "; every A must be a probability strictly between 0 and 1"
+    return verdict
+
+
+def _returned_z(got, expected, inputs) -> bool:
+    p = inputs["parameters"]
+    Z = p["W"] @ inputs["X"] + p["b"]
+    A = to_array(got)
+    return A.shape == Z.shape and bool(np.allclose(A, Z, rtol=1e-9, atol=1e-12))
+
+
+SIGMOID_MISSING = Mistake(
+    "sigmoid_missing",
+    "forward_propagation returns Z = W X + b, not the probability A = σ(Z). Apply the "
+    "sigmoid 1 / (1 + exp(−Z)) so that every output lies in (0, 1) and can be read as the "
+    "probability of class 1.",
+    match=quiet(_returned_z))
+
+# -- compute_cost ---------------------------------------------------------------------------------
+
+
+def _cost_inputs(rng):
+    m = int(rng.integers(10, 81))
+    Y = (rng.random((1, m)) < 0.5).astype(float)
+    return {"A": rng.uniform(0.02, 0.98, (1, m)), "Y": Y}
+
+
+def _log_loss(A, Y) -> float:
+    return float(-np.mean(Y * np.log(A) + (1 - Y) * np.log(1 - A)))
+
+
+def _cost_judge(got, expected, inputs, rng) -> Verdict:
+    g = to_array(got)
+    if g.size != 1:
+        raise WrongType(f"compute_cost should return one number, got an array of shape {g.shape}")
+    value = float(g.reshape(()))
+    verdict = compare_arrays(g.reshape(()), np.asarray(expected), VALUE_RTOL, 1e-12, "cost")
+    if verdict.passed:
+        return verdict
+    A, Y = inputs["A"], inputs["Y"]
+    m = Y.shape[1]
+    if np.isclose(value, _log_loss(A, 1 - Y), rtol=1e-9):
+        verdict.message = ("each label is paired with the wrong log: Y goes with log A (the "
+                           "probability of class 1) and 1 − Y with log(1 − A)")
+    elif np.isclose(value, m * expected, rtol=1e-9):
+        verdict.message = f"your cost is m = {m} times too large: divide the sum by m"
+    elif np.isclose(value, expected / np.log(10), rtol=1e-9):
+        verdict.message = "use the natural logarithm (np.log), not log10"
+    return verdict
+
+
+def _negated(got, expected, inputs) -> bool:
+    g = to_array(got)
+    return g.size == 1 and bool(np.isclose(float(g.reshape(())), -expected, rtol=1e-9, atol=0.0))
+
+
+MISSING_MINUS_SIGN = Mistake(
+    "missing_minus_sign",
+    "Your cost is negative: the log loss is −(1/m) Σ [Y log A + (1 − Y) log(1 − A)]. Both "
+    "logs are of numbers in (0, 1), so they are negative, and the leading minus sign makes "
+    "the cost positive (and minimising it the right thing to do).",
+    match=quiet(_negated))
+
+# -- backward_propagation ---------------------------------------------------------------------------
+
+
+def _backward_inputs(several_outputs: bool):
+    def inputs(rng):
+        m = pc.GRADIENT_EXAMPLES
+        if several_outputs:
+            n_x, n_y = pc.several_outputs_shape(rng)
+            X = rng.standard_normal((n_x, m))
+            Y = (rng.random((n_y, m)) < 0.5).astype(float)
+        else:
+            X, Y = _clusters(rng, m)
+            n_x, n_y = 2, 1
+        params = pc.random_parameters(rng, n_x, n_y, 0.5, 0.5)
+        return {"A": _probabilities(params, X), "X": X, "Y": Y, "_parameters": params}
+    return inputs
+
+
+def _expected_gradients(ref, inputs):
+    return pc.padded_gradient(ref.cost_fn, inputs["_parameters"], inputs["X"], inputs["Y"])
+
+
+def _backward_judge(got, expected, inputs, rng) -> Verdict:
+    verdict = judge_gradients(got, expected, function="backward_propagation",
+                              rtol=GRADIENT_RTOL, shape_of={"dW": "W", "db": "b"})
+    if not verdict.passed and isinstance(got, dict):
+        A, X, Y = inputs["A"], inputs["X"], inputs["Y"]
+        dZ = (A - Y) * A * (1 - A)
+        m = X.shape[1]
+        squared = {"dW": dZ @ X.T / m, "db": dZ.sum(axis=1, keepdims=True) / m}
+        if gradients_match(got, squared, 1e-6):
+            verdict.message = ("these are the gradients of the squared error (A − Y) · A(1 − A); "
+                               "for the log loss the sigmoid's derivative cancels and dZ = A − Y")
+    return verdict
+
+
+def _backward_check(case: str, points: float) -> Check:
+    several = case == "several_outputs"
+    return Check(
+        function="backward_propagation", case=case, points=points,
+        title="dW and db against jax.grad of the log loss, "
+              + ("random shapes with several outputs" if several else "two clusters of points"),
+        inputs=_backward_inputs(several), expect=_expected_gradients,
+        answer=Custom(quiet(_backward_judge)), mistakes=(),
+        hint="dZ = A − Y; dW = (1/m) dZ Xᵀ (shape of W), db = (1/m) Σ over the examples of dZ "
+             "(shape of b).")
+
+
+# -- predict -------------------------------------------------------------------------------------
+
+
+def _predict_inputs(rng):
+    X, _ = _clusters(rng, int(rng.integers(20, 61)))
+    return {"X": X, "parameters": pc.random_parameters(rng, 2, 1, 1.0, 1.0)}
+
+
+def _predict_judge(got, expected, inputs, rng) -> Verdict:
+    labels = to_array(got)
+    if labels.shape != expected.shape:
+        raise WrongType(f"predict should return labels of shape (n_y, m) = {expected.shape}, "
+                        f"got {labels.shape}")
+    if not np.all((labels == 0) | (labels == 1)):
+        raise WrongType("predict must return labels 0 or 1, got other values "
+                        f"(e.g. {float(labels[(labels != 0) & (labels != 1)][0]):.4g})")
+    wrong = labels != expected
+    detail = {"expected": fmt(expected), "got": fmt(labels)}
+    if not wrong.any():
+        return Verdict(True, detail=detail)
+    A = _probabilities(inputs["parameters"], inputs["X"])
+    msg = f"{int(wrong.sum())} of {wrong.size} labels differ from 1 where A > 0.5, else 0"
+    if np.all(labels == 1):
+        msg += ": every point got label 1 — is the threshold 0.5 on A (or 0 on Z)?"
+    elif np.array_equal(labels, 1.0 - expected):
+        msg += ": every label is flipped — class 1 is where A > 0.5"
+    else:
+        worst = np.unravel_index(int(np.argmax(wrong)), wrong.shape)
+        msg += f" (e.g. example {worst[1]}, A = {float(A[worst]):.4g})"
+    return Verdict(False, msg, detail)
+
+
+def _returned_probabilities(got, expected, inputs) -> bool:
+    g = to_array(got)
+    A = _probabilities(inputs["parameters"], inputs["X"])
+    return g.shape == A.shape and bool(np.allclose(g, A, rtol=1e-9, atol=1e-12))
+
+
+PREDICT_RETURNS_PROBABILITIES = Mistake(
+    "predict_returns_probabilities",
+    "predict returns the probabilities A instead of class labels. Threshold them: 1 where "
+    "A > 0.5 and 0 otherwise, e.g. (A > 0.5).astype(float).",
+    match=quiet(_returned_probabilities))
+
+# -- nn_model -------------------------------------------------------------------------------------
+
+
+def _nn_inputs(rng):
+    X, Y = _clusters(rng, int(rng.integers(150, 251)))
+    X_test, Y_test = _clusters(rng, 1000)
+    return {"X": X, "Y": Y, "_X_test": X_test, "_Y_test": Y_test}
+
+
+def _nn_call(solution, inputs):
+    return solution.nn_model(inputs["X"], inputs["Y"])
+
+
+def _nn_judge(got, expected, inputs, rng) -> Verdict:
+    p = pc.as_parameters(got, 2, 1, "nn_model")
+    if not (np.all(np.isfinite(p["W"])) and np.all(np.isfinite(p["b"]))):
+        return Verdict(False, "the trained W or b contains NaN or infinite values")
+    X_test, Y_test = inputs["_X_test"], inputs["_Y_test"]
+    labels = (p["W"] @ X_test + p["b"] > 0).astype(float)
+    acc = float(np.mean(labels == Y_test))
+    detail = {"accuracy": acc, "threshold": ACCURACY, "held_out_points": Y_test.size,
+              "W": p["W"].tolist(), "b": p["b"].tolist()}
+    if acc >= ACCURACY:
+        return Verdict(True, f"{acc:.1%} of fresh points classified correctly", detail)
+    msg = (f"your trained perceptron classifies {acc:.1%} of {Y_test.size} fresh points "
+           f"correctly; at least {ACCURACY:.0%} is needed")
+    if acc <= 1 - ACCURACY:
+        msg += " — it labels the two classes the wrong way round"
+    return Verdict(False, msg, detail)
+
+
+# -- the report's figure --------------------------------------------------------------------------
+
+
+def _figure_inputs(rng):
+    X, Y = _clusters(rng, 100)
+    return {"X": X, "Y": Y}
+
+
+def _grid():
+    xs = np.linspace(-6.0, 6.0, 121)
+    GX, GY = np.meshgrid(xs, xs)
+    return xs, np.vstack([GX.ravel(), GY.ravel()])
+
+
+def _figure_data(mod, inputs) -> dict:
+    X, Y = inputs["X"], inputs["Y"]
+    xs, grid = _grid()
+    params = mod.nn_model(X, Y)
+    labels = np.asarray(mod.predict(grid, params), dtype=float).reshape(len(xs), len(xs))
+    return {"X": X, "Y": Y, "xs": xs, "labels": labels, "cost": pc.cost_curve(mod, X, Y),
+            "W": np.asarray(params["W"], dtype=float), "b": np.asarray(params["b"], dtype=float)}
+
+
+def _figure_draw(ax, ref, student):
+    left, right = pc.two_panels(ax)
+    X, Y = ref["X"], ref["Y"].reshape(-1)
+    left.scatter(X[0], X[1], c=Y, cmap="coolwarm", s=12, edgecolors="none")
+    (w1, w2), b = np.ravel(ref["W"]), float(np.ravel(ref["b"])[0])
+    xs = ref["xs"]
+    left.plot(xs, -(w1 * xs + b) / w2, color="grey", lw=3, alpha=0.5,
+              label="reference boundary W X + b = 0")
+    shaded = student or ref  # the region labelled 1 by the predict shown
+    left.contourf(shaded["xs"], shaded["xs"], shaded["labels"], levels=[0.5, 1.5],
+                  colors=["tab:orange" if student else "grey"], alpha=0.12)
+    if student:
+        left.contour(student["xs"], student["xs"], student["labels"], levels=[0.5],
+                     colors="tab:orange", linestyles="--")
+        left.plot([], [], "--", color="tab:orange", label="your predict: 1 shaded")
+    left.set_xlim(xs[0], xs[-1])
+    left.set_ylim(xs[0], xs[-1])
+    left.set_xlabel("x₁")
+    left.set_ylabel("x₂")
+    left.set_aspect("equal")
+    left.legend(loc="lower right", fontsize="small")
+    pc.draw_cost_curve(right, ref, student)
+
+
+FIGURE = Figure(title="the two clusters with the decision boundary, and the cost curve",
+                functions=("nn_model", "predict", "layer_sizes", "initialize_parameters",
+                           "forward_propagation", "compute_cost", "backward_propagation",
+                           "update_parameters"),
+                student=_figure_data, reference=_figure_data, draw=_figure_draw,
+                inputs=_figure_inputs, time_limit=10.0)
+
+
+EXERCISE = Exercise(
+    slug="10_perceptron_classification",
+    title="The perceptron with a sigmoid: classifying two clusters",
+    plot="the points, the decision boundary, the cost curve",
+    figure=FIGURE,
+    checks=[
+        Check(function="layer_sizes", points=1, title="(n_x, n_y) for random shapes",
+              inputs=pc.layer_sizes_inputs,
+              expect=lambda ref, inputs: ref.layer_sizes(inputs["X"], inputs["Y"]),
+              answer=Custom(quiet(pc.layer_sizes_judge)),
+              hint="Examples are columns: n_x = X.shape[0], n_y = Y.shape[0]."),
+        Check(function="initialize_parameters", points=1,
+              title="W (n_y, n_x) small and seeded, b (n_y, 1) zeros",
+              inputs=pc.init_inputs, call=pc.init_call, expect=lambda ref, inputs: None,
+              answer=Custom(quiet(pc.init_judge)),
+              hint="rng = np.random.default_rng(seed); W = rng.standard_normal((n_y, n_x)) * 0.01; "
+                   "b = np.zeros((n_y, 1))."),
+        Check(function="forward_propagation", points=1,
+              title="A = σ(W X + b) for random shapes and parameters",
+              inputs=_forward_inputs,
+              expect=lambda ref, inputs: ref.forward_propagation(inputs["X"], inputs["parameters"]),
+              answer=Custom(quiet(_forward_judge)), mistakes=(SIGMOID_MISSING,),
+              hint="A = 1 / (1 + np.exp(-(W @ X + b))), shape (n_y, m)."),
+        Check(function="compute_cost", points=1, title="the log loss of random probabilities",
+              inputs=_cost_inputs,
+              expect=lambda ref, inputs: ref.compute_cost(inputs["A"], inputs["Y"]),
+              answer=Custom(quiet(_cost_judge)), mistakes=(MISSING_MINUS_SIGN,),
+              hint="-(1/m) * np.sum(Y * np.log(A) + (1 - Y) * np.log(1 - A)), a float."),
+        _backward_check("clusters", 2),
+        _backward_check("several_outputs", 1),
+        Check(function="update_parameters", points=1,
+              title="one gradient-descent step at a random learning rate",
+              inputs=pc.update_inputs, call=pc.update_call,
+              expect=lambda ref, inputs: ref.update_parameters(
+                  inputs["parameters"], inputs["grads"], inputs["learning_rate"]),
+              answer=Custom(quiet(pc.update_judge)),
+              hint="W − learning_rate · dW and b − learning_rate · db."),
+        Check(function="predict", points=1, title="0/1 labels at threshold 0.5",
+              inputs=_predict_inputs,
+              expect=lambda ref, inputs: np.asarray(ref.predict(inputs["X"], inputs["parameters"]),
+                                                    dtype=float),
+              answer=Custom(quiet(_predict_judge)), mistakes=(PREDICT_RETURNS_PROBABILITIES,),
+              hint="(forward_propagation(X, parameters) > 0.5) as 0/1 labels."),
+        Check(function="nn_model", points=3, time_limit=10.0,
+              title=f"trained on two clusters: {ACCURACY:.0%} accuracy on held-out points",
+              inputs=_nn_inputs, call=_nn_call, expect=lambda ref, inputs: None,
+              answer=Custom(quiet(_nn_judge)),
+              hint="initialize_parameters, then num_iterations times forward, backward, "
+                   "update with the learning rate given."),
+    ],
+)
