@@ -171,3 +171,65 @@ def vector(rng: np.random.Generator, n: int, m: int) -> HiddenVector:
     kinds = [MULTIVARIATE_KINDS[(i + int(rng.integers(4))) % len(MULTIVARIATE_KINDS)] for i in range(m)]
     parts = [multivariate(rng, n, kind) for kind in kinds]
     return HiddenVector([p.expr for p in parts], parts[0].symbols, parts[0].domain)
+
+
+CRITICAL_POINT_KINDS = ("repeated_roots", "complex_roots", "exponential", "logarithm")
+
+
+def _small_rational(rng: np.random.Generator, lo: float, hi: float, dens: tuple = (1, 2, 3)) -> Any:
+    d = int(rng.choice(dens))
+    return sympy.Rational(int(rng.integers(int(np.ceil(lo * d)), int(np.floor(hi * d)) + 1)), d)
+
+
+def _distinct_roots(rng: np.random.Generator, k: int) -> list:
+    out: list = []
+    while len(out) < k:
+        r = _small_rational(rng, -3, 3)
+        if all(abs(r - o) > sympy.Rational(1, 3) for o in out):
+            out.append(r)
+    return out
+
+
+def with_critical_points(rng: np.random.Generator, kind: str) -> Hidden:
+    """A hidden f whose critical points are exact numbers (small rationals, radicals, logs).
+
+    ``repeated_roots``: a degree-7 polynomial with f′ = s(x − r₁)³(x − r₂)²(x − r₃) — an
+    extremum where f″ = 0, a flat inflection and a plain extremum. ``complex_roots``: a
+    degree-5 polynomial with f′ = s(x − r₁)(x − r₂)(x² + px + q), p² < 4q. ``exponential``:
+    x^k·e^(−ax), (x − r)²·e^(ax) or e^(ax) − bx. ``logarithm`` (x > 0): ax − b·log x,
+    ax²/2 − b·log x or ax + b·log x, the last two with a zero of f′ at x < 0 (outside).
+    """
+    x = sympy.Symbol("x")
+    scale = sympy.Rational(int(rng.integers(1, 9)), int(rng.choice([1, 2, 4]))) * int(rng.choice([-1, 1]))
+    if kind in ("repeated_roots", "complex_roots"):
+        if kind == "repeated_roots":
+            r1, r2, r3 = _distinct_roots(rng, 3)
+            fprime = scale * (x - r1)**3 * (x - r2)**2 * (x - r3)
+        else:
+            r1, r2 = _distinct_roots(rng, 2)
+            p = _small_rational(rng, -2, 2)
+            q = p**2 / 4 + _small_rational(rng, 1, 3)
+            fprime = scale * (x - r1) * (x - r2) * (x**2 + p * x + q)
+        expr = sympy.expand(sympy.integrate(sympy.expand(fprime), x) + int(rng.integers(-3, 4)))
+        return Hidden(expr, (x,), (-3.5, 3.5), kind)
+    if kind == "exponential":
+        a = _small_rational(rng, 0.5, 2, (2, 3, 4))
+        template = int(rng.integers(0, 3))
+        if template == 0:
+            expr = x**int(rng.integers(2, 4)) * sympy.exp(-a * x)     # 0 and k/a
+        elif template == 1:
+            expr = (x - _small_rational(rng, -2, 2))**2 * sympy.exp(a * x)  # r and r − 2/a
+        else:
+            expr = sympy.exp(a * x) - _small_rational(rng, 1, 4, (1, 2)) * x  # log(b/a)/a
+        return Hidden(expr, (x,), (-4.0, 4.0), kind)
+    if kind == "logarithm":
+        a, b = _small_rational(rng, 1, 3, (1, 2)), _small_rational(rng, 1, 4, (1, 2, 3))
+        template = int(rng.integers(0, 3))
+        if template == 0:
+            expr = a * x - b * sympy.log(x)           # b/a
+        elif template == 1:
+            expr = a * x**2 / 2 - b * sympy.log(x)    # +√(b/a); −√(b/a) is outside
+        else:
+            expr = a * x + b * sympy.log(x)           # none: −b/a is outside
+        return Hidden(expr, (x,), (0.2, 5.0), kind)
+    raise ValueError(f"unknown hidden function kind {kind!r}")

@@ -122,7 +122,7 @@ def _encode_array(obj: Any) -> Any:
     if arr.size > MAX_ARRAY_ELEMENTS:
         raise Unsupported(f"returned an array of {arr.size} elements "
                           f"(more than {MAX_ARRAY_ELEMENTS})")
-    arr = np.ascontiguousarray(arr)
+    arr = np.ascontiguousarray(arr).reshape(arr.shape)  # keeps 0-d values 0-d
     return {"__array__": {"dtype": arr.dtype.name, "shape": list(arr.shape),
                           "data": base64.b64encode(arr.tobytes()).decode("ascii")}}
 

@@ -1,0 +1,323 @@
+"""Exercises 06–08 through the grader: equivalent answers pass, plausible wrong ones fail
+with a useful message, hard-coded answers to the examples earn only the examples' points,
+and the judges' own messages appear on the answers they describe.
+
+Every file of tests/alt and tests/wrong (plus a few wrong answers written below) is
+graded in one batch, with the report figures."""
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from conftest import ROOT, overlay
+from grader import hidden, plain
+from grader.grading import Submission, grade, load_reference
+from grader.spec import load_exercise
+
+HERE = Path(__file__).parent
+SLUGS = ["06_optimum", "07_svm", "08_descent"]
+SEED = 77
+
+# Plausible wrong answers that no file in tests/wrong commits: (slug, name) -> source
+# appended to the reference.
+EXTRA = {
+    ("06_optimum", "hard_coded_cubic"):
+        'def critical_points(expr, var):\n'
+        '    return {sp.Integer(0): "maximum", sp.Rational(4, 3): "minimum"}\n',
+    ("06_optimum", "rounded_points"):
+        "_exact = critical_points\n\n\n"
+        "def critical_points(expr, var):\n"
+        "    return {round(float(p), 4): k for p, k in _exact(expr, var).items()}\n",
+    ("06_optimum", "returns_a_list"):
+        "_exact = critical_points\n\n\n"
+        "def critical_points(expr, var):\n"
+        "    return sorted(_exact(expr, var))\n",
+    ("07_svm", "unsorted_support_vectors"):
+        "_sorted = support_vectors\n\n\n"
+        "def support_vectors(points, labels, line, tol=1e-6):\n"
+        "    return _sorted(points, labels, line, tol)[::-1]\n",
+    ("08_descent", "hard_coded_regression"):
+        "def linear_regression_gd(X, y, theta0, learning_rate, num_iterations):\n"
+        "    return np.array([1.1666630024779183, 0.7500016118829195])\n",
+    ("08_descent", "optimize_result"):
+        "def bfgs_minimum():\n"
+        "    return minimize(lambda v: 0.5 * v[0] ** 2 + 2 * v[1] ** 2, [10.0, 12.0],\n"
+        "                    jac=lambda v: np.array([v[0], 4 * v[1]]), method='BFGS')\n",
+    ("08_descent", "in_place_path"):
+        "def gradient_descent(grad, x0, learning_rate, num_iterations):\n"
+        "    x = np.array(x0, dtype=float)\n"
+        "    path = [x]\n"
+        "    for _ in range(num_iterations):\n"
+        "        x -= learning_rate * np.asarray(grad(x))  # updates every row at once\n"
+        "        path.append(x)\n"
+        "    return np.array(path)\n",
+}
+
+CASES = [(kind, slug, f.stem, f) for kind in ("alt", "wrong") for slug in SLUGS
+         for f in sorted((HERE / kind / slug).glob("*.py"))]
+
+
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("subs")
+    subs = []
+    for kind, slug, name, f in CASES:
+        folder = overlay(slug, f, tmp / f"{kind}-{slug}-{name}")
+        subs.append(Submission(f"{kind}/{slug}/{name}", {slug: folder / slug / "solution.py"}, [slug]))
+    for (slug, name), source in EXTRA.items():
+        extra = tmp / f"{name}.py"
+        extra.write_text(source)
+        folder = overlay(slug, extra, tmp / f"extra-{slug}-{name}")
+        subs.append(Submission(f"wrong/{slug}/{name}", {slug: folder / slug / "solution.py"}, [slug]))
+    for slug in SLUGS:
+        subs.append(Submission(f"reference/{slug}", {slug: ROOT / "reference" / f"{slug}.py"}, [slug]))
+    return {r.submission: r for r in grade(subs, SLUGS, seed=SEED, figures=True)}
+
+
+def _check(result, check_id):
+    return next(c for c in result.checks if c.id == check_id)
+
+
+@pytest.mark.parametrize("slug", SLUGS)
+def test_reference_scores_full_marks_and_draws_its_figure(graded, slug):
+    from grader.plots import exercise_plot
+
+    r = graded[f"reference/{slug}"]
+    assert r.points == r.max_points, [f"{c.id}: {c.message}" for c in r.checks if not c.passed]
+    figure = r.exercises[0].figure
+    assert figure["student"] is not None and not figure["message"]
+    plot = exercise_plot(slug, figure)
+    assert plot is not None and plot.with_student and plot.uri.startswith("data:image/png")
+
+
+@pytest.mark.parametrize("slug, name", [(s, n) for k, s, n, _ in CASES if k == "alt"])
+def test_equivalent_answers_score_full_marks(graded, slug, name):
+    r = graded[f"alt/{slug}/{name}"]
+    failing = [f"{c.id}: {c.message}" for c in r.checks if not c.passed]
+    assert not failing and r.points == r.max_points
+
+
+@pytest.mark.parametrize("slug, name", [(s, n) for k, s, n, _ in CASES if k == "wrong"]
+                         + list(EXTRA))
+def test_wrong_answers_fail_with_a_message(graded, slug, name):
+    r = graded[f"wrong/{slug}/{name}"]
+    failing = [c for c in r.checks if not c.passed]
+    assert failing, f"{name} passed every check"
+    assert all(len(c.message) > 30 for c in failing)
+
+
+@pytest.mark.parametrize("name, check_id, text", [
+    ("odd_order_extremum", "06_optimum/critical_points/x3", "(order 3, odd), so it is neither"),
+    ("reversed_sign_rule", "06_optimum/critical_points/cubic", "f″(0) = -4 < 0, so it is a maximum"),
+    ("zero_is_critical", "06_optimum/log_critical_points", "not defined at 0"),
+    ("differentiated_twice", "06_optimum/log_derivative", "differs at x ="),
+    ("hard_coded_cubic", "06_optimum/critical_points/x4", "x = 1.33333 is not a critical point"),
+    ("rounded_points", "06_optimum/critical_points/cubic", "close to the critical point x = 1.33333"),
+    ("returns_a_list", "06_optimum/critical_points/cubic", "should return a dict"),
+    ("closest_one_per_class", "07_svm/support_vectors/six_points", "point 5 = (2, 1) is on the margin"),
+    ("unsorted_support_vectors", "07_svm/support_vectors/six_points", "ascending order"),
+    ("hard_coded_six_points", "07_svm/solve_svm/many_points", "violate"),
+    ("no_intercept", "07_svm/six_point_line", "passes through the origin"),
+    ("lagrangian_minus_convention", "07_svm/lagrangian_partials", "component 1 differs"),
+    ("more_points_move_line", "07_svm/extra_points_change_line", "multipliers are 0"),
+    ("sequential_coordinates", "08_descent/gradient_descent/coupled_bowl",
+     "step 1 is the first that differs"),
+    ("in_place_path", "08_descent/gradient_descent/exp_log", "row 0 must be x0 itself"),
+    ("min_value_not_point", "08_descent/find_global_minimum/1d", "lowest value f(x)"),
+    ("one_over_lambda_max", "08_descent/max_stable_learning_rate/5x5", "until η = 2/λmax"),
+    ("clip_by_value", "08_descent/clip_gradient/above", "clipped each component"),
+    ("optimize_result", "08_descent/bfgs_minimum", "OptimizeResult"),
+])
+def test_specific_messages(graded, name, check_id, text):
+    slug = check_id.split("/")[0]
+    c = _check(graded[f"wrong/{slug}/{name}"], check_id)
+    assert not c.passed and text in c.message, c.message
+
+
+@pytest.mark.parametrize("name, example, general", [
+    ("hard_coded_cubic", "06_optimum/critical_points/cubic", "06_optimum/critical_points/"),
+    ("hard_coded_six_points", "07_svm/six_point_line", "07_svm/solve_svm/"),
+    ("hard_coded_regression", "08_descent/linear_regression_gd/worked_example",
+     "08_descent/linear_regression_gd/hidden"),
+])
+def test_hard_coded_examples_earn_only_the_example(graded, name, example, general):
+    r = graded[f"wrong/{example.split('/')[0]}/{name}"]
+    assert _check(r, example).passed
+    others = [c for c in r.checks if c.id.startswith(general) and c.id != example]
+    assert others and not any(c.passed for c in others)
+
+
+# -- the judges' messages, on answers built here (no sandbox) ---------------------------------
+
+
+def _judge(slug, check_id, got, seed=SEED):
+    """Judge ``got`` (as it arrives from the sandbox) for one check, like grading does."""
+    from grader.grading import judge_check
+    from grader.sandbox import RawResult
+
+    check = next(c for c in load_exercise(slug).checks if c.id == check_id)
+    return judge_check(check, RawResult("ok", value=plain.decode(plain.encode(got))), seed)
+
+
+def _checks_module(slug):
+    """The loaded ``exercises/<slug>/checks.py`` module (for its helpers)."""
+    load_exercise(slug)
+    return sys.modules[f"calcgrade_checks_{slug}"]
+
+
+def _cp(d):
+    """06: what the sandbox sends for a critical_points answer ``d``."""
+    return _checks_module("06_optimum")._payload(d)
+
+
+@pytest.mark.parametrize("check_id, answer, text", [
+    ("06_optimum/critical_points/cubic", {0: "maximum", 4 / 3: "minimum", 2.0: "minimum"},
+     "x = 2 is not a critical point: f′(2) = 4 ≠ 0"),
+    ("06_optimum/critical_points/cubic", {0: "maximum", 1e-12: "maximum", 4 / 3: "minimum"},
+     "appears 2 times"),
+    ("06_optimum/critical_points/cubic", {0: "max", 4 / 3: "minimum"}, "must be one of"),
+    ("06_optimum/critical_points/cubic", {0: 1, 4 / 3: "minimum"}, "got a value of type int"),
+    ("06_optimum/critical_points/cubic", {"x": "maximum"}, "is not a number"),
+    ("06_optimum/critical_points/x3", {0: "Neither"}, None),
+    ("06_optimum/critical_points/x3", {}, "you missed the critical point x = 0"),
+    ("06_optimum/critical_points/x3", {complex(0, 1): "neither", 0: "neither"}, "is not a real number"),
+    ("06_optimum/critical_points/complex_roots", {complex(0, 1): "neither"}, "sp.solve returns"),
+])
+def test_critical_points_messages(check_id, answer, text):
+    import sympy as sp
+
+    answer = {(sp.I if isinstance(k, complex) else k): v for k, v in answer.items()}
+    result = _judge("06_optimum", check_id, _cp(answer))
+    if text is None:
+        assert result.passed, result.message
+    else:
+        assert not result.passed and text in result.message, result.message
+
+
+def test_critical_points_outside_the_domain_of_log():
+    import sympy as sp
+
+    x = sp.Symbol("x")
+    checks = _checks_module("06_optimum")
+    inputs = {"expr": x**2 / 2 - sp.log(x), "var": x}
+    expected = [{"value": 1 + 0j, "exact": sp.Integer(1), "kind": "minimum"}]
+    got = plain.decode(plain.encode(checks._payload({1: "minimum", -1: "minimum"})))
+    verdict = checks._critical_judge(got, expected, inputs, np.random.default_rng(0))
+    assert not verdict.passed and "f is not defined at x = -1" in verdict.message
+
+
+@pytest.mark.parametrize("check_id, got, text", [
+    ("06_optimum/log_critical_points", [0.5], "never zero"),
+    ("06_optimum/log_critical_points", (), None),
+    ("06_optimum/log_extremum", "neither", "expected one of"),
+    ("07_svm/support_vectors/six_points", [2, 3, 4, 5], "point 3 = (3, 3) has"),
+    ("07_svm/support_vectors/six_points", [2, 4, 5, 9], "index 9 is not a point"),
+    ("07_svm/support_vectors/six_points", np.array([2, 4, 5]), None),
+    ("07_svm/support_vectors/six_points", [np.int64(2), np.int64(4), np.int64(5)], None),
+    ("07_svm/support_vectors/six_points", [2.5], "integer indices"),
+    ("07_svm/six_point_line", (0.6668, 0.6668, -1.0), "to 0.0001"),
+    ("07_svm/six_point_line", (2 / 3, 2 / 3), "three numbers"),
+    ("07_svm/six_point_line", (1.0, 1.0, -1.5), "not the widest"),
+    ("07_svm/six_point_line", (2 / 3 + 3e-5, 2 / 3 + 3e-5, -1.0 - 5e-5), None),
+    ("07_svm/extra_points_change_line", np.bool_(False), None),
+    ("07_svm/extra_points_change_line", "False", "expected True or False"),
+    ("08_descent/gradient_descent/exp_log", np.zeros(25), "shape (26,)"),
+    ("08_descent/max_stable_learning_rate/2x2", 1e9, "expected"),
+    ("08_descent/bfgs_minimum", np.array([1e-3, 0.0]), "expected 0, got 0.001"),
+    ("08_descent/bfgs_minimum", np.array([1e-7, -2e-6]), None),
+    ("08_descent/sgd", np.array([np.nan, 0.0, 0.0]), "diverged"),
+    ("08_descent/sgd", np.zeros(3), "above the least-squares optimum"),
+])
+def test_judge_messages(check_id, got, text):
+    result = _judge(check_id.split("/")[0], check_id, got)
+    if text is None:
+        assert result.passed, result.message
+    else:
+        assert not result.passed and text in result.message, result.message
+
+
+def test_log_critical_points_refuses_a_non_list():
+    result = _judge("06_optimum", "06_optimum/log_critical_points", {"a": 1})
+    assert not result.passed and "expected a list" in result.message
+
+
+def test_max_stable_learning_rate_names_the_smallest_eigenvalue():
+    check = next(c for c in load_exercise("08_descent").checks
+                 if c.id == "08_descent/max_stable_learning_rate/5x5")
+    A = check.make_inputs(SEED)["A"]
+    result = _judge("08_descent", check.id, 2 / np.linalg.eigvalsh(A)[0])
+    assert not result.passed and "smallest eigenvalue" in result.message
+
+
+def test_clip_messages_when_left_unscaled_or_misdirected():
+    check = next(c for c in load_exercise("08_descent").checks
+                 if c.id == "08_descent/clip_gradient/above")
+    g = check.make_inputs(SEED)["g"]
+    assert "must be rescaled" in _judge("08_descent", check.id, g).message
+    assert "your vector has norm" in _judge("08_descent", check.id, -g).message
+    below = next(c for c in load_exercise("08_descent").checks
+                 if c.id == "08_descent/clip_gradient/below")
+    g = below.make_inputs(SEED)["g"]
+    assert "return g unchanged" in _judge("08_descent", below.id, 0.5 * g).message
+
+
+# -- the hidden inputs -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_separable_sets_come_with_their_optimal_line(seed):
+    checks = _checks_module("07_svm")
+    rng = np.random.default_rng(seed)
+    data = checks.separable_set(rng, int(rng.integers(5, 40)))
+    P, labels, line = data["points"], data["labels"], np.array(data["line"])
+    margins = labels * (P @ line[:2] + line[2])
+    assert margins.min() == pytest.approx(1.0, abs=1e-12)
+    assert np.sum(margins < 1 + 1e-9) == 3 and np.all(margins[margins > 1 + 1e-9] >= 1.3)
+    np.testing.assert_allclose(load_reference("07_svm").solve_svm(P, labels), line,
+                               rtol=1e-7, atol=1e-9)
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_several_minima_has_several_minima(seed):
+    h = hidden.several_minima(np.random.default_rng(seed))
+    xs = np.linspace(*h.domain, 4001)
+    f = h.numpy()(xs)
+    assert np.sum((f[1:-1] < f[:-2]) & (f[1:-1] < f[2:])) >= 2
+
+
+def _fingerprint(inputs: dict) -> str:
+    """The data of a check's inputs (callables left out: they print their address)."""
+    from grader.answers import fmt
+
+    return repr({k: fmt(v) for k, v in inputs.items() if not callable(v)})
+
+
+@pytest.mark.parametrize("kind, count, has_neither", [
+    ("repeated_roots", 3, True), ("complex_roots", 2, False)])
+@pytest.mark.parametrize("seed", range(3))
+def test_polynomials_have_the_critical_points_they_promise(kind, count, has_neither, seed):
+    h = hidden.with_critical_points(np.random.default_rng(seed), kind)
+    found = load_reference("06_optimum").critical_points(h.expr, h.symbols[0])
+    assert len(found) == count and all(p.is_Rational for p in found)
+    assert ("neither" in found.values()) == has_neither
+
+
+@pytest.mark.parametrize("slug", SLUGS)
+def test_hidden_inputs_change_with_the_seed(slug):
+    for check in load_exercise(slug).checks:
+        if check.case in (None, "cubic", "x4", "x3", "exp_log", "worked_example", "six_points"):
+            continue
+        a, b = _fingerprint(check.make_inputs(1)), _fingerprint(check.make_inputs(2))
+        assert a != b, check.id
+        assert _fingerprint(check.make_inputs(1)) == a, check.id
+
+
+@pytest.mark.slow
+def test_selftest_passes():
+    proc = subprocess.run([sys.executable, "-m", "grader.cli", "selftest", *SLUGS, "--seed", "5"],
+                          cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
