@@ -1,0 +1,185 @@
+"""Hostile submissions graded in one batch with honest ones (``tests/hostile/<case>/``).
+
+Each hostile case is an honest 01_derivative with one attack. It must lose only its own
+points, with a clear message; the honest students in the same batch must get exactly the
+grades they get alone; nothing may be written outside RESULTS and the scratch area; no
+network; no reference. Run in "process" isolation and, where bubblewrap works, "bwrap".
+
+The filesystem, network and reference cases rely on isolation that process mode only
+has as root (see grader/sandbox_harden.py); without it those assertions are skipped.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import shutil
+import socket
+import sqlite3
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+
+from grader.isolation import bwrap_problem
+from grader.paths import project_root, reference_dir
+
+HOSTILE = Path(__file__).parent / "hostile"
+SLUG = "01_derivative"
+MARKERS = ("calcgrade-hostile-marker", "calcgrade-hostile-code-ran")
+
+# case -> (attacked function or None for all, allowed statuses, words in the message)
+EXPECTED: dict[str, tuple[str | None, set[str], str]] = {
+    "infinite_loop": ("symbolic_derivative", {"timeout"}, "did not finish within"),
+    "fork_bomb": ("symbolic_derivative", {"timeout", "error"}, ""),
+    "thread_bomb": ("symbolic_derivative", {"error", "timeout"}, ""),
+    "memory_bomb": ("rate_of_change", {"error"}, "memory"),
+    "os_exit": ("rate_of_change", {"error"}, "exited with code 0"),
+    "sys_exit_at_import": (None, {"error"}, "sys.exit()"),
+    "segfault": ("rate_of_change", {"error"}, "SIGSEGV"),
+    "output_flood": ("symbolic_derivative", {"error"}, "output"),
+    "monkeypatch_libraries": ("symbolic_derivative", {"failed"}, "differs"),
+    "lying_objects": ("symbolic_derivative", {"failed"}, "returned a Liar"),
+    "nan_inf": ("rate_of_change", {"failed"}, "NaN or infinite"),
+    "huge_array": ("rate_of_change", {"failed"}, "more than"),
+    "code_in_answer": ("symbolic_derivative", {"failed"}, "double underscores"),
+    "read_reference_relative": ("symbolic_derivative", {"failed"}, "differs"),
+    "read_reference_absolute": ("symbolic_derivative", {"failed"}, "differs"),
+    "network_socket": ("symbolic_derivative", {"failed"}, "differs"),
+    "write_outside": (None, {"passed"}, ""),
+}
+NEEDS_ISOLATION = {"read_reference_relative", "read_reference_absolute", "network_socket",
+                   "write_outside"}
+# the attack leaves the rest of the submission alone: every other check must pass
+CONTAINED = {"infinite_loop", "fork_bomb", "memory_bomb", "os_exit", "segfault",
+             "output_flood", "huge_array", "code_in_answer", "read_reference_relative",
+             "read_reference_absolute", "network_socket"}
+
+
+def test_every_case_has_an_expectation():
+    assert sorted(p.name for p in HOSTILE.iterdir() if p.is_dir()) == sorted(EXPECTED)
+
+
+def _honest(root: Path) -> None:
+    ref = (reference_dir() / f"{SLUG}.py").read_text()
+    mistake = (reference_dir() / "mistakes" / SLUG / "integrated.py").read_text()
+    for student, text in {"honest_ada": ref, "honest_cho": ref + "\n\n" + mistake}.items():
+        (root / student / SLUG).mkdir(parents=True)
+        (root / student / SLUG / "solution.py").write_text(text)
+
+
+def _grade(subs: Path, out: Path, isolation: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "grader.cli", "grade", str(subs), "--out",
+                           str(out), "--exercise", SLUG, "--jobs", "2", "--isolation",
+                           isolation, "--report", "none"],
+                          capture_output=True, text=True, timeout=900)
+
+
+def _rows(out: Path) -> list[tuple]:
+    with sqlite3.connect(out / "gradebook.sqlite") as db:
+        return list(db.execute("SELECT student, check_id, status, points, message "
+                               "FROM check_results ORDER BY student, check_id"))
+
+
+def _tree_digest(root: Path) -> dict[str, str]:
+    return {str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def _markers_under(*roots: Path) -> list[Path]:
+    found = []
+    for root in roots:
+        for name in MARKERS:
+            found += [p for p in root.rglob(name)] if root.is_dir() else []
+    return found
+
+
+class _Listener:
+    """A loopback TCP server that records whether anyone connected."""
+
+    def __init__(self) -> None:
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen()
+        self.sock.settimeout(0.2)
+        self.port = self.sock.getsockname()[1]
+        self.connections = 0
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self._serve, daemon=True)
+        self.thread.start()
+
+    def _serve(self) -> None:
+        while not self.stop.is_set():
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                continue
+            self.connections += 1
+            conn.close()
+
+    def close(self) -> None:
+        self.stop.set()
+        self.thread.join()
+        self.sock.close()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("isolation", ["process", "bwrap"])
+def test_hostile_batch(tmp_path, isolation):
+    if isolation == "bwrap" and bwrap_problem():
+        pytest.skip(bwrap_problem())
+    isolated = isolation == "bwrap" or os.geteuid() == 0
+    subs = tmp_path / "class"
+    shutil.copytree(HOSTILE, subs)
+    _honest(subs)
+    listener = _Listener()
+    net = subs / "network_socket" / SLUG / "solution.py"
+    net.write_text(re.sub(r"^PORT = 0", f"PORT = {listener.port}", net.read_text(), flags=re.M))
+    before = _tree_digest(subs)
+    for stale in _markers_under(Path("/tmp"), Path("/var/tmp"), Path("/dev/shm")):
+        stale.unlink()
+    try:
+        proc = _grade(subs, tmp_path / "out", isolation)
+    finally:
+        listener.close()
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert f"isolation {isolation}" in proc.stdout
+    rows = _rows(tmp_path / "out")
+
+    # the honest students: exactly the grades they get alone
+    alone = tmp_path / "alone"
+    _honest(alone)
+    assert _grade(alone, tmp_path / "out_alone", isolation).returncode == 0
+    honest = [r for r in rows if r[0].startswith("honest_")]
+    assert honest == _rows(tmp_path / "out_alone")
+    assert sum(r[3] for r in honest if r[0] == "honest_ada") == 9
+
+    # each hostile case loses only its own points, with a clear message
+    for case, (function, statuses, words) in EXPECTED.items():
+        if case in NEEDS_ISOLATION and not isolated:
+            continue
+        mine = [r for r in rows if r[0] == case]
+        assert mine, case
+        hit = [r for r in mine if function is None or r[1].split("/")[1] == function]
+        for _, check_id, status, points, message in hit:
+            assert status in statuses, (case, check_id, status, message)
+            assert words in message, (case, check_id, message)
+            assert "Traceback" not in message
+        if case in CONTAINED:
+            others = [r for r in mine if r not in hit]
+            assert others and all(r[2] == "passed" for r in others), (case, others)
+
+    # no network, nothing written outside RESULTS and the scratch area
+    if isolated:
+        assert listener.connections == 0
+        assert _markers_under(Path("/tmp"), Path("/var/tmp"), Path("/dev/shm"),
+                              project_root(), tmp_path) == []
+        assert _tree_digest(subs) == before
+    out_rows = [r for r in rows if r[0] == "output_flood"]
+    assert all(len(r[4]) < 3000 for r in out_rows)
+    # every worker's cgroup was emptied and removed (live ones belong to other runs)
+    leftovers = [d for d in Path("/sys/fs/cgroup/pids").glob("calcgrade-worker-*")
+                 if not Path("/proc", d.name.rsplit("-", 1)[1]).exists()]
+    assert leftovers == []
