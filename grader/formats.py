@@ -268,7 +268,7 @@ def class_markdown(results: Sequence[Results], summary: ClassSummary | None = No
              f"· highest {st['max']:.1f}%", "",
              "| Exercise | Mean points | Full marks | Crashed |", "| --- | ---: | ---: | ---: |"]
     for e in s.exercises:
-        lines.append(f"| {md(e.slug)}: {md(e.title)} | {pts(e.mean_points)}/{pts(e.max_points)}"
+        lines.append(f"| {md(e.slug)}: {md(e.title)} | {e.mean_points:.2f}/{pts(e.max_points)}"
                      f" | {e.full_marks} | {e.crashed} |")
     lines += ["", "### Pass rate per check", "", "| Check | Passed | Rate |",
               "| --- | ---: | ---: |"]

@@ -108,6 +108,8 @@ def bwrap_argv(student_dirs: list[Path], *, slugs: list[str]) -> list[str]:
     for key, value in env.items():
         args += ["--setenv", key, value]
     args += _system_binds()
+    # the private /tmp first: binds below may live under /tmp (a checkout or venv there)
+    args += ["--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp"]
     for d in _python_dirs():
         args += ["--ro-bind", str(d), str(d)]
     venv = Path(sys.prefix).resolve()
@@ -119,7 +121,6 @@ def bwrap_argv(student_dirs: list[Path], *, slugs: list[str]) -> list[str]:
         checks = exercises_dir() / slug / "checks.py"
         if checks.is_file():
             args += ["--ro-bind", str(checks), str(checks)]
-    args += ["--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp"]
     for d in student_dirs:
         args += ["--ro-bind", str(d), str(d)]
     args += ["--chdir", "/tmp", "--"]
