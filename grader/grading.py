@@ -187,12 +187,12 @@ def judge_check(check: Check, raw: RawResult, seed: int) -> CheckResult:
         return result
     rng = np.random.default_rng([seed, 7, *map(ord, check.id[-8:])])
     try:
-        verdict = _find_mistake(check, raw.value, expected, inputs, rng)
-        if verdict is None:
-            try:
-                verdict = check.answer.compare(raw.value, expected, inputs, rng)
-            except WrongType as exc:
-                verdict = Verdict(False, str(exc))
+        try:
+            verdict = check.answer.compare(raw.value, expected, inputs, rng)
+        except WrongType as exc:
+            verdict = Verdict(False, str(exc))
+        if not verdict.passed:  # a right answer is never reported as a mistake
+            verdict = _find_mistake(check, raw.value, expected, inputs, rng) or verdict
     except Exception as exc:  # noqa: BLE001 - judging odd answers must not crash grading
         result.message = f"your answer could not be judged ({type(exc).__name__}: {str(exc)[:200]})"
         return result

@@ -29,12 +29,14 @@ def _riemann_inputs(kind: str):
     def inputs(rng):
         h = hidden.integrable(rng, kind)
         lo, hi = h.domain
-        a = round(float(rng.uniform(lo, lo + 0.3 * (hi - lo))), 2)
-        dx = float(rng.choice([1e-3, 2e-3, 5e-3]))
-        n = int(rng.integers(200, 600))
-        b = min(hi, a + n * dx)
-        n = int(round((b - a) / dx))
-        return {"f": h.numpy(), "a": a, "b": a + n * dx, "dx": dx, "_hidden": h}
+        for _ in range(50):  # an interval whose area is clearly non-zero: then "forgot dx"
+            a = round(float(rng.uniform(lo, lo + 0.3 * (hi - lo))), 2)  # is unambiguous
+            dx = float(rng.choice([1e-3, 2e-3, 5e-3]))
+            n = int(round((min(hi, a + int(rng.integers(200, 600)) * dx) - a) / dx))
+            candidate = {"f": h.numpy(), "a": a, "b": a + n * dx, "dx": dx, "_hidden": h}
+            if abs(_exact_integral(None, candidate)) > 20 * _riemann_tolerance(candidate):
+                break
+        return candidate
     return inputs
 
 
