@@ -236,3 +236,30 @@ def two_panels(ax: Any) -> tuple[Any, Any]:
     """Split the report's one axes into a main panel and a smaller one on the right."""
     ax.axis("off")
     return ax.inset_axes([0.0, 0.0, 0.56, 1.0]), ax.inset_axes([0.68, 0.12, 0.32, 0.82])
+
+
+# -- checks and figure metadata that 09 and 10 declare identically ----------------------
+
+FUNCTIONS = ("nn_model", "predict", "layer_sizes", "initialize_parameters",
+             "forward_propagation", "compute_cost", "backward_propagation", "update_parameters")
+
+
+def shared_checks() -> list:
+    """The layer_sizes and initialize_parameters checks, the same in 09 and 10."""
+    from .answers import Custom
+    from .gradcheck import quiet
+    from .spec import Check
+
+    return [
+        Check(function="layer_sizes", points=1, title="(n_x, n_y) for random shapes",
+              inputs=layer_sizes_inputs,
+              expect=lambda ref, inputs: ref.layer_sizes(inputs["X"], inputs["Y"]),
+              answer=Custom(quiet(layer_sizes_judge)),
+              hint="Examples are columns: n_x = X.shape[0], n_y = Y.shape[0]."),
+        Check(function="initialize_parameters", points=1,
+              title="W (n_y, n_x) small and seeded, b (n_y, 1) zeros",
+              inputs=init_inputs, call=init_call, expect=lambda ref, inputs: None,
+              answer=Custom(quiet(init_judge)),
+              hint="rng = np.random.default_rng(seed); W = rng.standard_normal((n_y, n_x)) * 0.01; "
+                   "b = np.zeros((n_y, 1))."),
+    ]

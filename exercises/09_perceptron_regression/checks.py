@@ -218,9 +218,7 @@ def _figure_draw(ax, ref, student):
 
 
 FIGURE = Figure(title="budget vs sales with the fitted line, and the cost curve",
-                functions=("nn_model", "predict", "layer_sizes", "initialize_parameters",
-                           "forward_propagation", "compute_cost", "backward_propagation",
-                           "update_parameters"),
+                functions=pc.FUNCTIONS,
                 student=_figure_data, reference=_figure_data, draw=_figure_draw,
                 inputs=_figure_inputs, time_limit=10.0)
 
@@ -231,17 +229,7 @@ EXERCISE = Exercise(
     plot="data, fitted line, cost curve",
     figure=FIGURE,
     checks=[
-        Check(function="layer_sizes", points=1, title="(n_x, n_y) for random shapes",
-              inputs=pc.layer_sizes_inputs,
-              expect=lambda ref, inputs: ref.layer_sizes(inputs["X"], inputs["Y"]),
-              answer=Custom(quiet(pc.layer_sizes_judge)),
-              hint="Examples are columns: n_x = X.shape[0], n_y = Y.shape[0]."),
-        Check(function="initialize_parameters", points=1,
-              title="W (n_y, n_x) small and seeded, b (n_y, 1) zeros",
-              inputs=pc.init_inputs, call=pc.init_call, expect=lambda ref, inputs: None,
-              answer=Custom(quiet(pc.init_judge)),
-              hint="rng = np.random.default_rng(seed); W = rng.standard_normal((n_y, n_x)) * 0.01; "
-                   "b = np.zeros((n_y, 1))."),
+        *pc.shared_checks(),
         Check(function="forward_propagation", points=1,
               title="Ŷ = W X + b for random shapes and parameters",
               inputs=_forward_inputs,
