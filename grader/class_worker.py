@@ -33,7 +33,8 @@ def collect_raw(files: SubmissionFiles, slugs: list[str], *, seed: int, isolatio
     this process has other threads (a Dask worker), so the sandbox runs in a fresh
     ``grader.sandbox_server`` rather than in forks of this process.
     """
-    from .sandbox import Job, RawResult, collect
+    from .class_sandbox import collect_chained
+    from .sandbox import Job, RawResult
     from .spec import load_exercise
 
     request: dict[str, Any] = {"student": files.student, "slugs": slugs, "seed": seed,
@@ -55,7 +56,7 @@ def collect_raw(files: SubmissionFiles, slugs: list[str], *, seed: int, isolatio
                 from .isolation import bwrap_argv
 
                 command = bwrap_argv([root], slugs=slugs)
-            collect(jobs, 1, command=command)
+            collect_chained(jobs, command=command)
         finally:
             shutil.rmtree(scratch, ignore_errors=True)
     for job in jobs:
