@@ -12,7 +12,10 @@ student code, in about 2 ms:
 * **its own network and mount namespaces**: no network at all; every mount remounted
   read-only, a small private tmpfs as the working directory, and an empty tmpfs over
   ``reference/`` and over whatever the caller lists in :data:`HIDDEN_PATHS` (the class's
-  submissions, the results folder). The student's own folder stays visible.
+  submissions, the results folder). The student's own folder stays visible. ``/proc``
+  and ``/sys`` turn read-only too (no sysrq, no moving out of the cgroup);
+* **no capabilities** afterwards (bounding set emptied, ``no_new_privs``): still uid 0,
+  but unable to unmount, remount or unshare its way back.
 
 Anything unavailable (not root, no cgroup, inside bubblewrap without capabilities) is
 skipped silently: bubblewrap already provides the namespaces there, and a student's own
@@ -30,6 +33,8 @@ from pathlib import Path
 HIDDEN_PATHS: list[Path] = []  # set by a batch grader before forking (results, class folder)
 SCRATCH_MB = 64                # size of the child's private working directory
 PR_SET_PDEATHSIG = 1
+PR_CAPBSET_DROP, PR_SET_NO_NEW_PRIVS, PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL = 24, 38, 47, 4
+_LINUX_CAPABILITY_VERSION_3 = 0x20080522
 CLONE_NEWNS = 0x00020000
 CLONE_NEWNET = 0x40000000
 MS_RDONLY, MS_NOSUID, MS_NODEV, MS_REMOUNT, MS_BIND, MS_REC = 1, 2, 4, 32, 4096, 16384
@@ -72,6 +77,27 @@ def harden_child(scratch: Path, solution_dir: Path | None, hidden: list[Path]) -
         _applied.append("mountns")
     except OSError:
         pass  # the namespace stays; the filesystem is then only as private as before
+    if _drop_capabilities(libc):  # last: nothing above can be undone without them
+        _applied.append("nocaps")
+
+
+def _drop_capabilities(libc: ctypes.CDLL) -> bool:
+    """Root without capabilities: cannot unmount, remount, unshare, move cgroups."""
+
+    class Header(ctypes.Structure):
+        _fields_ = [("version", ctypes.c_uint32), ("pid", ctypes.c_int)]
+
+    class Data(ctypes.Structure):
+        _fields_ = [("effective", ctypes.c_uint32), ("permitted", ctypes.c_uint32),
+                    ("inheritable", ctypes.c_uint32)]
+
+    for cap in range(64):
+        libc.prctl(PR_CAPBSET_DROP, cap, 0, 0, 0)
+    libc.prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0)
+    libc.prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0)
+    header = Header(_LINUX_CAPABILITY_VERSION_3, 0)
+    data = (Data * 2)()
+    return libc.capset(ctypes.byref(header), data) == 0
 
 
 def _mount(libc: ctypes.CDLL, source: str | None, target: str, fstype: str | None,
@@ -88,8 +114,8 @@ def _private_filesystem(libc: ctypes.CDLL, scratch: Path, solution_dir: Path | N
     keep = os.open(solution_dir, os.O_PATH | os.O_DIRECTORY) if solution_dir else None
     try:
         for mountpoint in _mountpoints():
-            if mountpoint.startswith(("/proc", "/sys", "/dev")):
-                continue
+            if mountpoint.startswith("/dev"):
+                continue  # device nodes (/dev/null …) stay writable; /dev/shm is replaced
             try:
                 _mount(libc, None, mountpoint, None, MS_REMOUNT | MS_BIND | MS_RDONLY)
             except OSError:

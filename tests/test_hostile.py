@@ -49,13 +49,14 @@ EXPECTED: dict[str, tuple[str | None, set[str], str]] = {
     "read_reference_absolute": ("symbolic_derivative", {"failed"}, "differs"),
     "network_socket": ("symbolic_derivative", {"failed"}, "differs"),
     "write_outside": (None, {"passed"}, ""),
+    "undo_sandbox": ("symbolic_derivative", {"failed"}, "differs"),
 }
 NEEDS_ISOLATION = {"read_reference_relative", "read_reference_absolute", "network_socket",
-                   "write_outside"}
+                   "write_outside", "undo_sandbox"}
 # the attack leaves the rest of the submission alone: every other check must pass
 CONTAINED = {"infinite_loop", "fork_bomb", "memory_bomb", "os_exit", "segfault",
              "output_flood", "huge_array", "code_in_answer", "read_reference_relative",
-             "read_reference_absolute", "network_socket"}
+             "read_reference_absolute", "network_socket", "undo_sandbox"}
 
 
 def test_every_case_has_an_expectation():
