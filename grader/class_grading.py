@@ -29,6 +29,7 @@ from .gradebook import Gradebook, results_json_path, write_json_atomic
 from .results import Results
 from .submission_files import SubmissionError, discover, read_submission
 
+SCRATCH_PREFIX = "calcgrade-class-"  # + the batch parent's pid: stale ones are removed
 DEFAULT_CLASS_SEED = 20250901  # a fixed default: a class's inputs are reproducible and shared
 REPORT_FORMATS = ("html", "csv", "md")
 
@@ -162,7 +163,8 @@ def _run(tasks: list[Task], *, scheduler: str | None, jobs: int | None, seed: in
     from .class_pool import LocalPool
     from .spec import load_exercise
 
-    scratch_root = Path(tempfile.mkdtemp(prefix="calcgrade-class-"))
+    _remove_stale_scratch()
+    scratch_root = Path(tempfile.mkdtemp(prefix=f"{SCRATCH_PREFIX}{os.getpid()}-"))
     hidden_before = list(sandbox_harden.HIDDEN_PATHS)
     try:
         if not sandbox.jax_has_run():
@@ -178,6 +180,14 @@ def _run(tasks: list[Task], *, scheduler: str | None, jobs: int | None, seed: in
     finally:
         sandbox_harden.HIDDEN_PATHS[:] = hidden_before
         shutil.rmtree(scratch_root, ignore_errors=True)
+
+
+def _remove_stale_scratch() -> None:
+    """Scratch folders (students' copies) left by runs that were killed: remove them."""
+    for path in Path(tempfile.gettempdir()).glob(f"{SCRATCH_PREFIX}*-*"):
+        pid = path.name[len(SCRATCH_PREFIX):].split("-", 1)[0]
+        if pid.isdigit() and not Path("/proc", pid).exists():
+            shutil.rmtree(path, ignore_errors=True)
 
 
 def _warm_up() -> None:

@@ -8,6 +8,7 @@ import signal
 import sqlite3
 import subprocess
 import sys
+import tempfile
 import time
 import zipfile
 from pathlib import Path
@@ -123,6 +124,7 @@ def test_killed_run_resumes_with_every_submission_once(graded, tmp_path):
     early.send_signal(signal.SIGKILL)
     early.wait()
     mid = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    killed = [early.pid, mid.pid]
     deadline = time.monotonic() + 240
     while time.monotonic() < deadline and mid.poll() is None:
         if (out / "gradebook.sqlite").exists():
@@ -147,6 +149,8 @@ def test_killed_run_resumes_with_every_submission_once(graded, tmp_path):
     assert scores(out) == scores(out_whole)
     for student in students:
         assert json.loads((out / student / "results.json").read_text())["submission"] == student
+    # the killed runs' scratch copies of students' files are gone too
+    assert not [p for pid in killed for p in Path(tempfile.gettempdir()).glob(f"calcgrade-class-{pid}-*")]
 
 
 # -- reading submissions ------------------------------------------------------------------

@@ -77,11 +77,13 @@ def _real_roots_of_derivative(expr, v):
     the real solutions.
     """
     d = sp.diff(expr, v)
-    if d.is_zero or sp.simplify(d) == 0:
+    if d.is_zero:
         raise ValueError(f"{expr} is constant: every point is critical")
     sols = sp.solveset(d, v, domain=sp.S.Reals)
-    if isinstance(sols, sp.FiniteSet):
+    if isinstance(sols, sp.FiniteSet):  # finitely many zeros: f' is not identically 0
         return list(sols)
+    if sp.simplify(d) == 0:  # (simplify is slow: only when solveset found no finite set)
+        raise ValueError(f"{expr} is constant: every point is critical")
     try:
         candidates = sp.solve(d, v)
     except NotImplementedError as exc:  # pragma: no cover - depends on SymPy's solvers
