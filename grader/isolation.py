@@ -102,7 +102,8 @@ def bwrap_argv(student_dirs: list[Path], *, slugs: list[str]) -> list[str]:
             "--cap-drop", "ALL", "--clearenv"]
     env = {"PATH": "/usr/local/bin:/usr/bin:/bin", "HOME": "/tmp", "LANG": "C.UTF-8",
            "PYTHONDONTWRITEBYTECODE": "1", "JAX_ENABLE_X64": os.environ.get("JAX_ENABLE_X64", "1"),
-           "JAX_PLATFORMS": os.environ.get("JAX_PLATFORMS", "cpu")}
+           "JAX_PLATFORMS": os.environ.get("JAX_PLATFORMS", "cpu"),
+           "CALCGRADE_IN_BWRAP": "1"}  # grader.sandbox_harden: namespaces already made
     if "CALCGRADE_ROOT" in os.environ:
         env["CALCGRADE_ROOT"] = os.environ["CALCGRADE_ROOT"]
     for key, value in env.items():

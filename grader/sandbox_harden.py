@@ -37,6 +37,8 @@ PR_CAPBSET_DROP, PR_SET_NO_NEW_PRIVS, PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL =
 _LINUX_CAPABILITY_VERSION_3 = 0x20080522
 CLONE_NEWNS = 0x00020000
 CLONE_NEWNET = 0x40000000
+CLONE_NEWUSER = 0x10000000
+INSIDE_BWRAP = "CALCGRADE_IN_BWRAP"  # set by grader.isolation in the sandbox's environment
 MS_RDONLY, MS_NOSUID, MS_NODEV, MS_REMOUNT, MS_BIND, MS_REC = 1, 2, 4, 32, 4096, 16384
 MS_PRIVATE = 1 << 18
 
@@ -65,12 +67,12 @@ def harden_child(scratch: Path, solution_dir: Path | None, hidden: list[Path]) -
         return
     if libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) == 0:
         _applied.append("pdeathsig")
-    if os.geteuid() != 0:
-        return
+    if os.geteuid() != 0 or os.environ.get(INSIDE_BWRAP):
+        return  # not root: a student's own machine; in bubblewrap: isolated already
     if _join_pids_cgroup(os.getpid()):
         _applied.append("pids")
-    if libc.unshare(CLONE_NEWNS | CLONE_NEWNET) != 0:
-        return  # e.g. inside bubblewrap with capabilities dropped: it isolates already
+    if not _unshare(libc):
+        return
     _applied.append("netns")
     try:
         _private_filesystem(libc, scratch, solution_dir, hidden)
@@ -79,6 +81,30 @@ def harden_child(scratch: Path, solution_dir: Path | None, hidden: list[Path]) -
         pass  # the namespace stays; the filesystem is then only as private as before
     if _drop_capabilities(libc):  # last: nothing above can be undone without them
         _applied.append("nocaps")
+
+
+def _unshare(libc: ctypes.CDLL) -> bool:
+    """New mount and network namespaces, directly or inside a new user namespace.
+
+    Root in a container often lacks CAP_SYS_ADMIN (or a seccomp filter refuses a plain
+    ``unshare``) but may still create a user namespace, which brings the capabilities the
+    mounts below need, over this namespace only. Its mounts then stay locked for anything
+    the student creates later, and the capabilities are dropped at the end anyway.
+    """
+    if libc.unshare(CLONE_NEWNS | CLONE_NEWNET) == 0:
+        return True
+    uid, gid = os.geteuid(), os.getegid()
+    if libc.unshare(CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWNET) != 0:
+        return False
+    try:  # the same ids inside, so file ownership reads as before
+        for name, text in (("setgroups", "deny"), ("uid_map", f"{uid} {uid} 1"),
+                           ("gid_map", f"{gid} {gid} 1")):
+            with open(f"/proc/self/{name}", "w", encoding="ascii") as fh:
+                fh.write(text)
+    except OSError:
+        pass  # unmapped ids read as "nobody"; the namespaces still hold
+    _applied.append("userns")
+    return True
 
 
 def _drop_capabilities(libc: ctypes.CDLL) -> bool:
@@ -264,3 +290,35 @@ def die_with_parent(parent_pid: int) -> None:
         return
     if os.getppid() != parent_pid:
         os._exit(1)
+
+
+def probe() -> list[str]:
+    """The steps a sandbox child forked from this process would get (forks a throwaway one).
+
+    Call it from a process that has not started JAX (fork is unsafe after threads).
+    """
+    import json
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="calcgrade-probe-") as scratch:
+        read, write = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # pragma: no cover - runs in the child
+            os.close(read)
+            try:
+                from .paths import reference_dir
+
+                harden_child(Path(scratch), None, [reference_dir()])
+                os.write(write, json.dumps(applied()).encode())
+            finally:
+                os._exit(0)
+        os.close(write)
+        with os.fdopen(read, "rb") as fh:
+            data = fh.read()
+        os.waitpid(pid, 0)
+        release_child(pid)
+    return json.loads(data or b"[]")
+
+
+if __name__ == "__main__":  # python -m grader.sandbox_harden: what this machine allows
+    print(" ".join(probe()) or "nothing")

