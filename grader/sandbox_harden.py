@@ -43,11 +43,17 @@ MS_RDONLY, MS_NOSUID, MS_NODEV, MS_REMOUNT, MS_BIND, MS_REC = 1, 2, 4, 32, 4096,
 MS_PRIVATE = 1 << 18
 
 _applied: list[str] = []
+_problems: list[str] = []  # why a step did not take effect (root only: the rest is expected)
 
 
 def applied() -> list[str]:
     """The hardening steps that took effect in this (child) process."""
     return list(_applied)
+
+
+def problems() -> list[str]:
+    """Why steps were skipped in this (child) process, e.g. ``unshare: EPERM``."""
+    return list(_problems)
 
 
 def max_tasks() -> int:
@@ -77,8 +83,8 @@ def harden_child(scratch: Path, solution_dir: Path | None, hidden: list[Path]) -
     try:
         _private_filesystem(libc, scratch, solution_dir, hidden)
         _applied.append("mountns")
-    except OSError:
-        pass  # the namespace stays; the filesystem is then only as private as before
+    except OSError as exc:  # the namespace stays; the filesystem only as private as before
+        _problems.append(str(exc))
     if _drop_capabilities(libc):  # last: nothing above can be undone without them
         _applied.append("nocaps")
 
@@ -93,16 +99,18 @@ def _unshare(libc: ctypes.CDLL) -> bool:
     """
     if libc.unshare(CLONE_NEWNS | CLONE_NEWNET) == 0:
         return True
+    _problems.append(f"unshare: {os.strerror(ctypes.get_errno())}")
     uid, gid = os.geteuid(), os.getegid()
     if libc.unshare(CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWNET) != 0:
+        _problems.append(f"unshare with a user namespace: {os.strerror(ctypes.get_errno())}")
         return False
     try:  # the same ids inside, so file ownership reads as before
         for name, text in (("setgroups", "deny"), ("uid_map", f"{uid} {uid} 1"),
                            ("gid_map", f"{gid} {gid} 1")):
             with open(f"/proc/self/{name}", "w", encoding="ascii") as fh:
                 fh.write(text)
-    except OSError:
-        pass  # unmapped ids read as "nobody"; the namespaces still hold
+    except OSError as exc:  # unmapped ids read as "nobody"; the namespaces still hold
+        _problems.append(f"id map: {exc}")
     _applied.append("userns")
     return True
 
@@ -292,8 +300,9 @@ def die_with_parent(parent_pid: int) -> None:
         os._exit(1)
 
 
-def probe() -> list[str]:
-    """The steps a sandbox child forked from this process would get (forks a throwaway one).
+def probe() -> dict[str, list[str]]:
+    """What a sandbox child forked from this process would get (forks a throwaway one):
+    ``{"applied": [...], "problems": [...]}``.
 
     Call it from a process that has not started JAX (fork is unsafe after threads).
     """
@@ -309,7 +318,8 @@ def probe() -> list[str]:
                 from .paths import reference_dir
 
                 harden_child(Path(scratch), None, [reference_dir()])
-                os.write(write, json.dumps(applied()).encode())
+                os.write(write, json.dumps({"applied": applied(),
+                                            "problems": problems()}).encode())
             finally:
                 os._exit(0)
         os.close(write)
@@ -317,8 +327,10 @@ def probe() -> list[str]:
             data = fh.read()
         os.waitpid(pid, 0)
         release_child(pid)
-    return json.loads(data or b"[]")
+    return json.loads(data or b'{"applied": [], "problems": ["the probe child died"]}')
 
 
 if __name__ == "__main__":  # python -m grader.sandbox_harden: what this machine allows
-    print(" ".join(probe()) or "nothing")
+    found = probe()
+    print(" ".join(found["applied"]) or "nothing")
+    print("; ".join(found["problems"]))
