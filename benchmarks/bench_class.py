@@ -12,9 +12,10 @@ alternative, 10 % half-done, 10 % the untouched stub), then times:
                 equivalent tests (``baseline_pytest_checks.py``), one at a time;
 * ``pytest-jJ`` the same, J submissions at a time (the fair comparison on J cores).
 
-and prints a Markdown table (submissions per minute, seconds per submission, isolation
-overhead per submission in core-seconds, and the machine's load average, since other
-work on the machine inflates every number). Scores of ``process`` and ``bwrap`` are
+and prints a Markdown table (submissions per minute, seconds per submission, CPU
+seconds per submission — user + system time of everything the mode started, which other
+work on the machine barely changes — isolation overhead per submission in core-seconds,
+and the machine's load average, since other work on the machine inflates wall times). Scores of ``process`` and ``bwrap`` are
 compared too (they must be identical).
 """
 from __future__ import annotations
@@ -24,6 +25,7 @@ import importlib.util
 import json
 import os
 import random
+import resource
 import shutil
 import sqlite3
 import subprocess
@@ -95,6 +97,13 @@ def run_pytest_baseline(subs: Path, workdir: Path, parallel: int) -> float:
     return elapsed
 
 
+def _children_cpu() -> float:
+    """User + system CPU seconds of every finished process this one started (and waited
+    for), its descendants included: the work a mode did, whatever else ran meanwhile."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def scores(out: Path) -> dict:
     with sqlite3.connect(out / "gradebook.sqlite") as db:
         return {(s, c): (st, p) for s, c, st, p in
@@ -121,6 +130,7 @@ def main() -> None:
     rows: dict[str, dict] = {}
     for mode in args.modes:
         load_before = os.getloadavg()[0]
+        cpu_before = _children_cpu()
         if mode in ("process", "bwrap"):
             out = work / f"results-{mode}"
             shutil.rmtree(out, ignore_errors=True)
@@ -130,6 +140,7 @@ def main() -> None:
             elapsed = run_pytest_baseline(subs, work, parallel)
             mode = f"pytest-j{parallel}" if parallel > 1 else "pytest"
         rows[mode] = {"seconds": elapsed, "per_minute": 60 * n / elapsed,
+                      "cpu_seconds": _children_cpu() - cpu_before,
                       "load": (load_before, os.getloadavg()[0])}
         print(f"{mode}: {elapsed:.1f} s, {60 * n / elapsed:.1f} submissions/minute", file=sys.stderr)
         (work / "bench.json").write_text(json.dumps(rows, indent=2))  # survives a stopped run
@@ -145,11 +156,14 @@ def main() -> None:
 def report(rows: dict, n: int, slugs: list[str], jobs: int, same: bool | None) -> None:
     print(f"{n} submissions × {len(slugs)} exercises ({', '.join(s[:2] for s in slugs)}), "
           f"--jobs {jobs}, {os.cpu_count()} cores\n")
-    print("| how | wall time | submissions/min | s per submission | load avg (start → end) |")
-    print("|---|---:|---:|---:|---|")
+    print("| how | wall time | submissions/min | s per submission | CPU s per submission "
+          "| load avg (start → end) |")
+    print("|---|---:|---:|---:|---:|---|")
     for mode, r in rows.items():
+        cpu = r.get("cpu_seconds")
         print(f"| {mode} | {r['seconds']:.0f} s | {r['per_minute']:.1f} | "
-              f"{r['seconds'] / n:.2f} | {r['load'][0]:.1f} → {r['load'][1]:.1f} |")
+              f"{r['seconds'] / n:.2f} | {'' if cpu is None else f'{cpu / n:.2f}'} | "
+              f"{r['load'][0]:.1f} → {r['load'][1]:.1f} |")
     if "process" in rows and "bwrap" in rows:
         extra = (rows["bwrap"]["seconds"] - rows["process"]["seconds"]) * jobs / n
         print(f"\nbwrap overhead: {extra:+.2f} core-seconds per submission "

@@ -13,24 +13,15 @@ import os
 import platform
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench_checks import wall  # noqa: E402 - one timing helper for the CLI benchmarks
+
 CALCGRADE = [sys.executable, "-m", "grader.cli"]
-
-
-def wall(argv: list[str], repeats: int) -> list[float]:
-    times = []
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        subprocess.run(argv, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                       check=False)
-        times.append(time.perf_counter() - t0)
-    return times
 
 
 def main() -> None:

@@ -183,7 +183,10 @@ def _run(tasks: list[Task], *, scheduler: str | None, jobs: int | None, seed: in
 
 
 def _remove_stale_scratch() -> None:
-    """Scratch folders (students' copies) left by runs that were killed: remove them."""
+    """Scratch folders (students' copies) and cgroups left by runs that were killed."""
+    from .sandbox_harden import remove_stale_cgroups
+
+    remove_stale_cgroups()
     for path in Path(tempfile.gettempdir()).glob(f"{SCRATCH_PREFIX}*-*"):
         pid = path.name[len(SCRATCH_PREFIX):].split("-", 1)[0]
         if pid.isdigit() and not Path("/proc", pid).exists():

@@ -85,6 +85,11 @@ class LocalPool:
             if not spawn:
                 for _ in range(min(self.jobs, len(queue))):
                     self._add_judge()
+                if self.isolation == "process":  # forked sandboxes inherit the inputs
+                    from .spec import load_exercise, prepare_inputs
+
+                    slugs = sorted({slug for task in tasks for slug in task.slugs})
+                    prepare_inputs([load_exercise(s) for s in slugs], self.seed)
             while queue or self.running or self.to_judge or self._judging():
                 while queue and len(self.running) < self.jobs:
                     task = queue.pop(0)

@@ -180,8 +180,7 @@ def judge_check(check: Check, raw: RawResult, seed: int) -> CheckResult:
     import numpy as np
 
     try:
-        inputs = check.make_inputs(seed)
-        expected = check.expect(load_reference(check.slug), inputs)
+        inputs, expected = _expected(check, seed)
     except Exception as exc:  # noqa: BLE001 - a grader bug must not cost other checks
         result.message = f"internal grader error computing the expected answer ({type(exc).__name__}: {exc})"
         return result
@@ -206,6 +205,43 @@ def judge_check(check: Check, raw: RawResult, seed: int) -> CheckResult:
         hint = f" {check.hint}" if check.hint and not verdict.mistake else ""
         result.message = (verdict.message + hint).strip()
     return result
+
+
+_EXPECTED: dict[tuple[str, int], tuple[dict, Any]] = {}
+_EXPECTED_MAX = 4096
+
+
+def _expected(check: Check, seed: int) -> tuple[dict, Any]:
+    """The check's hidden inputs and the reference's answer, computed once per process.
+
+    They depend only on the check and the seed, and building them (drawing hidden
+    functions, lambdify, running the reference) was half of judging a student, repeated
+    for every student of a class. Arrays are frozen so no comparison can alter them for
+    the next student; the dict is copied for the same reason.
+    """
+    key = (check.id, seed)
+    if key not in _EXPECTED:
+        inputs = check.make_inputs(seed)
+        expected = check.expect(load_reference(check.slug), inputs)
+        if len(_EXPECTED) >= _EXPECTED_MAX:
+            _EXPECTED.clear()
+        _EXPECTED[key] = (_freeze(inputs), _freeze(expected))
+    inputs, expected = _EXPECTED[key]
+    return dict(inputs), expected
+
+
+def _freeze(value: Any) -> Any:
+    import numpy as np
+
+    if isinstance(value, np.ndarray):
+        value.flags.writeable = False
+    elif isinstance(value, dict):
+        for item in value.values():
+            _freeze(item)
+    elif isinstance(value, (list, tuple)):
+        for item in value:
+            _freeze(item)
+    return value
 
 
 def _find_mistake(check: Check, got: Any, expected: Any, inputs: dict, rng: Any) -> Any:

@@ -281,6 +281,34 @@ def _release(path: Path, patience: float = 10.0) -> None:
             time.sleep(0.02)
 
 
+def remove_stale_cgroups() -> list[str]:
+    """Cgroups of sandboxes and workers whose process is gone (a run killed with SIGKILL
+    cannot release its own): kill what is left in them and remove them. Returns their
+    names. Groups whose process still lives may belong to another run and are left."""
+    if os.geteuid() != 0:
+        return []
+    removed = []
+    for controller in ("pids", "cpu"):
+        mine = _cgroup_dir("calcgrade-probe", controller)
+        if mine is None or not mine.parent.is_dir():
+            continue
+        for path in mine.parent.glob("calcgrade-*"):
+            pid = path.name.rsplit("-", 1)[-1]
+            if path.is_dir() and pid.isdigit() and not _alive(int(pid)):
+                _release(path, patience=1.0)
+                removed.append(path.name)
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    """Running, not a zombie (a killed run's children wait for init to reap them)."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii", errors="replace") as fh:
+            return fh.read().rsplit(")", 1)[-1].split()[0] != "Z"
+    except (OSError, IndexError):
+        return False
+
+
 def release_child(child_pid: int) -> None:
     """Parent side, after a sandbox child ended: empty and remove its cgroup.
 

@@ -114,7 +114,13 @@ def test_rerun_skips_unchanged_and_regrades_changes(graded, tmp_path):
 
 def test_killed_run_resumes_with_every_submission_once(graded, tmp_path):
     """SIGKILL the batch mid-run, run again: every student once, same scores."""
-    subs, out_whole, _ = graded
+    original, out_whole, _ = graded
+    # each student takes a second at import, so the kill lands between students however
+    # fast judging is; the scores stay those of the uninterrupted run
+    subs = tmp_path / "slow"
+    shutil.copytree(original, subs)
+    for solution in subs.glob(f"*/{SLUG}/solution.py"):
+        solution.write_text(solution.read_text() + "\n\nimport time\ntime.sleep(1.0)\n")
     out = tmp_path / "out"
     argv = [*CALCGRADE, "grade", str(subs), "--out", str(out), "--exercise", SLUG,
             "--jobs", "1", "--isolation", "process", "--report", "none"]
@@ -149,7 +155,9 @@ def test_killed_run_resumes_with_every_submission_once(graded, tmp_path):
     assert scores(out) == scores(out_whole)
     for student in students:
         assert json.loads((out / student / "results.json").read_text())["submission"] == student
-    # the killed runs' scratch copies of students' files are gone too
+    # the killed runs' cgroups (as root) and scratch copies of students' files are gone too
+    assert [d.name for d in Path("/sys/fs/cgroup/pids").glob("calcgrade-*")
+            if not Path("/proc", d.name.rsplit("-", 1)[1]).exists()] == []
     assert not [p for pid in killed for p in Path(tempfile.gettempdir()).glob(f"calcgrade-class-{pid}-*")]
 
 

@@ -1,11 +1,13 @@
-"""Wall time of `calcgrade check` for 06_optimum, 07_svm and 08_descent on reference copies.
+"""Wall time of `calcgrade check` for some exercises, on copies of their references.
 
-    .venv/bin/python benchmarks/bench_checks_06_07_08.py [--repeats N]
+    .venv/bin/python benchmarks/bench_checks.py SLUG... [--repeats N]
 
-Each slug alone and the three together, as whole processes (the way a student runs
-them), then one in-process run that splits the time into the sandbox (the solution's
-SymPy solving in 06, SciPy's SLSQP in 07, descent loops and BFGS in 08) and the trusted
-judging (the reference's answers on the same hidden inputs), with the slowest checks.
+(e.g. ``05_backprop 09_perceptron_regression 10_perceptron_classification``, or
+``06_optimum 07_svm 08_descent``). Each slug alone and all of them together, as whole
+processes (the way a student runs them), then one in-process run that splits the time
+into the sandbox (running the solution: training, SymPy solving, SciPy) and the trusted
+judging (the reference's answers on the same hidden inputs, JAX compiling expected
+gradients), with the slowest checks of each, so a regression can be located.
 """
 from __future__ import annotations
 
@@ -21,10 +23,10 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-SLUGS = ["06_optimum", "07_svm", "08_descent"]
 
 
 def wall(argv: list[str], repeats: int) -> list[float]:
+    """Wall seconds of ``repeats`` runs of a whole command (output discarded)."""
     times = []
     for _ in range(repeats):
         t0 = time.perf_counter()
@@ -34,8 +36,8 @@ def wall(argv: list[str], repeats: int) -> list[float]:
     return times
 
 
-def split(submission: Path) -> None:
-    """Sandbox vs judging time of one grading of the three exercises (in this process)."""
+def split(submission: Path, slugs: list[str]) -> None:
+    """Sandbox vs judging time of one grading of ``slugs`` (in this process)."""
     sys.path.insert(0, str(ROOT))
     from grader import grading
 
@@ -50,7 +52,7 @@ def split(submission: Path) -> None:
 
     grading.judge_check = timed
     t0 = time.perf_counter()
-    results = grading.grade([grading.Submission.from_dir(submission)], SLUGS, seed=1)
+    results = grading.grade([grading.Submission.from_dir(submission)], slugs, seed=1)
     total = time.perf_counter() - t0
     checks = results[0].checks
     print(f"in-process grade(): {total:.2f}s total, student code "
@@ -63,22 +65,24 @@ def split(submission: Path) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser()
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("slugs", nargs="+")
     parser.add_argument("--repeats", type=int, default=5)
     args = parser.parse_args()
     tmp = Path(tempfile.mkdtemp())
-    for slug in SLUGS:
+    for slug in args.slugs:
         (tmp / slug).mkdir()
         shutil.copy(ROOT / "reference" / f"{slug}.py", tmp / slug / "solution.py")
     cli = [sys.executable, "-m", "grader.cli", "check", "--submission", str(tmp), "--seed", "1"]
     print(f"# {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
           f"load average {os.getloadavg()[0]:.1f}")
     print(f"{'command':<58} {'median':>8} {'min':>7} {'max':>7}")
-    for name, argv in [*[(f"calcgrade check {s}", cli + [s]) for s in SLUGS],
-                       ("calcgrade check 06 07 08", cli + SLUGS)]:
+    together = "calcgrade check " + " ".join(s[:2] for s in args.slugs)
+    for name, argv in [*[(f"calcgrade check {s}", cli + [s]) for s in args.slugs],
+                       *([(together, cli + args.slugs)] if len(args.slugs) > 1 else [])]:
         t = wall(argv, args.repeats)
         print(f"{name:<58} {statistics.median(t):>7.2f}s {min(t):>6.2f}s {max(t):>6.2f}s")
-    split(tmp)
+    split(tmp, args.slugs)
     print(f"# load average at the end {os.getloadavg()[0]:.1f}")
     shutil.rmtree(tmp)
 
