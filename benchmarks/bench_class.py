@@ -121,7 +121,7 @@ def main() -> None:
     from grader.spec import all_slugs
 
     slugs = all_slugs()
-    work = args.keep or Path(tempfile.mkdtemp(prefix="bench-class-"))
+    work = (args.keep or Path(tempfile.mkdtemp(prefix="bench-class-"))).resolve()
     work.mkdir(parents=True, exist_ok=True)
     subs = work / "class"
     if not subs.exists():

@@ -96,8 +96,13 @@ def _seed(seed: int | None) -> int:
 @click.option("--jobs", type=click.IntRange(1, 64), default=None,
               help="Exercises graded at once (default: number of cores).")
 @click.option("--verbose", "-v", is_flag=True, help="Also describe the passing checks.")
+@click.option("--bench", "bench_sizes", type=BenchSizes(), is_flag=False, flag_value="tiny",
+              default=None, metavar="[SIZES]",
+              help="Also time your kernels beside the reference's (as `calcgrade bench`, "
+                   "default sizes: tiny) and show the ratio in every output. Not graded.")
 def check(slugs: tuple[str, ...], submission: Path | None, fmt: str, html_path: Path | None,
-          seed: int | None, jobs: int | None, verbose: bool) -> None:
+          seed: int | None, jobs: int | None, verbose: bool,
+          bench_sizes: str | list[int] | None) -> None:
     """Check your solutions: exercises/<SLUG>/solution.py (all exercises by default).
 
     Exit code 0 when every check passes, 1 otherwise, 2 on a usage error.
@@ -110,6 +115,10 @@ def check(slugs: tuple[str, ...], submission: Path | None, fmt: str, html_path: 
         results = grade([Submission.from_dir(root, name=str(root))], list(slugs) or None,
                         seed=_seed(seed), jobs=jobs, figures=html_path is not None,
                         progress=progress if len(slugs) != 1 else None)[0]
+        if bench_sizes is not None:
+            from .bench.command import attach_kernel_times
+
+            attach_kernel_times(results, root, bench_sizes, seed=results.seed)
         if html_path is not None:
             from .report_html import write_student_report
 

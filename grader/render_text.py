@@ -31,6 +31,10 @@ def render(results: Results, *, color: bool = False, verbose: bool = False) -> s
                     first = c.output.strip().splitlines()[:3]
                     for line in first:
                         lines.append(f"        | {line[:84]}")
+        for k in ex.kernels or []:  # check --bench: speed beside the reference, not graded
+            text = f"speed  {k.get('kernel', '')} ({k.get('method', '')}): {k.get('summary', '')}"
+            for n, line in enumerate(textwrap.wrap(text, width=88)):
+                lines.append(("  " if n == 0 else "         ") + line)
         lines.append("")
     pct = 100.0 * results.points / results.max_points if results.max_points else 0.0
     lines.append(f"Score: {_pts(results.points)}/{_pts(results.max_points)} ({pct:.0f}%)  "

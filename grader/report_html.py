@@ -82,6 +82,26 @@ def exercise_view(ex: ExerciseResult, *, plots: bool) -> dict[str, Any]:
         "crashed": any(c.status in ("error", "timeout") for c in ex.checks),
         "checks": [check_view(c) for c in ex.checks],
         "output": printed(ex.output) if ex.output else "", "plot": plot,
+        "kernels": [kernel_view(k) for k in ex.kernels or []],
+    }
+
+
+def kernel_view(k: dict[str, Any]) -> dict[str, Any]:
+    """A timed kernel of the student's, beside the reference's (``check --bench``)."""
+    from .bench.report import seconds
+
+    ratio = k.get("median_ratio")
+    return {
+        "title": k.get("title", ""), "method": k.get("method", ""), "label": k.get("label", ""),
+        "where": f"{k.get('device', '')} ({k.get('device_name', '')}), {k.get('dtype', '')}",
+        "size_name": k.get("size_name", "n"), "wrong": bool(k.get("wrong")),
+        "ratio": f"{ratio:.2g}×" if isinstance(ratio, (int, float)) else "–",
+        "summary": k.get("summary", ""),
+        "sizes": [{"n": f"{s.get('n', 0):,}", "student": seconds(s.get("student_s")),
+                   "reference": seconds(s.get("reference_s")),
+                   "ratio": f"{s['ratio']:.2g}×" if isinstance(s.get("ratio"), (int, float)) else "–",
+                   "status": s.get("status", ""), "message": s.get("message", "")}
+                  for s in k.get("sizes", [])],
     }
 
 
@@ -116,7 +136,8 @@ def class_html(results: Sequence[Results], *, links: Sequence[str | None] | None
         histogram = histogram_uri(s.percents)
     return environment().get_template("class.html.j2").render(
         title=title, summary=s, stats=s.score_stats(), histogram=histogram,
-        rows=list(zip(s.students, hrefs)), versions=sorted({r.grader_version for r in results}))
+        rows=list(zip(s.students, hrefs)), versions=sorted({r.grader_version for r in results}),
+        isolations=sorted({r.isolation for r in results}))
 
 
 # -- files ------------------------------------------------------------------------------

@@ -39,6 +39,9 @@ class ExerciseResult:
     checks: list[CheckResult]
     output: str = ""  # what the student's module printed while being imported
     figure: dict[str, Any] | None = None  # report plot data (see grading.figure_data)
+    # the student's kernel times beside the reference's (check --bench; see
+    # grader.bench.analysis.student_kernels); never graded
+    kernels: list[dict[str, Any]] | None = None
 
     @property
     def points(self) -> float:
@@ -97,6 +100,7 @@ class Results:
                 {"slug": e.slug, "title": e.title, "points": round(e.points, 6),
                  "max_points": round(e.max_points, 6), "output": e.output,
                  **({"figure": e.figure} if e.figure is not None else {}),
+                 **({"kernels": e.kernels} if e.kernels is not None else {}),
                  "checks": [_check_dict(c) for c in e.checks]}
                 for e in self.exercises
             ],
@@ -109,7 +113,8 @@ class Results:
         exercises = [
             ExerciseResult(e["slug"], e["title"],
                            [CheckResult(**{k: v for k, v in c.items() if k in _FIELDS})
-                            for c in e["checks"]], e.get("output", ""), e.get("figure"))
+                            for c in e["checks"]], e.get("output", ""), e.get("figure"),
+                           e.get("kernels"))
             for e in data["exercises"]
         ]
         return cls(submission=data["submission"], seed=data["seed"],

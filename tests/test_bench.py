@@ -370,3 +370,78 @@ def test_bench_times_a_submission_in_the_sandbox(tmp_path):
     assert "line" in broken[0]["message"]
     assert [r["status"] for r in rows("numerical", "student", "03_gradient/gradient")] == \
         ["missing", "missing"]
+
+
+# -- check --bench: the student's kernel times in the grading outputs ---------------------
+
+def _results_with_kernels(message: str = ""):
+    from grader.results import CheckResult, ExerciseResult, Results
+
+    report = _fake_report("sub")
+    if message:
+        report.rows[3].message = message
+    timed = analysis.student_kernels(report)
+    check = CheckResult(id="01_derivative/symbolic_derivative", exercise="01_derivative",
+                        function="symbolic_derivative", case="", title="f'",
+                        status="passed", points=1.0, max_points=1.0, message="correct")
+    ex = ExerciseResult("01_derivative", "Derivatives", [check], kernels=timed["01_derivative"])
+    return Results(submission="sub", seed=1, isolation="process", exercises=[ex])
+
+
+def test_student_kernels_give_each_method_its_ratio_and_flag_wrong_ones():
+    timed = analysis.student_kernels(_fake_report("sub"))
+    assert list(timed) == ["01_derivative"]
+    by_method = {k["method"]: k for k in timed["01_derivative"]}
+    assert set(by_method) == {"numerical", "automatic"}  # only methods the student ran
+    numerical, automatic = by_method["numerical"], by_method["automatic"]
+    assert numerical["median_ratio"] == pytest.approx(2.0) and not numerical["wrong"]
+    assert [s["n"] for s in numerical["sizes"]] == [10, 100, 1000]
+    assert numerical["sizes"][0]["reference_s"] == pytest.approx(1e-5)
+    assert automatic["median_ratio"] is None and automatic["wrong"]
+    assert "WRONG result at n = 10, 100, 1,000 (not ranked)" in automatic["summary"]
+
+
+def test_kernel_times_survive_the_results_document_and_reach_every_output():
+    from grader.render_text import render
+    from grader.report_html import student_html
+    from grader.results import Results
+
+    results = _results_with_kernels("<b>boom</b>")
+    again = Results.from_dict(json.loads(json.dumps(results.to_dict())))
+    assert again.exercises[0].kernels == results.exercises[0].kernels
+    html = student_html(again, plots=False)
+    assert "Your kernels' speed" in html
+    assert "your time is <strong class=\"ratio\">2×</strong> the reference" in html
+    assert "WRONG RESULT: not ranked" in html
+    assert "<b>boom</b>" not in html and "&lt;b&gt;boom&lt;/b&gt;" in html
+    text = render(again)
+    assert ("speed  01_derivative/derivative (numerical): your kernel takes 2× the "
+            "reference's time") in text
+    # without --bench nothing changes
+    plain = _results_with_kernels()
+    plain.exercises[0].kernels = None
+    assert "kernels" not in plain.to_dict()["exercises"][0]
+    assert "Your kernels" not in student_html(plain, plots=False)
+    assert "speed" not in render(plain)
+
+
+@pytest.mark.slow
+def test_check_bench_puts_the_ratio_in_the_json_and_the_report(tmp_path):
+    sub = tmp_path / "sub"
+    (sub / "01_derivative").mkdir(parents=True)
+    source = (ROOT / "reference" / "01_derivative.py").read_text()
+    (sub / "01_derivative" / "solution.py").write_text(source + SLOW_CORRECT + FAST_WRONG)
+    html = tmp_path / "report.html"
+    proc = subprocess.run(
+        [sys.executable, "-m", "grader.cli", "check", "01_derivative", "--submission", str(sub),
+         "--seed", "3", "--format", "json", "--html", str(html), "--bench", "10,20"],
+        cwd=ROOT, capture_output=True, text=True, timeout=300,
+        env={**os.environ, "JAX_PLATFORMS": "cpu"})
+    assert proc.returncode == 1, proc.stderr  # the wrong autodiff_derivative fails its checks
+    doc = json.loads(proc.stdout)
+    kernels = {k["method"]: k for k in doc["exercises"][0]["kernels"]}
+    assert kernels["numerical"]["median_ratio"] > 10  # the sleeping rate_of_change
+    assert kernels["automatic"]["wrong"] and kernels["automatic"]["median_ratio"] is None
+    assert 0.1 < kernels["symbolic"]["median_ratio"] < 10  # the reference's own code
+    page = html.read_text()
+    assert "Your kernels' speed" in page and "WRONG RESULT: not ranked" in page

@@ -99,23 +99,55 @@ def student_summary(report: "BenchReport", kernel: "Kernel") -> list[str]:
     for m in kernel.methods:
         rows = [r for r in report.rows if r.kernel == kernel.id and r.method == m.name
                 and r.impl == "student"]
-        if not rows:
-            continue
-        ratios = [r.ratio for r in rows if r.ratio is not None]
-        wrong = [r.n for r in rows if r.status == "wrong"]
-        text = f"{m.name}: "
-        if ratios:
-            ratios.sort()
-            mid = ratios[len(ratios) // 2]
-            text += (f"your kernel takes {mid:.2g}× the reference's time (median over "
-                     f"{len(ratios)} sizes; {ratios[0]:.2g}× … {ratios[-1]:.2g}×)")
-        else:
-            text += "no correct timing to compare"
-        if wrong:
-            text += f"; WRONG result at n = {', '.join(_n(n) for n in wrong)} (not ranked)"
-        others = sorted({r.status for r in rows} - {"ok", "wrong"})
-        if others:
-            text += "; " + ", ".join(others) + ": " + next(
-                r.message for r in rows if r.status in others)[:200]
-        lines.append(text)
+        if rows:
+            lines.append(f"{m.name}: {_method_summary(rows)}")
     return lines
+
+
+def _method_summary(rows: list) -> str:
+    ratios = sorted(r.ratio for r in rows if r.ratio is not None)
+    wrong = [r.n for r in rows if r.status == "wrong"]
+    if ratios:
+        mid = ratios[len(ratios) // 2]
+        text = (f"your kernel takes {mid:.2g}× the reference's time (median over "
+                f"{len(ratios)} sizes; {ratios[0]:.2g}× … {ratios[-1]:.2g}×)")
+    else:
+        text = "no correct timing to compare"
+    if wrong:
+        text += f"; WRONG result at n = {', '.join(_n(n) for n in wrong)} (not ranked)"
+    others = sorted({r.status for r in rows} - {"ok", "wrong"})
+    if others:
+        text += "; " + ", ".join(others) + ": " + next(
+            r.message for r in rows if r.status in others)[:200]
+    return text
+
+
+def student_kernels(report: "BenchReport") -> dict[str, list[dict]]:
+    """The student's kernel times beside the reference's, per exercise slug (plain data
+    for the results document and the student report): one entry per timed method."""
+    refs = {(r.kernel, r.method, r.device, r.n): r for r in report.rows if r.impl == "reference"}
+    out: dict[str, list[dict]] = {}
+    info = report.device
+    device_name = info.kind if info.platform == "gpu" else info.cpu_model
+    for kernel in report.kernels:
+        for m in kernel.methods:
+            rows = [r for r in report.rows if r.kernel == kernel.id and r.method == m.name
+                    and r.impl == "student"]
+            if not rows:
+                continue
+            sizes = []
+            for r in rows:
+                ref = refs.get((r.kernel, r.method, r.device, r.n))
+                sizes.append({"n": r.n, "status": r.status, "message": r.message[:300],
+                              "student_s": r.timing.median_s if r.timing else None,
+                              "reference_s": ref.timing.median_s if ref and ref.timing else None,
+                              "ratio": r.ratio})
+            ratios = sorted(s["ratio"] for s in sizes if s["ratio"] is not None)
+            out.setdefault(kernel.slug, []).append({
+                "kernel": kernel.id, "title": kernel.title, "method": m.name,
+                "label": m.label, "size_name": kernel.size_name, "device": rows[0].device,
+                "dtype": report.settings.dtype, "device_name": device_name,
+                "median_ratio": ratios[len(ratios) // 2] if ratios else None,
+                "wrong": any(s["status"] == "wrong" for s in sizes),
+                "summary": _method_summary(rows), "sizes": sizes})
+    return out

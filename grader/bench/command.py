@@ -8,8 +8,12 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
+
+if TYPE_CHECKING:
+    from ..results import Results
 
 
 def run_command(*, targets: tuple[str, ...], submission: Path | None, device: str,
@@ -42,3 +46,31 @@ def run_command(*, targets: tuple[str, ...], submission: Path | None, device: st
         click.echo(text)
     failed = [r for r in report.rows if r.status in ("wrong", "error", "timeout")]
     sys.exit(1 if failed else 0)
+
+
+def attach_kernel_times(results: "Results", submission: Path, sizes: str | list[int], *,
+                        seed: int = 0) -> None:
+    """``check --bench``: time the graded exercises' kernels, the student's beside the
+    reference's, and store the comparison in each exercise's results (never graded)."""
+    from .analysis import student_kernels
+    from .device import NoGPU
+    from .kernels import KERNELS
+    from .measure import Settings
+    from .runner import run_bench
+
+    slugs = {ex.slug for ex in results.exercises} & {k.slug for k in KERNELS}
+    if not slugs:
+        click.echo("--bench: none of these exercises has a kernel to time", err=True)
+        return
+    try:
+        report = run_bench(sorted(slugs), submission=submission.resolve(), device="auto",
+                           preset=sizes if isinstance(sizes, str) else "default",
+                           sizes=sizes if isinstance(sizes, list) else None,
+                           settings=Settings(seed=seed), bandwidth=False,
+                           progress=lambda text: click.echo(text, err=True))
+    except NoGPU as exc:  # pragma: no cover - "auto" falls back to the CPU
+        raise click.ClickException(str(exc)) from None
+    timed = student_kernels(report)
+    for ex in results.exercises:
+        if ex.slug in timed:
+            ex.kernels = timed[ex.slug]
