@@ -161,16 +161,18 @@ def _run(tasks: list[Task], *, scheduler: str | None, jobs: int | None, seed: in
         return
     from . import sandbox, sandbox_harden
     from .class_pool import LocalPool
-    from .spec import load_exercise
+    from .spec import load_exercise, prepare_inputs
 
     _remove_stale_scratch()
     scratch_root = Path(tempfile.mkdtemp(prefix=f"{SCRATCH_PREFIX}{os.getpid()}-"))
     hidden_before = list(sandbox_harden.HIDDEN_PATHS)
     try:
         if not sandbox.jax_has_run():
-            preload = sorted({m for t in tasks for s in t.slugs for m in load_exercise(s).preload})
-            sandbox.preload(preload)
+            exercises = [load_exercise(s) for s in sorted({s for t in tasks for s in t.slugs})]
+            sandbox.preload(sorted({m for ex in exercises for m in ex.preload}))
             _warm_up()
+            if isolation == "process":  # the forked sandboxes inherit the drawn inputs
+                prepare_inputs(exercises, seed, figures)
         # process isolation as root: the sandboxes cannot see these (see sandbox_harden)
         sandbox_harden.HIDDEN_PATHS[:] = [*hide, scratch_root]
         pool = LocalPool(jobs=jobs or os.cpu_count() or 1, seed=seed, isolation=isolation,
@@ -184,12 +186,12 @@ def _run(tasks: list[Task], *, scheduler: str | None, jobs: int | None, seed: in
 
 def _remove_stale_scratch() -> None:
     """Scratch folders (students' copies) and cgroups left by runs that were killed."""
-    from .sandbox_harden import remove_stale_cgroups
+    from .sandbox_harden import process_alive, remove_stale_cgroups
 
     remove_stale_cgroups()
     for path in Path(tempfile.gettempdir()).glob(f"{SCRATCH_PREFIX}*-*"):
         pid = path.name[len(SCRATCH_PREFIX):].split("-", 1)[0]
-        if pid.isdigit() and not Path("/proc", pid).exists():
+        if pid.isdigit() and not process_alive(int(pid)):
             shutil.rmtree(path, ignore_errors=True)
 
 

@@ -32,6 +32,14 @@ def write_frame(fd: int, message: Any) -> None:
         data = data[n:]
 
 
+def frame_body(data: bytes | bytearray) -> bytes | None:
+    """The body of the frame ``data`` starts with, once all of it has arrived."""
+    if len(data) < 8:
+        return None
+    (size,) = struct.unpack(">Q", data[:8])
+    return bytes(data[8:8 + size]) if len(data) >= 8 + size else None
+
+
 def read_frame(stream: Any) -> Any | None:
     head = stream.read(8)
     if len(head) < 8:
@@ -101,12 +109,10 @@ class Judge:
     def feed(self, chunk: bytes) -> dict | None:
         """Bytes from the judge; the reply once complete."""
         self.data += chunk
-        if len(self.data) < 8:
+        body = frame_body(self.data)
+        if body is None:
             return None
-        (size,) = struct.unpack(">Q", self.data[:8])
-        if len(self.data) < 8 + size:
-            return None
-        reply = json.loads(bytes(self.data[8:8 + size]))
+        reply = json.loads(body)
         self.data.clear()
         self.busy = None
         return reply

@@ -20,7 +20,6 @@ import json
 import os
 import selectors
 import signal
-import struct
 import subprocess
 import sys
 import tempfile
@@ -29,7 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
-from .class_judge import Judge
+from .class_judge import Judge, frame_body
 from .class_plan import Task
 
 OnResult = Callable[[Task, dict], None]
@@ -85,11 +84,6 @@ class LocalPool:
             if not spawn:
                 for _ in range(min(self.jobs, len(queue))):
                     self._add_judge()
-                if self.isolation == "process":  # forked sandboxes inherit the inputs
-                    from .spec import load_exercise, prepare_inputs
-
-                    slugs = sorted({slug for task in tasks for slug in task.slugs})
-                    prepare_inputs([load_exercise(s) for s in slugs], self.seed)
             while queue or self.running or self.to_judge or self._judging():
                 while queue and len(self.running) < self.jobs:
                     task = queue.pop(0)
@@ -217,10 +211,11 @@ class LocalPool:
 
     def _parse(self, r: _Running) -> dict | None:
         data = bytes(r.data)
-        if r.proc is None:  # forked: length-prefixed
-            if len(data) < 8 or len(data) != 8 + struct.unpack(">Q", data[:8])[0]:
+        if r.proc is None:  # forked: one frame, and nothing after it
+            body = frame_body(data)
+            if body is None or len(data) != 8 + len(body):
                 return None
-            data = data[8:]
+            data = body
         try:
             message = json.loads(data)
         except ValueError:

@@ -14,17 +14,14 @@ reach the same student's later exercises — only that student's points.
 """
 from __future__ import annotations
 
-import json
 import os
-import subprocess
 import sys
 import time
 from pathlib import Path
-from typing import Any, Callable
+from typing import Callable
 
-from . import plain
 from .paths import project_root
-from .sandbox import IMPORT_TIME_LIMIT, Job, RawResult, _Child, _Collector, preload
+from .sandbox import IMPORT_TIME_LIMIT, Job, _Child, _Collector, preload
 
 _OPEN_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_APPEND
 
@@ -122,7 +119,9 @@ def collect_chained(jobs: list[Job], command: list[str] | None = None) -> None:
     With ``command`` (``[]``, or a ``bwrap …`` prefix), in a fresh interpreter instead.
     """
     if command is not None:
-        _collect_in_subprocess(jobs, command)
+        from .sandbox_server import collect_in_subprocess
+
+        collect_in_subprocess(jobs, None, command=command, chained=True)
         return
     import shutil
     import tempfile
@@ -133,43 +132,3 @@ def collect_chained(jobs: list[Job], command: list[str] | None = None) -> None:
         ChainCollector([jobs], 1, workdir).run()
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
-
-
-def _collect_in_subprocess(jobs: list[Job], command: list[str]) -> None:
-    from .sandbox_server import job_to_wire
-
-    request = json.dumps({"jobs": [job_to_wire(j) for j in jobs]})
-    proc = subprocess.run([*command, sys.executable, "-m", "grader.class_sandbox"],
-                          input=request.encode(), capture_output=True, check=False)
-    by_key = {m.get("key"): m for m in plain.FrameReader().feed(proc.stdout)}
-    for i, job in enumerate(jobs):
-        message = by_key.get(i)
-        if message is None:
-            err = proc.stderr.decode("utf-8", "replace").strip().splitlines()[-1:] or [""]
-            job.results = {n: RawResult("error", f"the sandbox failed: {err[0][:300]}")
-                           for n in range(len(job.runnables))}
-            continue
-        job.import_output = str(message.get("import_output", ""))
-        job.results = {int(n): RawResult.from_wire(w)
-                       for n, w in (message.get("results") or {}).items()}
-
-
-def serve() -> None:
-    """``python -m grader.class_sandbox``: the chained collection in a fresh process."""
-    from .spec import load_exercise
-
-    spec: dict[str, Any] = json.load(sys.stdin)
-    jobs = [Job(i, load_exercise(j["slug"]), Path(j["solution"]) if j["solution"] else None,
-                int(j["seed"]), bool(j["with_figure"])) for i, j in enumerate(spec["jobs"])]
-    collect_chained(jobs)
-    out = sys.stdout.fileno()
-    for job in jobs:
-        data = plain.frame({"key": job.key, "import_output": job.import_output,
-                            "results": {str(i): r.to_wire() for i, r in job.results.items()}})
-        while data:
-            n = os.write(out, data)
-            data = data[n:]
-
-
-if __name__ == "__main__":
-    serve()

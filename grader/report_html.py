@@ -90,16 +90,18 @@ def kernel_view(k: dict[str, Any]) -> dict[str, Any]:
     """A timed kernel of the student's, beside the reference's (``check --bench``)."""
     from .bench.report import seconds
 
-    ratio = k.get("median_ratio")
+    def times(ratio: Any) -> str:
+        return f"{ratio:.2g}×" if isinstance(ratio, (int, float)) else "–"
+
     return {
         "title": k.get("title", ""), "method": k.get("method", ""), "label": k.get("label", ""),
         "where": f"{k.get('device', '')} ({k.get('device_name', '')}), {k.get('dtype', '')}",
         "size_name": k.get("size_name", "n"), "wrong": bool(k.get("wrong")),
-        "ratio": f"{ratio:.2g}×" if isinstance(ratio, (int, float)) else "–",
+        "ratio": times(k.get("median_ratio")),
         "summary": k.get("summary", ""),
         "sizes": [{"n": f"{s.get('n', 0):,}", "student": seconds(s.get("student_s")),
                    "reference": seconds(s.get("reference_s")),
-                   "ratio": f"{s['ratio']:.2g}×" if isinstance(s.get("ratio"), (int, float)) else "–",
+                   "ratio": times(s.get("ratio")),
                    "status": s.get("status", ""), "message": s.get("message", "")}
                   for s in k.get("sizes", [])],
     }

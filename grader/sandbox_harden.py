@@ -200,6 +200,12 @@ _CGROUP_ROOT = Path("/sys/fs/cgroup")
 
 def _cgroup_dir(name: str, controller: str = "pids") -> Path | None:
     """``<this process's cgroup>/<name>`` in ``controller``'s hierarchy, if it exists."""
+    own = _own_cgroup(controller)
+    return own / name if own is not None else None
+
+
+def _own_cgroup(controller: str) -> Path | None:
+    """This process's cgroup folder in ``controller``'s (v1) hierarchy, if mounted."""
     mount = _CGROUP_ROOT / controller
     if not (mount / "cgroup.procs").is_file():
         return None
@@ -210,7 +216,7 @@ def _cgroup_dir(name: str, controller: str = "pids") -> Path | None:
         return None
     for parts in lines:
         if len(parts) == 3 and controller in parts[1].split(","):
-            return mount / parts[2].lstrip("/") / name
+            return mount / parts[2].lstrip("/")
     return None
 
 
@@ -289,18 +295,18 @@ def remove_stale_cgroups() -> list[str]:
         return []
     removed = []
     for controller in ("pids", "cpu"):
-        mine = _cgroup_dir("calcgrade-probe", controller)
-        if mine is None or not mine.parent.is_dir():
+        own = _own_cgroup(controller)
+        if own is None or not own.is_dir():
             continue
-        for path in mine.parent.glob("calcgrade-*"):
+        for path in own.glob("calcgrade-*"):
             pid = path.name.rsplit("-", 1)[-1]
-            if path.is_dir() and pid.isdigit() and not _alive(int(pid)):
+            if path.is_dir() and pid.isdigit() and not process_alive(int(pid)):
                 _release(path, patience=1.0)
                 removed.append(path.name)
     return removed
 
 
-def _alive(pid: int) -> bool:
+def process_alive(pid: int) -> bool:
     """Running, not a zombie (a killed run's children wait for init to reap them)."""
     try:
         with open(f"/proc/{pid}/stat", encoding="ascii", errors="replace") as fh:

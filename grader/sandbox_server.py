@@ -1,9 +1,10 @@
 """A fresh process that runs the sandbox for a parent that can no longer fork.
 
 Protocol: the parent writes one JSON document on stdin — the jobs as (slug, solution
-path, seed, with_figure) — and reads one frame per job from stdout with the raw results,
-values still as the child's plain trees. It is also what a stronger sandbox (bubblewrap)
-runs inside itself.
+path, seed, with_figure), and ``chained`` for one student's exercises run through one
+child (:mod:`grader.class_sandbox`) — and reads one frame per job from stdout with the
+raw results, values still as the child's plain trees. It is also what a stronger sandbox
+(bubblewrap) runs inside itself.
 """
 from __future__ import annotations
 
@@ -30,7 +31,12 @@ def serve(stdin: Any = None, stdout: Any = None) -> None:
     spec = json.load(stdin)
     jobs = [Job(i, load_exercise(j["slug"]), Path(j["solution"]) if j["solution"] else None,
                 int(j["seed"]), bool(j["with_figure"])) for i, j in enumerate(spec["jobs"])]
-    collect(jobs, spec.get("parallel"))
+    if spec.get("chained"):
+        from .class_sandbox import collect_chained
+
+        collect_chained(jobs)
+    else:
+        collect(jobs, spec.get("parallel"))
     for job in jobs:
         message = {"key": job.key, "import_output": job.import_output,
                    "results": {str(i): r.to_wire() for i, r in job.results.items()}}
@@ -41,9 +47,10 @@ def serve(stdin: Any = None, stdout: Any = None) -> None:
 
 
 def collect_in_subprocess(jobs: list[Job], max_parallel: int | None,
-                          command: list[str] | None = None) -> None:
+                          command: list[str] | None = None, chained: bool = False) -> None:
     """Run :func:`serve` in a new interpreter (optionally wrapped, e.g. in bwrap)."""
-    request = json.dumps({"jobs": [job_to_wire(j) for j in jobs], "parallel": max_parallel})
+    request = json.dumps({"jobs": [job_to_wire(j) for j in jobs], "parallel": max_parallel,
+                          "chained": chained})
     argv = (command or []) + [sys.executable, "-m", "grader.sandbox_server"]
     proc = subprocess.run(argv, input=request.encode(), capture_output=True, check=False)
     reader = plain.FrameReader()

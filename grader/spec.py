@@ -35,7 +35,7 @@ DEFAULT_MEMORY_MB = 2048  # address-space limit of the sandboxed process
 _PREPARED: dict[tuple[str, int], dict] = {}
 
 
-def prepare_inputs(exercises: list["Exercise"], seed: int) -> None:
+def prepare_inputs(exercises: list["Exercise"], seed: int, figures: bool = False) -> None:
     """Draw every check's inputs once, in a parent about to fork many sandboxes.
 
     A class run otherwise draws the same hidden functions (SymPy, lambdify) afresh in
@@ -44,7 +44,7 @@ def prepare_inputs(exercises: list["Exercise"], seed: int) -> None:
     operation, so the caller may still fork.
     """
     for exercise in exercises:
-        for check in exercise.runnables(True):
+        for check in exercise.runnables(figures):
             key = (check.id, seed)
             if key not in _PREPARED:
                 try:
