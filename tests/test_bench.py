@@ -445,3 +445,18 @@ def test_check_bench_puts_the_ratio_in_the_json_and_the_report(tmp_path):
     assert 0.1 < kernels["symbolic"]["median_ratio"] < 10  # the reference's own code
     page = html.read_text()
     assert "Your kernels' speed" in page and "WRONG RESULT: not ranked" in page
+
+
+def test_check_bench_on_exercises_without_kernels_says_so(tmp_path):
+    sub = tmp_path / "sub"
+    (sub / "02_antiderivative").mkdir(parents=True)
+    (sub / "02_antiderivative" / "solution.py").write_text(
+        (ROOT / "reference" / "02_antiderivative.py").read_text())
+    proc = subprocess.run(
+        [sys.executable, "-m", "grader.cli", "check", "02", "--submission", str(sub),
+         "--seed", "3", "--bench"],
+        cwd=ROOT, capture_output=True, text=True, timeout=300,
+        env={**os.environ, "JAX_PLATFORMS": "cpu"})
+    assert proc.returncode == 0, proc.stderr  # the grade alone decides the exit code
+    assert "--bench: none of these exercises has a kernel to time" in proc.stderr
+    assert "speed" not in proc.stdout
