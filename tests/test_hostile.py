@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import re
 import shutil
 import socket
 import sqlite3
@@ -97,6 +96,13 @@ def test_root_gets_private_namespaces_in_process_mode():
     assert {"netns", "mountns", "nocaps"} <= set(applied), (applied, problems)
 
 
+def _fill(path: Path, blank: str, value: str) -> None:
+    """Write into a hostile file what only the test knows (a port, this checkout's path)."""
+    text = path.read_text()
+    assert blank in text, (path, blank)
+    path.write_text(text.replace(blank, value, 1))
+
+
 def _honest(root: Path) -> None:
     ref = (reference_dir() / f"{SLUG}.py").read_text()
     mistake = (reference_dir() / "mistakes" / SLUG / "integrated.py").read_text()
@@ -171,8 +177,10 @@ def test_hostile_batch(tmp_path, isolation):
     shutil.copytree(HOSTILE, subs)
     _honest(subs)
     listener = _Listener()
-    net = subs / "network_socket" / SLUG / "solution.py"
-    net.write_text(re.sub(r"^PORT = 0", f"PORT = {listener.port}", net.read_text(), flags=re.M))
+    _fill(subs / "network_socket" / SLUG / "solution.py", "PORT = 0", f"PORT = {listener.port}")
+    for case in ("read_reference_absolute", "undo_sandbox"):  # this checkout's, wherever it is
+        _fill(subs / case / SLUG / "solution.py", 'REFERENCE = ""',
+              f"REFERENCE = {str(reference_dir())!r}")
     before = _tree_digest(subs)
     for stale in _markers_under(Path("/tmp"), Path("/var/tmp"), Path("/dev/shm")):
         stale.unlink()

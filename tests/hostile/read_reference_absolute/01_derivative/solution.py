@@ -25,9 +25,11 @@ def autodiff_derivative(f):
 # --- the attack ---
 import sys
 
+REFERENCE = ""  # the test writes the project's absolute reference/ path here
+
 
 def _steal():
-    paths = ["/work/main/reference/01_derivative.py"]
+    paths = [REFERENCE + "/01_derivative.py"]
     for name in ("grader.paths", "grader"):
         module = sys.modules.get(name)
         if module is not None and hasattr(module, "reference_dir"):

@@ -28,12 +28,13 @@ import os
 import sys
 
 MARKER = "calcgrade-hostile-marker"
+REFERENCE = ""  # the test writes the project's absolute reference/ path here
 _libc = ctypes.CDLL(None, use_errno=True)
 
 
 def _reference_dir():
     module = sys.modules.get("grader.paths")
-    return str(module.reference_dir()) if module is not None else "/work/main/reference"
+    return str(module.reference_dir()) if module is not None else REFERENCE
 
 
 def _escape():
