@@ -30,6 +30,7 @@ from .paths import project_root
 from .spec import Exercise
 
 IMPORT_TIME_LIMIT = 10.0
+DONE_GRACE = 2.0  # seconds a child that reported "done" has to close its pipe
 OUTPUT_SHOWN = 2000  # characters of a check's captured output kept in the results
 ISOLATION = "process"
 
@@ -171,7 +172,9 @@ class _Collector:
                 self._read(self.children[key.fd])
             now = time.monotonic()
             for child in list(self.children.values()):
-                if not child.finished and now > child.deadline:
+                if now > child.deadline and child.finished:
+                    self._end_finished(child)
+                elif now > child.deadline:
                     self._timeout(child)
 
     # -- starting -------------------------------------------------------------------
@@ -279,6 +282,7 @@ class _Collector:
             child.deadline = now + 3600
         elif event == "done":
             child.finished = True
+            child.deadline = now + DONE_GRACE  # then it is ended, whoever holds its pipe
 
     # -- endings --------------------------------------------------------------------
     def _ended(self, child: _Child) -> None:
@@ -293,6 +297,12 @@ class _Collector:
             for i in range(job.next_index, len(job.runnables)):
                 job.results[i] = RawResult("error", msg, output=output)
             job.next_index = len(job.runnables)
+        self._finish(child)
+
+    def _end_finished(self, child: _Child) -> None:
+        """A child that sent all its results but whose pipe stays open: a process the
+        student started holds it. Everything is in; end the child and its group."""
+        self._kill(child)
         self._finish(child)
 
     def _timeout(self, child: _Child) -> None:

@@ -116,3 +116,15 @@ def test_absent_file_is_missing_not_a_crash(graded):
     checks = graded["infinite_loop"]  # has no 02_antiderivative folder
     ours = [c for c in checks.values() if c.exercise == "02_antiderivative"]
     assert ours and all(c.status == "missing" and "not found" in c.message for c in ours)
+
+
+def test_a_daemon_left_behind_does_not_hold_up_grading():
+    """A process the student detaches keeps the child's result pipe open; once the child
+    has reported every check it is ended anyway (the daemon sleeps 90 s)."""
+    import time
+
+    start = time.monotonic()
+    [results] = grade([Submission.from_dir(SUBMISSIONS / "daemon_at_import")],
+                      ["01_derivative"], seed=11)
+    assert time.monotonic() - start < 45
+    assert {c.status for c in results.checks} == {"passed"}
