@@ -44,6 +44,8 @@ class _Running:
     data: bytearray = field(default_factory=bytearray)
     proc: subprocess.Popen | None = None
     payload_file: Path | None = None
+    zygote: Any = None  # the bwrap zygote lent to this collector, if any
+    zygote_state: str | None = None  # how the collector left it (ok | restart | unavailable)
 
 
 def time_budget(task: Task, isolation: str) -> float:
@@ -74,6 +76,9 @@ class LocalPool:
         self.running: dict[int, _Running] = {}
         self.judges: dict[int, Judge] = {}
         self.to_judge: list[tuple[Task, dict]] = []
+        self.zygotes: list[Any] = []  # idle bwrap zygotes (grader.bwrap_zygote)
+        self.zygote_slugs: list[str] = []
+        self.zygote_off: str | None = None  # why zygotes are not (or no longer) used
 
     def run(self, tasks: list[Task]) -> None:
         from .sandbox import jax_has_run
@@ -82,6 +87,7 @@ class LocalPool:
         queue = list(tasks)
         try:
             if not spawn:
+                self._start_zygotes(queue)
                 for _ in range(min(self.jobs, len(queue))):
                     self._add_judge()
             while queue or self.running or self.to_judge or self._judging():
@@ -104,6 +110,9 @@ class LocalPool:
                 self._close(r)
             for judge in list(self.judges.values()):
                 self._drop_judge(judge, kill=judge.busy is not None)
+            for zygote in self.zygotes:
+                zygote.stop()
+            self.zygotes.clear()
 
     def _judging(self) -> bool:
         return any(j.busy is not None for j in self.judges.values())
@@ -132,6 +141,7 @@ class LocalPool:
         return time.monotonic() + time_budget(task, self.isolation)
 
     def _fork(self, task: Task) -> _Running:
+        zygote = self.zygotes.pop() if self.zygotes else None
         read_fd, write_fd = os.pipe()
         parent = os.getpid()
         sys.stdout.flush()
@@ -152,24 +162,26 @@ class LocalPool:
                 if os.geteuid() == 0:  # bound the whole student (bwrap included): see below
                     join_cgroups(_worker_cgroup(os.getpid()), tasks=2 * max_tasks() + 64,
                                  cpus=max(1.0, (os.cpu_count() or 1) / self.jobs))
-                code = self._collect(task, write_fd)
+                code = self._collect(task, write_fd, zygote)
             finally:
                 os._exit(code)
         os.close(write_fd)
-        return _Running(task, pid, read_fd, self._deadline(task))
+        return _Running(task, pid, read_fd, self._deadline(task), zygote=zygote)
 
-    def _collect(self, task: Task, fd: int) -> int:
+    def _collect(self, task: Task, fd: int, zygote: Any = None) -> int:
         from .class_judge import write_frame
         from .class_worker import collect_raw
 
         try:
             message: dict[str, Any] = {"raw": collect_raw(
                 task.files, task.slugs, seed=self.seed, isolation=self.isolation,
-                figures=self.figures, scratch_root=self.scratch_root)}
+                figures=self.figures, scratch_root=self.scratch_root, zygote=zygote)}
             code = 0
         except BaseException as exc:  # noqa: BLE001 - reported as this student's failure
             message = {"failure": f"{type(exc).__name__}: {exc}"}
             code = 1
+        if zygote is not None:
+            message["zygote"] = {"state": zygote.state, "why": zygote.why}
         write_frame(fd, message)
         return code
 
@@ -198,6 +210,10 @@ class LocalPool:
             return
         status = self._reap(r)
         message = self._parse(r)
+        if message is not None and isinstance(message.get("zygote"), dict):
+            r.zygote_state = str(message["zygote"].get("state"))
+            if r.zygote_state == "unavailable":
+                self.zygote_off = str(message["zygote"].get("why"))[:300]
         if message is None:
             self._done(r, f"the grading worker ended without results ({status})")
         elif "failure" in message:
@@ -251,6 +267,9 @@ class LocalPool:
         from .sandbox_harden import release_cgroups
 
         release_cgroups(_worker_cgroup(r.pid))
+        if r.zygote is not None:
+            self._give_back(r.zygote, r.zygote_state)
+            r.zygote = None
         if r.fd in self.running:
             self.selector.unregister(r.fd)
             del self.running[r.fd]
@@ -260,6 +279,39 @@ class LocalPool:
                 os.close(r.fd)
         if r.payload_file is not None:
             r.payload_file.unlink(missing_ok=True)
+
+    # -- bwrap zygotes --------------------------------------------------------------
+    def _start_zygotes(self, tasks: list[Task]) -> None:
+        """In bwrap isolation: one long-lived sandbox per slot (see grader.bwrap_zygote)."""
+        from . import bwrap_zygote
+
+        if self.isolation != "bwrap" or not tasks or not bwrap_zygote.enabled():
+            return
+        self.zygote_slugs = sorted({s for t in tasks for s in t.slugs})
+        for _ in range(min(self.jobs, len(tasks))):
+            self.zygotes.append(self._new_zygote())
+
+    def _new_zygote(self) -> Any:
+        from .bwrap_zygote import Zygote
+
+        return Zygote.start(self.scratch_root, self.zygote_slugs, seed=self.seed,
+                            figures=self.figures,
+                            cpus=max(1.0, (os.cpu_count() or 1) / self.jobs))
+
+    def _give_back(self, zygote: Any, state: str | None) -> None:
+        """A collector is done with ``zygote``: keep it, replace it, or stop using any."""
+        if state in ("ok", "unused") and zygote.alive() and self.zygote_off is None:
+            if state == "ok":
+                zygote.ready = True  # the collector (a fork) read its ready message
+            self.zygotes.append(zygote)
+            return
+        zygote.stop()
+        if self.zygote_off is None:
+            self.zygotes.append(self._new_zygote())
+        else:  # the others will not isolate either: one bubblewrap per student from now on
+            for idle in self.zygotes:
+                idle.stop()
+            self.zygotes.clear()
 
     # -- judges ---------------------------------------------------------------------
     def _add_judge(self) -> None:

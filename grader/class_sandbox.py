@@ -113,10 +113,13 @@ def _forget_student_modules(root: Path | None) -> None:
             del sys.modules[name]
 
 
-def collect_chained(jobs: list[Job], command: list[str] | None = None) -> None:
+def collect_chained(jobs: list[Job], command: list[str] | None = None,
+                    workdir: Path | None = None) -> None:
     """Run ``jobs`` (one student's exercises) in one chained child; fills their results.
 
     With ``command`` (``[]``, or a ``bwrap …`` prefix), in a fresh interpreter instead.
+    ``workdir``: a writable folder for the children's output files and scratch folders
+    (default: a fresh temporary one).
     """
     if command is not None:
         from .sandbox_server import collect_in_subprocess
@@ -127,6 +130,9 @@ def collect_chained(jobs: list[Job], command: list[str] | None = None) -> None:
     import tempfile
 
     preload(sorted({m for job in jobs for m in job.exercise.preload}))
+    if workdir is not None:
+        ChainCollector([jobs], 1, workdir).run()
+        return
     workdir = Path(tempfile.mkdtemp(prefix="calcgrade-"))
     try:
         ChainCollector([jobs], 1, workdir).run()

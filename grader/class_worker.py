@@ -25,13 +25,15 @@ from .submission_files import SubmissionFiles
 
 def collect_raw(files: SubmissionFiles, slugs: list[str], *, seed: int, isolation: str,
                 figures: bool = False, scratch_root: Path | None = None,
-                fork_ok: bool = True) -> dict[str, Any]:
+                fork_ok: bool = True, zygote: Any = None) -> dict[str, Any]:
     """Run one student's exercises in the sandbox; their raw results as plain JSON data.
 
     This is the untrusted half of grading (no reference is loaded, no JAX runs here, so
     the caller may have forked this process from a pre-imported parent). ``fork_ok=False``:
     this process has other threads (a Dask worker), so the sandbox runs in a fresh
-    ``grader.sandbox_server`` rather than in forks of this process.
+    ``grader.sandbox_server`` rather than in forks of this process. ``zygote``: in bwrap
+    isolation, a :class:`grader.bwrap_zygote.Zygote` to run them in (its bubblewrap sees
+    ``scratch_root``); when it cannot, a bubblewrap sandbox of the student's own does.
     """
     from .class_sandbox import collect_chained
     from .sandbox import Job, RawResult
@@ -56,7 +58,8 @@ def collect_raw(files: SubmissionFiles, slugs: list[str], *, seed: int, isolatio
                 from .isolation import bwrap_argv
 
                 command = bwrap_argv([root], slugs=slugs)
-            collect_chained(jobs, command=command)
+            if not (zygote is not None and isolation == "bwrap" and zygote.grade(jobs, root)):
+                collect_chained(jobs, command=command)
         finally:
             shutil.rmtree(scratch, ignore_errors=True)
     for job in jobs:

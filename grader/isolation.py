@@ -94,12 +94,19 @@ def _python_dirs() -> list[Path]:
     return kept
 
 
-def bwrap_argv(student_dirs: list[Path], *, slugs: list[str]) -> list[str]:
-    """The ``bwrap …`` prefix that runs a command on one student's files only."""
+def bwrap_argv(student_dirs: list[Path], *, slugs: list[str],
+               user: tuple[int, int] | None = None) -> list[str]:
+    """The ``bwrap …`` prefix that runs a command on one student's files only.
+
+    ``user``: run as this (uid, gid) in a user namespace of the sandbox's own, so that
+    the command may make nested namespaces (:mod:`grader.bwrap_zygote`).
+    """
     import grader
 
     args = ["bwrap", "--die-with-parent", "--new-session", "--unshare-all",
             "--cap-drop", "ALL", "--clearenv"]
+    if user is not None:
+        args += ["--unshare-user", "--uid", str(user[0]), "--gid", str(user[1])]
     env = {"PATH": "/usr/local/bin:/usr/bin:/bin", "HOME": "/tmp", "LANG": "C.UTF-8",
            "PYTHONDONTWRITEBYTECODE": "1", "JAX_ENABLE_X64": os.environ.get("JAX_ENABLE_X64", "1"),
            "JAX_PLATFORMS": os.environ.get("JAX_PLATFORMS", "cpu"),

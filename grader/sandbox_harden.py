@@ -41,6 +41,8 @@ CLONE_NEWUSER = 0x10000000
 INSIDE_BWRAP = "CALCGRADE_IN_BWRAP"  # set by grader.isolation in the sandbox's environment
 MS_RDONLY, MS_NOSUID, MS_NODEV, MS_REMOUNT, MS_BIND, MS_REC = 1, 2, 4, 32, 4096, 16384
 MS_PRIVATE = 1 << 18
+MNT_DETACH = 2
+_STATVFS_TO_MS = {2: MS_NOSUID, 4: MS_NODEV, 8: 8, 1024: 1024, 2048: 2048, 4096: 1 << 21}
 
 _applied: list[str] = []
 _problems: list[str] = []  # why a step did not take effect (root only: the rest is expected)
@@ -87,6 +89,30 @@ def harden_child(scratch: Path, solution_dir: Path | None, hidden: list[Path]) -
         _problems.append(str(exc))
     if _drop_capabilities(libc):  # last: nothing above can be undone without them
         _applied.append("nocaps")
+
+
+def isolate_student(scratch: Path, student: Path, hidden: list[Path]) -> None:
+    """In a shared bubblewrap sandbox (:mod:`grader.bwrap_zygote`), before a student's
+    exercises: make this process's own user, mount and network namespaces, in which
+    ``hidden`` (every student's folder) is empty but ``student``'s own folder, everything
+    is read-only but a private tmpfs at ``scratch``, and no capability is left.
+
+    Fails closed: raises ``OSError`` when any step does not take, and the caller must
+    then not run the student's code here.
+    """
+    libc = _libc()
+    if libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) != 0:
+        raise OSError(ctypes.get_errno(), "prctl(PR_SET_PDEATHSIG)")
+    if not _unshare(libc) or any(p.startswith("id map") for p in _problems):
+        raise OSError(f"no namespaces for the student: {'; '.join(_problems)}")
+    _private_filesystem(libc, scratch, student, hidden)
+    if not _drop_capabilities(libc):
+        raise OSError(ctypes.get_errno(), "capset: the capabilities could not be dropped")
+    for path in hidden:  # what is left to see: at most the way to the student's folder
+        inside = student != path and _within(student, path)
+        way = {student.relative_to(path).parts[0]} if inside else set()
+        if set(os.listdir(path)) - way:
+            raise OSError(f"{path} is still visible to the student")
 
 
 def _unshare(libc: ctypes.CDLL) -> bool:
@@ -144,26 +170,43 @@ def _mount(libc: ctypes.CDLL, source: str | None, target: str, fstype: str | Non
 
 def _private_filesystem(libc: ctypes.CDLL, scratch: Path, solution_dir: Path | None,
                         hidden: list[Path]) -> None:
+    """Everything read-only but a private tmpfs at ``scratch``; ``hidden`` emptied.
+
+    A student folder inside a hidden path is bound back. Its bind is taken from a path
+    in this mount namespace first (a stash in the scratch tmpfs): a bind from a file
+    descriptor opened before ``unshare`` would reach into the old namespace, which a
+    user namespace's root may not do.
+    """
     _mount(libc, None, "/", None, MS_REC | MS_PRIVATE)
-    keep = os.open(solution_dir, os.O_PATH | os.O_DIRECTORY) if solution_dir else None
-    try:
-        for mountpoint in _mountpoints():
-            if mountpoint.startswith("/dev"):
-                continue  # device nodes (/dev/null …) stay writable; /dev/shm is replaced
-            try:
-                _mount(libc, None, mountpoint, None, MS_REMOUNT | MS_BIND | MS_RDONLY)
-            except OSError:
-                pass  # e.g. a mount we may not touch; the others still turn read-only
-        for path in hidden:
-            if path.is_dir() and not _needed(path):
-                _hide(libc, path, solution_dir, keep)
-        _mount(libc, "tmpfs", str(scratch), "tmpfs", MS_NOSUID | MS_NODEV,
-               f"size={SCRATCH_MB}m,mode=0700")
-        if os.path.isdir("/dev/shm"):  # writable by anyone: make it private and empty
-            _mount(libc, "tmpfs", "/dev/shm", "tmpfs", MS_NOSUID | MS_NODEV, "size=16m")
-    finally:
-        if keep is not None:
-            os.close(keep)
+    _mount(libc, "tmpfs", str(scratch), "tmpfs", MS_NOSUID | MS_NODEV,
+           f"size={SCRATCH_MB}m,mode=0700")
+    hide = [p for p in hidden if p.is_dir() and not _needed(p)]
+    hide = [p for p in hide if not any(q != p and _within(p, q) for q in hide)]  # outermost
+    stash = None
+    if solution_dir is not None and any(_within(solution_dir, p) for p in hide):
+        stash = scratch / ".student"
+        stash.mkdir()
+        _mount(libc, str(solution_dir), str(stash), None, MS_BIND | MS_REC)
+    for mountpoint in _mountpoints():
+        if mountpoint.startswith("/dev") or _within(Path(mountpoint), scratch):
+            continue  # device nodes (/dev/null …) stay writable; /dev/shm is replaced
+        try:
+            _remount_readonly(libc, mountpoint)
+        except OSError:
+            pass  # e.g. a mount we may not touch; the others still turn read-only
+    for path in hide:
+        _hide(libc, path, solution_dir if solution_dir and _within(solution_dir, path) else None,
+              stash)
+    if stash is not None:
+        if libc.umount2(str(stash).encode(), MNT_DETACH) != 0:
+            raise OSError(ctypes.get_errno(), f"umount {stash}")
+        stash.rmdir()
+    if os.path.isdir("/dev/shm"):  # writable by anyone: make it private and empty
+        _mount(libc, "tmpfs", "/dev/shm", "tmpfs", MS_NOSUID | MS_NODEV, "size=16m")
+
+
+def _within(path: Path, folder: Path) -> bool:
+    return path == folder or folder in path.parents
 
 
 def _needed(path: Path) -> bool:
@@ -173,18 +216,27 @@ def _needed(path: Path) -> bool:
     needed = {Path(sys.prefix).resolve(), Path(sys.base_prefix).resolve(),
               Path(__file__).resolve().parent}
     path = path.resolve()
-    return any(path == p or path in p.parents for p in needed)
+    return any(_within(p, path) for p in needed)
 
 
-def _hide(libc: ctypes.CDLL, path: Path, solution_dir: Path | None, keep: int | None) -> None:
-    """An empty tmpfs over ``path``; the student's folder is bound back if it was inside."""
-    inside = solution_dir is not None and (solution_dir == path or path in solution_dir.parents)
+def _hide(libc: ctypes.CDLL, path: Path, student: Path | None, stash: Path | None) -> None:
+    """An empty tmpfs over ``path``; the ``student`` folder inside it bound back from
+    ``stash``, read-only."""
     _mount(libc, "tmpfs", str(path), "tmpfs", MS_NOSUID | MS_NODEV, "size=1m,mode=0755")
-    if inside and keep is not None and solution_dir is not None:
-        solution_dir.mkdir(parents=True, exist_ok=True)
-        _mount(libc, f"/proc/self/fd/{keep}", str(solution_dir), None, MS_BIND)
-        _mount(libc, None, str(solution_dir), None, MS_REMOUNT | MS_BIND | MS_RDONLY)
-    _mount(libc, None, str(path), None, MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV)
+    if student is not None and stash is not None:
+        student.mkdir(parents=True, exist_ok=True)
+        _mount(libc, str(stash), str(student), None, MS_BIND | MS_REC)
+        _remount_readonly(libc, str(student))
+    _remount_readonly(libc, str(path))
+
+
+def _remount_readonly(libc: ctypes.CDLL, target: str) -> None:
+    """Read-only, keeping the mount's other flags: inside a user namespace, flags set by
+    a more privileged namespace (nosuid, nodev, noexec…) are locked, and a remount that
+    would drop one is refused."""
+    flags = os.statvfs(target).f_flag
+    kept = sum(ms for st, ms in _STATVFS_TO_MS.items() if flags & st)
+    _mount(libc, None, target, None, MS_REMOUNT | MS_BIND | MS_RDONLY | kept)
 
 
 def _mountpoints() -> list[str]:
@@ -226,12 +278,7 @@ def join_cgroups(name: str, *, tasks: int, cpus: float | None = None) -> list[st
     Everything it starts afterwards inherits them. Returns the controllers joined.
     """
     joined = []
-    limits = {"pids": {"pids.max": str(tasks)}}
-    if cpus is not None:
-        period = 100_000
-        limits["cpu"] = {"cpu.cfs_period_us": str(period),
-                         "cpu.cfs_quota_us": str(max(1000, int(period * cpus)))}
-    for controller, values in limits.items():
+    for controller, values in _limits(tasks, cpus).items():
         path = _cgroup_dir(name, controller)
         if path is None:
             continue
@@ -244,6 +291,36 @@ def join_cgroups(name: str, *, tasks: int, cpus: float | None = None) -> list[st
         except OSError:
             continue
     return joined
+
+
+def _limits(tasks: int, cpus: float | None) -> dict[str, dict[str, str]]:
+    limits = {"pids": {"pids.max": str(tasks)}}
+    if cpus is not None:
+        period = 100_000
+        limits["cpu"] = {"cpu.cfs_period_us": str(period),
+                         "cpu.cfs_quota_us": str(max(1000, int(period * cpus)))}
+    return limits
+
+
+def cgroup_launcher(prefix: str, *, tasks: int, cpus: float | None = None) -> list[str]:
+    """An argv prefix that runs a command in fresh cgroups ``<prefix>-<its pid>`` (as
+    :func:`join_cgroups`), joined by a shell before it ``exec``s the command: no Python
+    runs between ``fork`` and ``exec`` (unsafe once JAX has started threads). Empty when
+    not root or there is no cgroup v1 hierarchy to join."""
+    import shlex
+
+    if os.geteuid() != 0:
+        return []
+    steps = []
+    for controller, values in _limits(tasks, cpus).items():
+        own = _own_cgroup(controller)
+        if own is None:
+            continue
+        folder = f"{shlex.quote(str(own))}/{prefix}-$$"
+        sets = " && ".join(f"echo {v} > {folder}/{k}" for k, v in values.items())
+        steps.append(f"{{ mkdir {folder} && {sets} && echo $$ > {folder}/cgroup.procs; }} "
+                     "2>/dev/null")
+    return ["sh", "-c", "; ".join([*steps, 'exec "$@"']), "sh"] if steps else []
 
 
 def _join_pids_cgroup(pid: int) -> bool:

@@ -25,25 +25,50 @@ def job_to_wire(job: Job) -> dict[str, Any]:
             "seed": job.seed, "with_figure": job.with_figure}
 
 
+def jobs_from_wire(spec: dict[str, Any]) -> list[Job]:
+    return [Job(i, load_exercise(j["slug"]), Path(j["solution"]) if j["solution"] else None,
+                int(j["seed"]), bool(j["with_figure"])) for i, j in enumerate(spec["jobs"])]
+
+
+def result_messages(jobs: list[Job]) -> list[dict[str, Any]]:
+    """One message per job: its raw results, values still as the child's plain trees."""
+    return [{"key": job.key, "import_output": job.import_output,
+             "results": {str(i): r.to_wire() for i, r in job.results.items()}} for job in jobs]
+
+
+def write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view):]
+
+
 def serve(stdin: Any = None, stdout: Any = None) -> None:
     stdin = stdin or sys.stdin
     out_fd = (stdout or sys.stdout).fileno()
     spec = json.load(stdin)
-    jobs = [Job(i, load_exercise(j["slug"]), Path(j["solution"]) if j["solution"] else None,
-                int(j["seed"]), bool(j["with_figure"])) for i, j in enumerate(spec["jobs"])]
+    jobs = jobs_from_wire(spec)
     if spec.get("chained"):
         from .class_sandbox import collect_chained
 
         collect_chained(jobs)
     else:
         collect(jobs, spec.get("parallel"))
-    for job in jobs:
-        message = {"key": job.key, "import_output": job.import_output,
-                   "results": {str(i): r.to_wire() for i, r in job.results.items()}}
-        data = plain.frame(message)
-        while data:
-            n = os.write(out_fd, data)
-            data = data[n:]
+    for message in result_messages(jobs):
+        write_all(out_fd, plain.frame(message))
+
+
+def apply_messages(jobs: list[Job], messages: list[dict], why_missing: str) -> None:
+    """Fill each job's results from its message; a job without one errors with ``why``."""
+    by_key = {m.get("key"): m for m in messages}
+    for i, job in enumerate(jobs):
+        message = by_key.get(i)
+        if message is None:
+            for index in range(len(job.runnables)):
+                job.results[index] = RawResult("error", f"the sandbox failed: {why_missing}")
+            continue
+        job.import_output = str(message.get("import_output", ""))
+        for index, wire in (message.get("results") or {}).items():
+            job.results[int(index)] = RawResult.from_wire(wire)
 
 
 def collect_in_subprocess(jobs: list[Job], max_parallel: int | None,
@@ -53,19 +78,9 @@ def collect_in_subprocess(jobs: list[Job], max_parallel: int | None,
                           "chained": chained})
     argv = (command or []) + [sys.executable, "-m", "grader.sandbox_server"]
     proc = subprocess.run(argv, input=request.encode(), capture_output=True, check=False)
-    reader = plain.FrameReader()
-    messages = reader.feed(proc.stdout)
-    by_key = {m.get("key"): m for m in messages}
-    for i, job in enumerate(jobs):
-        message = by_key.get(i)
-        if message is None:
-            err = proc.stderr.decode("utf-8", "replace").strip().splitlines()[-1:] or [""]
-            for index in range(len(job.runnables)):
-                job.results[index] = RawResult("error", f"the sandbox failed: {err[0][:300]}")
-            continue
-        job.import_output = str(message.get("import_output", ""))
-        for index, wire in (message.get("results") or {}).items():
-            job.results[int(index)] = RawResult.from_wire(wire)
+    messages = plain.FrameReader().feed(proc.stdout)
+    err = proc.stderr.decode("utf-8", "replace").strip().splitlines()[-1:] or [""]
+    apply_messages(jobs, messages, err[0][:300])
 
 
 if __name__ == "__main__":
