@@ -7,7 +7,8 @@ Generates ``--students`` submissions of mixed quality over every exercise with c
 alternative, 10 % half-done, 10 % the untouched stub), then times:
 
 * ``process``   ``calcgrade grade --jobs J --isolation process`` (forked workers);
-* ``bwrap``     the same with ``--isolation bwrap`` (a bubblewrap sandbox per student);
+* ``bwrap``     the same with ``--isolation bwrap`` (one bubblewrap zygote per slot;
+                ``CALCGRADE_BWRAP_ZYGOTE=0`` for a fresh sandbox per student);
 * ``pytest``    the GitHub Classroom way: one ``python -m pytest`` per submission over
                 equivalent tests (``baseline_pytest_checks.py``), one at a time;
 * ``pytest-jJ`` the same, J submissions at a time (the fair comparison on J cores).
