@@ -26,6 +26,23 @@ STUB = (exercises_dir() / SLUG / "solution.py").read_text()
 
 pytestmark = pytest.mark.skipif(bwrap_problem() is not None, reason=str(bwrap_problem()))
 
+
+def _machine_nests_namespaces() -> bool:
+    """util-linux's ``unshare`` (independent of calcgrade), inside a sandbox like the
+    zygote's, can make a user + mount namespace and mount a tmpfs there."""
+    from grader.isolation import bwrap_argv
+
+    argv = bwrap_argv([], slugs=[], user=(1000, 1000)) + [
+        "unshare", "-U", "-r", "-m", "sh", "-c", "mount -t tmpfs none /tmp"]
+    return subprocess.run(argv, capture_output=True, timeout=60).returncode == 0
+
+
+@pytest.fixture(scope="module", autouse=True)
+def nested_namespaces():
+    if not _machine_nests_namespaces():
+        pytest.skip("this machine allows no user namespace inside bubblewrap: class runs "
+                    "use one bubblewrap per student (tested by tests/test_hostile.py)")
+
 # Runs at import in the student's sandbox: every attempt prints "blocked NAME" or "LEAK NAME".
 SPY = r'''
 import ctypes, os
