@@ -173,14 +173,16 @@ def _run(tasks: list[Task], *, scheduler: str | None, jobs: int | None, seed: in
             _warm_up()
             if isolation == "process":  # the forked sandboxes inherit the drawn inputs
                 prepare_inputs(exercises, seed, figures)
-        # process isolation as root: the sandboxes cannot see these (see sandbox_harden)
+        # process isolation: the sandboxes cannot see these (see sandbox_harden)
         sandbox_harden.HIDDEN_PATHS[:] = [*hide, scratch_root]
+        sandbox_harden.AS_USER = True  # not root: namespaces through a user namespace
         pool = LocalPool(jobs=jobs or os.cpu_count() or 1, seed=seed, isolation=isolation,
                          figures=figures, scratch_root=scratch_root, on_result=on_result,
                          on_failure=on_failure)
         pool.run(tasks)
     finally:
         sandbox_harden.HIDDEN_PATHS[:] = hidden_before
+        sandbox_harden.AS_USER = False
         shutil.rmtree(scratch_root, ignore_errors=True)
 
 

@@ -125,6 +125,7 @@ def grade_remote(payload: dict[str, Any], fork_ok: bool = False) -> dict[str, An
             from . import sandbox_harden
 
             sandbox_harden.HIDDEN_PATHS[:] = [Path(p) for p in payload["hide"]]
+            sandbox_harden.AS_USER = True
         scratch = Path(payload["scratch_root"]) if payload.get("scratch_root") else None
         doc = grade_one(files, slugs, seed=int(payload["seed"]), isolation=payload["isolation"],
                         figures=bool(payload.get("figures")), fork_ok=fork_ok,

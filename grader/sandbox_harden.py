@@ -17,9 +17,13 @@ student code, in about 2 ms:
 * **no capabilities** afterwards (bounding set emptied, ``no_new_privs``): still uid 0,
   but unable to unmount, remount or unshare its way back.
 
-Anything unavailable (not root, no cgroup, inside bubblewrap without capabilities) is
-skipped silently: bubblewrap already provides the namespaces there, and a student's own
-laptop needs none of it. :func:`applied` says what this process got.
+Not root, a class run (:data:`AS_USER`) still gets the namespaces, through an
+unprivileged user namespace where the machine allows one (no cgroups: those need root).
+``calcgrade check`` on a student's own machine does not: it needs none of it.
+
+Anything unavailable (no cgroup, no user namespaces, inside bubblewrap) is skipped, and
+:func:`problems` says why: bubblewrap already provides the namespaces there.
+:func:`applied` says what this process got.
 """
 from __future__ import annotations
 
@@ -31,6 +35,7 @@ import time
 from pathlib import Path
 
 HIDDEN_PATHS: list[Path] = []  # set by a batch grader before forking (results, class folder)
+AS_USER = False  # set by a batch grader: namespaces for non-root children too (see below)
 SCRATCH_MB = 64                # size of the child's private working directory
 PR_SET_PDEATHSIG = 1
 PR_CAPBSET_DROP, PR_SET_NO_NEW_PRIVS, PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL = 24, 38, 47, 4
@@ -75,10 +80,13 @@ def harden_child(scratch: Path, solution_dir: Path | None, hidden: list[Path]) -
         return
     if libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) == 0:
         _applied.append("pdeathsig")
-    if os.geteuid() != 0 or os.environ.get(INSIDE_BWRAP):
-        return  # not root: a student's own machine; in bubblewrap: isolated already
-    if _join_pids_cgroup(os.getpid()):
-        _applied.append("pids")
+    if os.environ.get(INSIDE_BWRAP):
+        return  # isolated already
+    if os.geteuid() == 0:
+        if _join_pids_cgroup(os.getpid()):
+            _applied.append("pids")
+    elif not AS_USER:
+        return  # a student checking their own code on their own machine needs none of it
     if not _unshare(libc):
         return
     _applied.append("netns")
@@ -412,8 +420,8 @@ def die_with_parent(parent_pid: int) -> None:
 
 
 def probe() -> dict[str, list[str]]:
-    """What a sandbox child forked from this process would get (forks a throwaway one):
-    ``{"applied": [...], "problems": [...]}``.
+    """What a class run's sandbox child forked from this process would get (forks a
+    throwaway one): ``{"applied": [...], "problems": [...]}``.
 
     Call it from a process that has not started JAX (fork is unsafe after threads).
     """
@@ -428,6 +436,8 @@ def probe() -> dict[str, list[str]]:
             try:
                 from .paths import reference_dir
 
+                global AS_USER
+                AS_USER = True  # what a class run's sandbox child gets
                 harden_child(Path(scratch), None, [reference_dir()])
                 os.write(write, json.dumps({"applied": applied(),
                                             "problems": problems()}).encode())

@@ -18,6 +18,7 @@ import socket
 import sqlite3
 import subprocess
 import sys
+import tempfile
 import threading
 from pathlib import Path
 
@@ -227,3 +228,68 @@ def test_hostile_batch(tmp_path, isolation):
     leftovers = [d for d in Path("/sys/fs/cgroup/pids").glob("calcgrade-worker-*")
                  if not Path("/proc", d.name.rsplit("-", 1)[1]).exists()]
     assert leftovers == []
+
+
+# -- an instructor who is not root, without bubblewrap ---------------------------------
+
+NOBODY = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "--"]
+
+
+def _as_nobody_argv() -> tuple[list[str], dict[str, str]] | None:
+    """How to run calcgrade as an unprivileged user here: this Python's version from
+    /usr/bin with this checkout and its installed packages on PYTHONPATH (a virtual
+    environment's interpreter may live where that user cannot reach). None if not."""
+    python = Path(f"/usr/bin/python{sys.version_info[0]}.{sys.version_info[1]}")
+    if os.geteuid() != 0 or shutil.which("setpriv") is None or not python.is_file():
+        return None
+    import site
+
+    env = {**os.environ, "HOME": "/tmp",
+           "PYTHONPATH": os.pathsep.join([str(project_root()), *site.getsitepackages()])}
+    argv = [*NOBODY, str(python)]
+    ok = subprocess.run([*argv, "-c", "import grader.cli, jax, sympy"], env=env,
+                        capture_output=True, timeout=120)
+    return (argv, env) if ok.returncode == 0 else None
+
+
+@pytest.mark.slow
+def test_not_root_a_class_run_still_hides_the_reference(tmp_path):
+    """Process isolation as a plain user: the sandbox children get a user namespace with
+    their own mount and network namespaces, so reference/ is hidden here too (a student
+    checking their own code with ``calcgrade check`` gets none of this: not needed)."""
+    runner = _as_nobody_argv()
+    if runner is None:
+        pytest.skip("cannot run calcgrade as an unprivileged user here (needs root, "
+                    "setpriv and a system Python of this version)")
+    argv, env = runner
+    probe = subprocess.run([*argv, "-m", "grader.sandbox_harden"], env=env,
+                           capture_output=True, text=True, timeout=120).stdout
+    applied = probe.partition("\n")[0].split()
+    if "mountns" not in applied:
+        pytest.skip(f"no unprivileged user namespaces here: {probe!r}")
+    assert {"userns", "netns", "mountns", "nocaps"} <= set(applied)
+    work = Path(tempfile.mkdtemp(prefix="calcgrade-nobody-"))  # reachable by that user
+    try:
+        work.chmod(0o777)
+        subs = work / "class"
+        for case in ("read_reference_relative", "read_reference_absolute", "undo_sandbox"):
+            shutil.copytree(HOSTILE / case, subs / case)
+            if case != "read_reference_relative":
+                _fill(subs / case / SLUG / "solution.py", 'REFERENCE = ""',
+                      f"REFERENCE = {str(reference_dir())!r}")
+        _honest(subs)
+        for path in [subs, *subs.rglob("*")]:
+            path.chmod(0o755 if path.is_dir() else 0o644)
+        proc = subprocess.run([*argv, "-m", "grader.cli", "grade", str(subs), "--out",
+                               str(work / "out"), "--exercise", SLUG, "--jobs", "2",
+                               "--isolation", "process", "--report", "none"],
+                              env=env, capture_output=True, text=True, timeout=600)
+        assert proc.returncode == 0, proc.stdout + proc.stderr
+        rows = {(r[0], r[1]): r[2] for r in _rows(work / "out")}
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    symbolic = f"{SLUG}/symbolic_derivative"
+    for case in ("read_reference_relative", "read_reference_absolute", "undo_sandbox"):
+        assert rows[(case, symbolic)] == "failed", case
+    assert rows[("honest_ada", symbolic)] == "passed"
+    assert not (reference_dir() / MARKERS[0]).exists()
