@@ -68,8 +68,19 @@ def run_grade_command(submissions: Path, out_dir: Path, *, jobs: int | None, reg
         sys.exit(130)
     except OSError as exc:
         bar.close()
-        raise click.ClickException(f"cannot write to {out_dir}: {exc.strerror or exc}") from None
+        raise click.ClickException(_os_error_message(exc, out_dir)) from None
     bar.close()
     for line in summary.lines():
         click.echo(line)
     sys.exit(0 if summary.ok else 1)
+
+
+def _os_error_message(exc: OSError, out_dir: Path) -> str:
+    """Name the file that failed: the results folder, or whatever else it was (a
+    program that could not be started, a folder that vanished), so nobody hunts a
+    permission problem in the wrong place."""
+    what = exc.strerror or str(exc)
+    name = exc.filename
+    if name is None or Path(name).resolve().is_relative_to(out_dir.resolve()):
+        return f"cannot write to {out_dir}: {what}"
+    return f"grading stopped: {what}: {name}"

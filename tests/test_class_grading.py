@@ -368,3 +368,26 @@ def test_bwrap_sandbox_sees_only_the_students_files(tmp_path):
     assert lines[2] == f"['{SLUG}']"
     assert lines[3].startswith("no network")
     assert lines[4].startswith("read-only")
+
+
+@pytest.mark.parametrize("failing, message", [
+    ("out/gradebook.sqlite", "cannot write to {out}: Permission denied"),
+    ("/usr/bin/python-gone", "grading stopped: Permission denied: /usr/bin/python-gone"),
+])
+def test_grade_names_the_file_an_os_error_came_from(tmp_path, monkeypatch, failing, message):
+    """An OS error says which file failed: the results folder is not blamed for a program
+    that could not be started."""
+    from grader import class_grading
+
+    (tmp_path / "subs" / "ada").mkdir(parents=True)
+    out = tmp_path / "out"
+    path = str(tmp_path / failing) if not failing.startswith("/") else failing
+
+    def fail(*args, **kwargs):
+        raise PermissionError(13, "Permission denied", path)
+
+    monkeypatch.setattr(class_grading, "grade_class", fail)
+    result = CliRunner().invoke(main, ["grade", str(tmp_path / "subs"), "--out", str(out)])
+    assert result.exit_code == 1
+    assert message.format(out=out) in result.output
+    assert "Traceback" not in result.output
