@@ -105,6 +105,7 @@ class LocalPool:
                         self._read_judge(self.judges[key.fd])
                 self._enforce_deadlines()
         finally:
+            self.zygote_off = self.zygote_off or "the run is over"  # start no more
             for r in list(self.running.values()):  # interrupted: nothing may outlive us
                 self._kill(r)
                 self._close(r)

@@ -1,4 +1,4 @@
-"""Opportunistic hardening of a forked sandbox child (Linux; most of it needs root).
+"""Opportunistic hardening of a forked sandbox child (Linux; cgroups need root).
 
 The foundation's process isolation is rlimits plus a process group. When the grader runs
 as root (CI, a grading server) a forked child can cheaply do much more before it imports
@@ -50,7 +50,7 @@ MNT_DETACH = 2
 _STATVFS_TO_MS = {2: MS_NOSUID, 4: MS_NODEV, 8: 8, 1024: 1024, 2048: 2048, 4096: 1 << 21}
 
 _applied: list[str] = []
-_problems: list[str] = []  # why a step did not take effect (root only: the rest is expected)
+_problems: list[str] = []  # why a step did not take effect
 
 
 def applied() -> list[str]:
