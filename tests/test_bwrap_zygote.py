@@ -219,3 +219,41 @@ def test_a_class_gets_the_same_grades_every_way(tmp_path):
                                           "FROM check_results"))
     assert got["zygote"] == got["process"] == got["own"]
     assert len(got["zygote"]) == 4 * len(load_exercise(SLUG).checks)
+
+
+@pytest.mark.slow
+def test_an_interrupted_run_leaves_no_sandbox_behind(tmp_path):
+    import signal
+    import time
+
+    from grader.paths import project_root
+
+    proc = subprocess.Popen([sys.executable, "-m", "grader.cli", "grade",
+                             str(project_root() / "samples" / "class"), "--out",
+                             str(tmp_path / "out"), "--isolation", "bwrap", "--jobs", "2",
+                             "--report", "none"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    mark = f"calcgrade-class-{proc.pid}-"  # the run's scratch area, in each zygote's argv
+
+    def zygotes() -> list[str]:
+        found = []
+        for pid in filter(str.isdigit, os.listdir("/proc")):
+            try:
+                argv = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
+            except OSError:
+                continue
+            if mark in argv:
+                found.append(pid)
+        return found
+
+    deadline = time.monotonic() + 120
+    while not zygotes() and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert zygotes(), "no zygote started"
+    time.sleep(3)  # some students are in their sandboxes now
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=120)
+    assert proc.returncode == 130, err
+    assert "interrupted" in err
+    time.sleep(1)
+    assert zygotes() == []
