@@ -71,7 +71,7 @@ class Zygote:
     def start(cls, scratch_root: Path, slugs: list[str], *, seed: int, figures: bool,
               cpus: float | None = None) -> "Zygote":
         from .isolation import bwrap_argv
-        from .sandbox_harden import cgroup_launcher, max_tasks
+        from .sandbox_harden import cgroup_launcher, student_tasks
 
         uid = os.getuid() or SANDBOX_ID
         gid = os.getgid() or SANDBOX_ID
@@ -79,7 +79,7 @@ class Zygote:
         config = {"scratch_root": str(scratch_root), "slugs": slugs, "seed": seed,
                   "figures": figures}
         argv += [sys.executable, "-m", "grader.bwrap_zygote", json.dumps(config)]
-        launcher = cgroup_launcher(CGROUP_PREFIX, tasks=2 * max_tasks() + 64, cpus=cpus)
+        launcher = cgroup_launcher(CGROUP_PREFIX, tasks=student_tasks(), cpus=cpus)
         proc = subprocess.Popen(launcher + argv, stdin=subprocess.PIPE,
                                 stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
         return cls(proc)
@@ -166,7 +166,6 @@ def serve(config: dict[str, Any]) -> None:
     from .class_judge import read_frame
     from .sandbox import preload
     from .sandbox_harden import _libc
-    from .sandbox_server import write_all
     from .spec import load_exercise, prepare_inputs
 
     out = sys.stdout.fileno()
@@ -176,7 +175,7 @@ def serve(config: dict[str, Any]) -> None:
     preload(sorted({m for ex in exercises for m in ex.preload}))
     prepare_inputs(exercises, int(config["seed"]), bool(config["figures"]))
     why = _self_test(scratch_root)
-    write_all(out, plain.frame({"ready": why is None, "why": why or ""}))
+    plain.send(out, {"ready": why is None, "why": why or ""})
     if why is not None:
         return
     while True:
@@ -185,8 +184,8 @@ def serve(config: dict[str, Any]) -> None:
             return
         messages, end = _run_student(request, scratch_root)
         for message in messages:
-            write_all(out, plain.frame(message))
-        write_all(out, plain.frame(end))
+            plain.send(out, message)
+        plain.send(out, end)
         if not end["clean"]:
             return
 
@@ -202,14 +201,14 @@ def _self_test(scratch_root: Path) -> str | None:
 
 def _run_student(request: dict[str, Any], scratch_root: Path) -> tuple[list[dict], dict]:
     from .class_sandbox import collect_chained
-    from .sandbox_server import jobs_from_wire, result_messages, write_all
+    from .sandbox_server import jobs_from_wire, result_messages
 
     jobs = jobs_from_wire(request)
 
     def run(write_fd: int) -> None:
         collect_chained(jobs, workdir=Path.cwd())
         for message in result_messages(jobs):
-            write_all(write_fd, plain.frame(message))
+            plain.send(write_fd, message)
 
     data, status = _fork_isolated(scratch_root, Path(request["student"]), run)
     end: dict[str, Any] = {"end": True, "clean": True, "isolated": True, "why": ""}
@@ -231,7 +230,6 @@ def _fork_isolated(scratch_root: Path, student: Path | None, run: Any) -> tuple[
     """Fork a process that isolates itself, writes ``isolated`` (or why not), then calls
     ``run(write_fd)`` in its private scratch folder. What it wrote, and its wait status."""
     from .sandbox_harden import isolate_student
-    from .sandbox_server import write_all
 
     read_fd, write_fd = os.pipe()
     scratch = Path(tempfile.mkdtemp(prefix="student-"))  # made before the namespaces
@@ -246,9 +244,9 @@ def _fork_isolated(scratch_root: Path, student: Path | None, run: Any) -> tuple[
             try:
                 isolate_student(scratch, student or scratch, [scratch_root])
             except OSError as exc:
-                write_all(write_fd, f"could not isolate the student: {exc}".encode())
+                plain.write_all(write_fd, f"could not isolate the student: {exc}".encode())
                 os._exit(0)
-            write_all(write_fd, b"isolated")
+            plain.write_all(write_fd, b"isolated")
             os.chdir(scratch)
             run(write_fd)
             code = 0

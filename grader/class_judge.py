@@ -21,15 +21,14 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
+from .plain import write_all
+
 JUDGE_TIME_LIMIT = 600.0  # seconds for one student's judging before the judge is replaced
 
 
 def write_frame(fd: int, message: Any) -> None:
     body = json.dumps(message).encode()
-    data = memoryview(struct.pack(">Q", len(body)) + body)
-    while data:
-        n = os.write(fd, data)
-        data = data[n:]
+    write_all(fd, struct.pack(">Q", len(body)) + body)
 
 
 def frame_body(data: bytes | bytearray) -> bytes | None:

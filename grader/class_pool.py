@@ -115,6 +115,10 @@ class LocalPool:
                 zygote.stop()
             self.zygotes.clear()
 
+    def _cpu_share(self) -> float:
+        """CPUs one student's grading may use, as root (cgroups): its share of the machine."""
+        return max(1.0, (os.cpu_count() or 1) / self.jobs)
+
     def _judging(self) -> bool:
         return any(j.busy is not None for j in self.judges.values())
 
@@ -157,12 +161,12 @@ class LocalPool:
                     if judge.proc.stdin is not None:
                         os.close(judge.proc.stdin.fileno())
                 signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C
-                from .sandbox_harden import die_with_parent, join_cgroups, max_tasks
+                from .sandbox_harden import die_with_parent, join_cgroups, student_tasks
 
                 die_with_parent(parent)
                 if os.geteuid() == 0:  # bound the whole student (bwrap included): see below
-                    join_cgroups(_worker_cgroup(os.getpid()), tasks=2 * max_tasks() + 64,
-                                 cpus=max(1.0, (os.cpu_count() or 1) / self.jobs))
+                    join_cgroups(_worker_cgroup(os.getpid()), tasks=student_tasks(),
+                                 cpus=self._cpu_share())
                 code = self._collect(task, write_fd, zygote)
             finally:
                 os._exit(code)
@@ -297,7 +301,7 @@ class LocalPool:
 
         return Zygote.start(self.scratch_root, self.zygote_slugs, seed=self.seed,
                             figures=self.figures,
-                            cpus=max(1.0, (os.cpu_count() or 1) / self.jobs))
+                            cpus=self._cpu_share())
 
     def _give_back(self, zygote: Any, state: str | None) -> None:
         """A collector is done with ``zygote``: keep it, replace it, or stop using any."""

@@ -130,11 +130,10 @@ def collect_chained(jobs: list[Job], command: list[str] | None = None,
     import tempfile
 
     preload(sorted({m for job in jobs for m in job.exercise.preload}))
-    if workdir is not None:
-        ChainCollector([jobs], 1, workdir).run()
-        return
-    workdir = Path(tempfile.mkdtemp(prefix="calcgrade-"))
+    temporary = workdir is None
+    workdir = Path(tempfile.mkdtemp(prefix="calcgrade-")) if workdir is None else workdir
     try:
         ChainCollector([jobs], 1, workdir).run()
     finally:
-        shutil.rmtree(workdir, ignore_errors=True)
+        if temporary:
+            shutil.rmtree(workdir, ignore_errors=True)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import json
 import math
+import os
 import struct
 from typing import Any
 
@@ -218,6 +219,18 @@ def _text_any(v: Any) -> str:
 def frame(message: dict) -> bytes:
     body = json.dumps(message, allow_nan=False, separators=(",", ":")).encode()
     return struct.pack(">I", len(body)) + body
+
+
+def write_all(fd: int, data: bytes) -> None:
+    """All of ``data`` to the file descriptor (a pipe may take it in parts)."""
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view):]
+
+
+def send(fd: int, message: dict) -> None:
+    """``message`` as one frame on ``fd``."""
+    write_all(fd, frame(message))
 
 
 class FrameReader:

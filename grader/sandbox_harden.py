@@ -68,6 +68,12 @@ def max_tasks() -> int:
     return 128 + 4 * (os.cpu_count() or 1)
 
 
+def student_tasks() -> int:
+    """Processes + threads one student's whole grading may hold: its collector and
+    sandbox, or the bwrap sandbox that grades it."""
+    return 2 * max_tasks() + 64
+
+
 def _libc() -> ctypes.CDLL:
     return ctypes.CDLL(ctypes.util.find_library("c") or None, use_errno=True)
 

@@ -9,7 +9,6 @@ raw results, values still as the child's plain trees. It is also what a stronger
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -36,12 +35,6 @@ def result_messages(jobs: list[Job]) -> list[dict[str, Any]]:
              "results": {str(i): r.to_wire() for i, r in job.results.items()}} for job in jobs]
 
 
-def write_all(fd: int, data: bytes) -> None:
-    view = memoryview(data)
-    while view:
-        view = view[os.write(fd, view):]
-
-
 def serve(stdin: Any = None, stdout: Any = None) -> None:
     stdin = stdin or sys.stdin
     out_fd = (stdout or sys.stdout).fileno()
@@ -54,7 +47,7 @@ def serve(stdin: Any = None, stdout: Any = None) -> None:
     else:
         collect(jobs, spec.get("parallel"))
     for message in result_messages(jobs):
-        write_all(out_fd, plain.frame(message))
+        plain.send(out_fd, message)
 
 
 def apply_messages(jobs: list[Job], messages: list[dict], why_missing: str) -> None:

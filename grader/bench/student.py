@@ -134,10 +134,7 @@ def serve() -> None:
     jobs = bench_jobs(runs, Path(spec["submission"]), str(spec["platform"]))
     collect(jobs, max_parallel=1)
     message = {"results": {rid: raw.to_wire() for rid, raw in _by_id(jobs).items()}}
-    data = plain.frame(message)
-    out = sys.stdout.fileno()
-    while data:
-        data = data[os.write(out, data):]
+    plain.send(sys.stdout.fileno(), message)
 
 
 if __name__ == "__main__":
