@@ -19,9 +19,9 @@ import pytest
 os.environ.setdefault("JAX_ENABLE_X64", "1")
 os.environ.setdefault("JAX_PLATFORMS", "cpu")
 
-from grader import plain  # noqa: E402
-from grader.grading import load_reference  # noqa: E402
-from grader.spec import load_exercises  # noqa: E402
+from grader.course.spec import load_exercises  # noqa: E402
+from grader.judge.engine import load_reference  # noqa: E402
+from grader.sandbox import plain  # noqa: E402
 
 SUBMISSION = Path(os.environ.get("SUBMISSION", "exercises"))
 SEED = int(os.environ.get("SEED", "20250901"))

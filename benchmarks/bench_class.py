@@ -67,7 +67,7 @@ def generate(out: Path, students: int, slugs: list[str], seed: int = 0) -> None:
 
 def run_calcgrade(subs: Path, out: Path, isolation: str, jobs: int) -> float:
     t0 = time.perf_counter()
-    proc = subprocess.run([PYTHON, "-m", "grader.cli", "grade", str(subs), "--out", str(out),
+    proc = subprocess.run([PYTHON, "-m", "grader.cli.main", "grade", str(subs), "--out", str(out),
                            "--jobs", str(jobs), "--isolation", isolation, "--report", "none"],
                           capture_output=True, text=True)
     elapsed = time.perf_counter() - t0
@@ -119,7 +119,7 @@ def main() -> None:
     parser.add_argument("--keep", type=Path, default=None, help="Keep the class and results here.")
     args = parser.parse_args()
     sys.path.insert(0, str(ROOT))
-    from grader.spec import all_slugs
+    from grader.course.spec import all_slugs
 
     slugs = all_slugs()
     work = (args.keep or Path(tempfile.mkdtemp(prefix="bench-class-"))).resolve()

@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_checks import wall  # noqa: E402 - one timing helper for the CLI benchmarks
 
-CALCGRADE = [sys.executable, "-m", "grader.cli"]
+CALCGRADE = [sys.executable, "-m", "grader.cli.main"]
 
 
 def main() -> None:

@@ -18,8 +18,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from grader import formats  # noqa: E402
-from grader.results import CheckResult, ExerciseResult, Results  # noqa: E402
+from grader.judge.results import CheckResult, ExerciseResult, Results  # noqa: E402
+from grader.reports import formats  # noqa: E402
 
 GRID = [-2.0 + 0.025 * i for i in range(201)]
 
@@ -43,7 +43,7 @@ def student(k: int, n_exercises: int = 10) -> Results:
 
 
 def timed(fn, repeat: int = 1) -> float:
-    from grader import plots
+    from grader.reports import plots
 
     times = []
     for _ in range(repeat):
@@ -57,8 +57,8 @@ def timed(fn, repeat: int = 1) -> float:
 def main() -> None:
     n = int(sys.argv[1]) if len(sys.argv) > 1 else 24
     jobs = int(sys.argv[2]) if len(sys.argv) > 2 else (os.cpu_count() or 1)
-    from grader import plots
-    from grader.report_html import student_html, write_class_report
+    from grader.reports import plots
+    from grader.reports.html import student_html, write_class_report
 
     t0 = time.perf_counter()
     one = student(0)

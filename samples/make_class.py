@@ -2,7 +2,7 @@
 
 Run it again whenever exercises land or change (``python samples/make_class.py``); the
 output is deterministic, so it can be committed. It covers every exercise that has
-checks (``grader.spec.all_slugs()``), built from the course itself:
+checks (``grader.course.spec.all_slugs()``), built from the course itself:
 
 * ``ada_perfect``      the reference solutions (full marks);
 * ``ben_partial``      the reference with every second function left as the stub's
@@ -32,7 +32,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(ROOT))
 
-from grader.spec import all_slugs  # noqa: E402
+from grader.course.spec import all_slugs  # noqa: E402
 
 REFERENCE = ROOT / "reference"
 EXERCISES = ROOT / "exercises"

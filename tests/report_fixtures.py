@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 
-from grader.results import CheckResult, ExerciseResult, Results
+from grader.judge.results import CheckResult, ExerciseResult, Results
 
 CREATED = "2026-01-15T10:00:00+00:00"
 VERSION = "0.1.0"

@@ -19,7 +19,7 @@ from click.testing import CliRunner
 
 from grader.bench import analysis, checking, harness
 from grader.bench.kernels import DERIVATIVE, GRADIENT, Kernel, Method
-from grader.cli import main
+from grader.cli.main import main
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -181,7 +181,7 @@ def test_sizes_past_a_methods_limit_or_budget_are_skipped():
 
 
 def _reference(slug: str):
-    from grader.grading import load_reference
+    from grader.judge.engine import load_reference
 
     return load_reference(slug)
 
@@ -220,7 +220,7 @@ def test_missing_or_unfinished_references_are_reported_not_raised():
 def test_malformed_student_timings_are_errors(value, message):
     from grader.bench.measure import Settings
     from grader.bench.runner import _kernel_rows
-    from grader.sandbox import RawResult
+    from grader.sandbox.collector import RawResult
 
     kernel = _sleeping_kernel(0.0)
     kernel = dataclasses.replace(kernel, methods=(
@@ -340,7 +340,7 @@ def test_bench_times_a_submission_in_the_sandbox(tmp_path):
     (sub / "03_gradient" / "solution.py").write_text(BROKEN)
     out = tmp_path / "bench.json"
     proc = subprocess.run(
-        [sys.executable, "-m", "grader.cli", "bench", "01_derivative", "03_gradient/gradient",
+        [sys.executable, "-m", "grader.cli.main", "bench", "01_derivative", "03_gradient/gradient",
          "--submission", str(sub), "--device", "auto", "--sizes", "10,20", "--repeats", "3",
          "--warmup", "1", "--budget", "0.2", "--format", "json", "-o", str(out)],
         cwd=ROOT, capture_output=True, text=True, timeout=300,
@@ -375,7 +375,7 @@ def test_bench_times_a_submission_in_the_sandbox(tmp_path):
 # -- check --bench: the student's kernel times in the grading outputs ---------------------
 
 def _results_with_kernels(message: str = ""):
-    from grader.results import CheckResult, ExerciseResult, Results
+    from grader.judge.results import CheckResult, ExerciseResult, Results
 
     report = _fake_report("sub")
     if message:
@@ -402,9 +402,9 @@ def test_student_kernels_give_each_method_its_ratio_and_flag_wrong_ones():
 
 
 def test_kernel_times_survive_the_results_document_and_reach_every_output():
-    from grader.render_text import render
-    from grader.report_html import student_html
-    from grader.results import Results
+    from grader.judge.results import Results
+    from grader.reports.html import student_html
+    from grader.reports.text import render
 
     results = _results_with_kernels("<b>boom</b>")
     again = Results.from_dict(json.loads(json.dumps(results.to_dict())))
@@ -433,7 +433,7 @@ def test_check_bench_puts_the_ratio_in_the_json_and_the_report(tmp_path):
     (sub / "01_derivative" / "solution.py").write_text(source + SLOW_CORRECT + FAST_WRONG)
     html = tmp_path / "report.html"
     proc = subprocess.run(
-        [sys.executable, "-m", "grader.cli", "check", "01_derivative", "--submission", str(sub),
+        [sys.executable, "-m", "grader.cli.main", "check", "01_derivative", "--submission", str(sub),
          "--seed", "3", "--format", "json", "--html", str(html), "--bench", "10,20"],
         cwd=ROOT, capture_output=True, text=True, timeout=300,
         env={**os.environ, "JAX_PLATFORMS": "cpu"})
@@ -453,7 +453,7 @@ def test_check_bench_on_exercises_without_kernels_says_so(tmp_path):
     (sub / "02_antiderivative" / "solution.py").write_text(
         (ROOT / "reference" / "02_antiderivative.py").read_text())
     proc = subprocess.run(
-        [sys.executable, "-m", "grader.cli", "check", "02", "--submission", str(sub),
+        [sys.executable, "-m", "grader.cli.main", "check", "02", "--submission", str(sub),
          "--seed", "3", "--bench"],
         cwd=ROOT, capture_output=True, text=True, timeout=300,
         env={**os.environ, "JAX_PLATFORMS": "cpu"})

@@ -16,10 +16,10 @@ from pathlib import Path
 
 import pytest
 
-from grader.isolation import bwrap_problem
-from grader.paths import exercises_dir, reference_dir
-from grader.sandbox import Job
-from grader.spec import load_exercise
+from grader.course.paths import exercises_dir, reference_dir
+from grader.course.spec import load_exercise
+from grader.sandbox.collector import Job
+from grader.sandbox.isolation import bwrap_problem
 
 SLUG = "01_derivative"
 STUB = (exercises_dir() / SLUG / "solution.py").read_text()
@@ -30,7 +30,7 @@ pytestmark = pytest.mark.skipif(bwrap_problem() is not None, reason=str(bwrap_pr
 def _machine_nests_namespaces() -> bool:
     """util-linux's ``unshare`` (independent of calcgrade), inside a sandbox like the
     zygote's, can make a user + mount namespace and mount a tmpfs there."""
-    from grader.isolation import bwrap_argv
+    from grader.sandbox.isolation import bwrap_argv
 
     argv = bwrap_argv([], slugs=[], user=(1000, 1000)) + [
         "unshare", "-U", "-r", "-m", "sh", "-c", "mount -t tmpfs none /tmp"]
@@ -94,7 +94,7 @@ def _jobs(folder: Path) -> list[Job]:
 
 @pytest.fixture
 def course(tmp_path):
-    from grader.bwrap_zygote import Zygote
+    from grader.sandbox.zygote import Zygote
 
     root = tmp_path / "scratch"
     started: list[Zygote] = []
@@ -179,8 +179,8 @@ def test_a_zygote_that_cannot_isolate_students_is_not_used(course, tmp_path):
 
 
 def test_collect_raw_falls_back_to_a_sandbox_of_its_own(course, tmp_path):
-    from grader.class_worker import collect_raw
-    from grader.submission_files import SubmissionSource, read_submission
+    from grader.classrun.submission_files import SubmissionSource, read_submission
+    from grader.classrun.worker import collect_raw
 
     _, start = course
     zygote = start(Path(sys.prefix).resolve())
@@ -208,7 +208,7 @@ def test_a_class_gets_the_same_grades_every_way(tmp_path):
     got = {}
     for name, isolation, env in (("zygote", "bwrap", {}), ("process", "process", {}),
                                  ("own", "bwrap", {"CALCGRADE_BWRAP_ZYGOTE": "0"})):
-        proc = subprocess.run([sys.executable, "-m", "grader.cli", "grade", str(subs), "--out",
+        proc = subprocess.run([sys.executable, "-m", "grader.cli.main", "grade", str(subs), "--out",
                                str(tmp_path / name), "--exercise", SLUG, "--jobs", "2",
                                "--isolation", isolation, "--report", "none"],
                               capture_output=True, text=True, timeout=600,
@@ -226,9 +226,9 @@ def test_an_interrupted_run_leaves_no_sandbox_behind(tmp_path):
     import signal
     import time
 
-    from grader.paths import project_root
+    from grader.course.paths import project_root
 
-    proc = subprocess.Popen([sys.executable, "-m", "grader.cli", "grade",
+    proc = subprocess.Popen([sys.executable, "-m", "grader.cli.main", "grade",
                              str(project_root() / "samples" / "class"), "--out",
                              str(tmp_path / "out"), "--isolation", "bwrap", "--jobs", "2",
                              "--report", "none"],

@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from conftest import overlay
-from grader.grading import Submission, grade
+
+from grader.judge.engine import Submission, grade
 
 HERE = Path(__file__).parent
 SLUGS = ["01_derivative", "02_antiderivative", "03_gradient", "04_jacobian"]

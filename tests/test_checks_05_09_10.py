@@ -12,10 +12,10 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-
 from conftest import overlay
-from grader.grading import Submission, grade
-from grader.spec import load_exercise
+
+from grader.course.spec import load_exercise
+from grader.judge.engine import Submission, grade
 
 HERE = Path(__file__).parent
 ROOT = HERE.parent
@@ -153,9 +153,9 @@ def test_padded_gradients_equal_the_plain_ones():
     """The one-compile trick of the gradient checks changes nothing in the numbers."""
     import jax
 
-    from grader.gradcheck import jax_grad
-    from grader.grading import load_reference
-    from grader.perceptron_checks import padded_gradient
+    from grader.judge.engine import load_reference
+    from grader.judge.gradcheck import jax_grad
+    from grader.judge.perceptron_checks import padded_gradient
 
     rng = np.random.default_rng(3)
     ref = load_reference("10_perceptron_classification")
@@ -178,6 +178,6 @@ def test_padded_gradients_equal_the_plain_ones():
 @pytest.mark.slow
 @pytest.mark.parametrize("seed", [1, 2024, 31337])
 def test_selftest_passes(seed):
-    out = subprocess.run([sys.executable, "-m", "grader.cli", "selftest", *SLUGS, "--seed", str(seed)],
+    out = subprocess.run([sys.executable, "-m", "grader.cli.main", "selftest", *SLUGS, "--seed", str(seed)],
                          cwd=ROOT, capture_output=True, text=True, timeout=600)
     assert out.returncode == 0 and "selftest passed" in out.stdout, out.stdout[-3000:]

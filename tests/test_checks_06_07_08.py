@@ -12,11 +12,12 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-
 from conftest import ROOT, overlay
-from grader import hidden, plain
-from grader.grading import Submission, grade, load_reference
-from grader.spec import load_exercise
+
+from grader.course import hidden
+from grader.course.spec import load_exercise
+from grader.judge.engine import Submission, grade, load_reference
+from grader.sandbox import plain
 
 HERE = Path(__file__).parent
 SLUGS = ["06_optimum", "07_svm", "08_descent"]
@@ -84,7 +85,7 @@ def _check(result, check_id):
 
 @pytest.mark.parametrize("slug", SLUGS)
 def test_reference_scores_full_marks_and_draws_its_figure(graded, slug):
-    from grader.plots import exercise_plot
+    from grader.reports.plots import exercise_plot
 
     r = graded[f"reference/{slug}"]
     assert r.points == r.max_points, [f"{c.id}: {c.message}" for c in r.checks if not c.passed]
@@ -156,8 +157,8 @@ def test_hard_coded_examples_earn_only_the_example(graded, name, example, genera
 
 def _judge(slug, check_id, got, seed=SEED):
     """Judge ``got`` (as it arrives from the sandbox) for one check, like grading does."""
-    from grader.grading import judge_check
-    from grader.sandbox import RawResult
+    from grader.judge.engine import judge_check
+    from grader.sandbox.collector import RawResult
 
     check = next(c for c in load_exercise(slug).checks if c.id == check_id)
     return judge_check(check, RawResult("ok", value=plain.decode(plain.encode(got))), seed)
@@ -291,7 +292,7 @@ def test_several_minima_has_several_minima(seed):
 
 def _fingerprint(inputs: dict) -> str:
     """The data of a check's inputs (callables left out: they print their address)."""
-    from grader.answers import fmt
+    from grader.judge.answers import fmt
 
     return repr({k: fmt(v) for k, v in inputs.items() if not callable(v)})
 
@@ -318,6 +319,6 @@ def test_hidden_inputs_change_with_the_seed(slug):
 
 @pytest.mark.slow
 def test_selftest_passes():
-    proc = subprocess.run([sys.executable, "-m", "grader.cli", "selftest", *SLUGS, "--seed", "5"],
+    proc = subprocess.run([sys.executable, "-m", "grader.cli.main", "selftest", *SLUGS, "--seed", "5"],
                           cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]

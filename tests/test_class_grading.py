@@ -16,16 +16,22 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from grader.class_plan import content_hash, plan_task
-from grader.cli import main
-from grader.gradebook import Gradebook, write_json_atomic
-from grader.paths import exercises_dir, reference_dir
-from grader.results import CheckResult, ExerciseResult, Results
-from grader.submission_files import (MAX_BYTES, MAX_FILES, SubmissionError, SubmissionSource,
-                                     discover, read_submission)
+from grader.classrun.gradebook import Gradebook, write_json_atomic
+from grader.classrun.plan import content_hash, plan_task
+from grader.classrun.submission_files import (
+    MAX_BYTES,
+    MAX_FILES,
+    SubmissionError,
+    SubmissionSource,
+    discover,
+    read_submission,
+)
+from grader.cli.main import main
+from grader.course.paths import exercises_dir, reference_dir
+from grader.judge.results import CheckResult, ExerciseResult, Results
 
 SLUG = "01_derivative"
-CALCGRADE = [sys.executable, "-m", "grader.cli"]
+CALCGRADE = [sys.executable, "-m", "grader.cli.main"]
 
 
 # -- a small class ----------------------------------------------------------------------
@@ -242,7 +248,7 @@ def test_folder_and_zip_with_same_files_hash_alike(tmp_path):
 
 
 def test_changing_a_check_or_regrade_grades_again(tmp_path, monkeypatch):
-    from grader import class_plan
+    from grader.classrun import plan as class_plan
 
     (tmp_path / "ada" / SLUG).mkdir(parents=True)
     source = SubmissionSource("ada", tmp_path / "ada")
@@ -314,7 +320,7 @@ def test_grade_refuses_results_inside_submissions(tmp_path):
 
 
 def test_bwrap_insisted_on_but_missing(tmp_path, monkeypatch):
-    from grader import isolation
+    from grader.sandbox import isolation
 
     (tmp_path / "subs" / "ada").mkdir(parents=True)
     monkeypatch.setenv("PATH", str(tmp_path))  # no bwrap on this PATH
@@ -342,7 +348,7 @@ def test_scheduler_that_cannot_be_reached(tmp_path):
 
 
 def test_bwrap_sandbox_sees_only_the_students_files(tmp_path):
-    from grader.isolation import bwrap_argv, bwrap_problem
+    from grader.sandbox.isolation import bwrap_argv, bwrap_problem
 
     if bwrap_problem():
         pytest.skip(bwrap_problem())
@@ -377,7 +383,7 @@ def test_bwrap_sandbox_sees_only_the_students_files(tmp_path):
 def test_grade_names_the_file_an_os_error_came_from(tmp_path, monkeypatch, failing, message):
     """An OS error says which file failed: the results folder is not blamed for a program
     that could not be started."""
-    from grader import class_grading
+    from grader.classrun import grade as class_grading
 
     (tmp_path / "subs" / "ada").mkdir(parents=True)
     out = tmp_path / "out"

@@ -10,18 +10,18 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from grader.cli import main
+from grader.cli.main import main
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 def run(*args, cwd=ROOT):
-    return subprocess.run([sys.executable, "-m", "grader.cli", *args], cwd=cwd,
+    return subprocess.run([sys.executable, "-m", "grader.cli.main", *args], cwd=cwd,
                           capture_output=True, text=True, timeout=300)
 
 
 def test_list_shows_titles_and_points_without_importing_jax():
-    code = ("import sys; from grader.cli import main; sys.argv=['calcgrade','list'];\n"
+    code = ("import sys; from grader.cli.main import main; sys.argv=['calcgrade','list'];\n"
             "try: main()\nexcept SystemExit: pass\n"
             "bad = [m for m in ('jax', 'numpy', 'sympy', 'matplotlib') if m in sys.modules]\n"
             "print('HEAVY', bad)")

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from grader.paths import exercises_dir, reference_dir
+from grader.course.paths import exercises_dir, reference_dir
 
 SLUG = "01_derivative"
 
@@ -28,7 +28,7 @@ def _class(root: Path) -> Path:
 
 
 def _grade(subs: Path, out: Path, *extra: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "grader.cli", "grade", str(subs), "--out",
+    return subprocess.run([sys.executable, "-m", "grader.cli.main", "grade", str(subs), "--out",
                            str(out), "--exercise", SLUG, "--isolation", "process",
                            "--report", "none", *extra],
                           capture_output=True, text=True, timeout=600)

@@ -4,7 +4,7 @@ They load each reference by path, assert the numbers the catalogue and READMEs p
 run a small stand-alone version of the checks (numpy + jax, no grader) on the reference,
 on every catalogued mistake, on the uncatalogued wrong answers and on the alternative
 correct answers (built, like the self-test does, as reference source + appended file),
-and exercise the data generators in ``grader/datasets.py``.
+and exercise the data generators in ``grader/course/datasets.py``.
 """
 
 from __future__ import annotations
@@ -71,7 +71,7 @@ def _relerr(got, expected) -> float:
     return float(np.linalg.norm(got - expected) / scale)
 
 
-DS = _load_path("calcgrade_datasets_under_test", ROOT / "grader" / "datasets.py")
+DS = _load_path("calcgrade_datasets_under_test", ROOT / "grader" / "course" / "datasets.py")
 REF = {slug: _load_path(f"ref_{slug}", ROOT / "reference" / f"{slug}.py") for slug in SLUGS}
 
 # jit once: compiling a whole function is far cheaper than JAX's op-by-op first calls.
@@ -89,7 +89,7 @@ GRAD_10 = jax.jit(jax.grad(REF["10_perceptron_classification"].cost_fn))
 
 
 def test_datasets_import_no_jax_or_sympy():
-    text = (ROOT / "grader" / "datasets.py").read_text()
+    text = (ROOT / "grader" / "course" / "datasets.py").read_text()
     assert "import jax" not in text and "sympy" not in text
 
 

@@ -20,8 +20,8 @@ from typing import Any
 import pytest
 from report_fixtures import HTML_MESSAGE, HTML_OUTPUT, alice, bob, carol, fixed_class
 
-from grader import formats
-from grader.results import Results
+from grader.judge.results import Results
+from grader.reports import formats
 
 GOLDEN = Path(__file__).parent / "golden"
 UPDATE = os.environ.get("CALCGRADE_UPDATE_GOLDEN") == "1"

@@ -24,8 +24,8 @@ from pathlib import Path
 
 import pytest
 
-from grader.isolation import bwrap_problem
-from grader.paths import project_root, reference_dir
+from grader.course.paths import project_root, reference_dir
+from grader.sandbox.isolation import bwrap_problem
 
 HOSTILE = Path(__file__).parent / "hostile"
 SLUG = "01_derivative"
@@ -66,8 +66,8 @@ def test_every_case_has_an_expectation():
 
 def _process_hardening() -> tuple[list[str], str]:
     """What a forked sandbox child gets on this machine, and why not more (asked of a
-    fresh interpreter: ``python -m grader.sandbox_harden``)."""
-    out = subprocess.run([sys.executable, "-m", "grader.sandbox_harden"],
+    fresh interpreter: ``python -m grader.sandbox.harden``)."""
+    out = subprocess.run([sys.executable, "-m", "grader.sandbox.harden"],
                          capture_output=True, text=True, timeout=60, check=True).stdout
     applied, _, problems = out.partition("\n")
     return applied.split(), problems.strip()
@@ -113,7 +113,7 @@ def _honest(root: Path) -> None:
 
 
 def _grade(subs: Path, out: Path, isolation: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "grader.cli", "grade", str(subs), "--out",
+    return subprocess.run([sys.executable, "-m", "grader.cli.main", "grade", str(subs), "--out",
                            str(out), "--exercise", SLUG, "--jobs", "2", "--isolation",
                            isolation, "--report", "none"],
                           capture_output=True, text=True, timeout=900)
@@ -247,7 +247,7 @@ def _as_nobody_argv() -> tuple[list[str], dict[str, str]] | None:
     env = {**os.environ, "HOME": "/tmp",
            "PYTHONPATH": os.pathsep.join([str(project_root()), *site.getsitepackages()])}
     argv = [*NOBODY, str(python)]
-    ok = subprocess.run([*argv, "-c", "import grader.cli, jax, sympy"], env=env,
+    ok = subprocess.run([*argv, "-c", "import grader.cli.main, jax, sympy"], env=env,
                         capture_output=True, timeout=120)
     return (argv, env) if ok.returncode == 0 else None
 
@@ -262,7 +262,7 @@ def test_not_root_a_class_run_still_hides_the_reference(tmp_path):
         pytest.skip("cannot run calcgrade as an unprivileged user here (needs root, "
                     "setpriv and a system Python of this version)")
     argv, env = runner
-    probe = subprocess.run([*argv, "-m", "grader.sandbox_harden"], env=env,
+    probe = subprocess.run([*argv, "-m", "grader.sandbox.harden"], env=env,
                            capture_output=True, text=True, timeout=120).stdout
     applied = probe.partition("\n")[0].split()
     if "mountns" not in applied:
@@ -280,7 +280,7 @@ def test_not_root_a_class_run_still_hides_the_reference(tmp_path):
         _honest(subs)
         for path in [subs, *subs.rglob("*")]:
             path.chmod(0o755 if path.is_dir() else 0o644)
-        proc = subprocess.run([*argv, "-m", "grader.cli", "grade", str(subs), "--out",
+        proc = subprocess.run([*argv, "-m", "grader.cli.main", "grade", str(subs), "--out",
                                str(work / "out"), "--exercise", SLUG, "--jobs", "2",
                                "--isolation", "process", "--report", "none"],
                               env=env, capture_output=True, text=True, timeout=600)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from grader.grading import Submission, grade
+from grader.judge.engine import Submission, grade
 
 SUBMISSIONS = Path(__file__).parent / "submissions"
 PWNED = Path("/tmp/calcgrade-pwned")

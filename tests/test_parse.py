@@ -9,10 +9,32 @@ from pathlib import Path
 import pytest
 import sympy
 import sympy.parsing.sympy_parser
-from sympy import (E, Abs, Float, Integer, Rational, Symbol, acos, asin, atan, cos, cosh, cot,
-                   csc, exp, log, pi, sec, sin, sinh, sqrt, tan, tanh)
+from sympy import (
+    Abs,
+    E,
+    Float,
+    Integer,
+    Rational,
+    Symbol,
+    acos,
+    asin,
+    atan,
+    cos,
+    cosh,
+    cot,
+    csc,
+    exp,
+    log,
+    pi,
+    sec,
+    sin,
+    sinh,
+    sqrt,
+    tan,
+    tanh,
+)
 
-from grader.parse import MAX_LENGTH, ParseError, parse_expression, parse_expressions
+from grader.judge.parse import MAX_LENGTH, ParseError, parse_expression, parse_expressions
 
 x, y, z, p, q, C = (Symbol(n) for n in "xyzpqC")
 lambda1, lambda2 = Symbol("lambda1"), Symbol("lambda2")

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 import sympy
 
-from grader import plain
+from grader.sandbox import plain
 
 
 def roundtrip(value):

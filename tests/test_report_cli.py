@@ -19,13 +19,13 @@ import pytest
 from click.testing import CliRunner
 from report_fixtures import fixed_class
 
-from grader.cli import main
+from grader.cli.main import main
 
 ROOT = Path(__file__).resolve().parent.parent
 
 CHECKS = '''
-from grader.answers import Close
-from grader.spec import Check, Exercise, Figure
+from grader.judge.answers import Close
+from grader.course.spec import Check, Exercise, Figure
 
 GRID = [0.0, 0.5, 1.0, 1.5, 2.0]
 
@@ -69,7 +69,7 @@ def course(tmp_path_factory) -> Path:
 def calcgrade(course: Path, *args: str, code: str | None = None) -> subprocess.CompletedProcess:
     env = {**os.environ, "CALCGRADE_ROOT": str(course)}
     argv = ([sys.executable, "-c", code] if code else
-            [sys.executable, "-m", "grader.cli", *args])
+            [sys.executable, "-m", "grader.cli.main", *args])
     return subprocess.run(argv, cwd=course, env=env, capture_output=True, text=True, timeout=120)
 
 
@@ -108,7 +108,7 @@ def test_check_writes_html_with_the_students_plot(course: Path, tmp_path: Path) 
 
 
 def test_text_check_does_not_import_matplotlib_or_jinja(course: Path) -> None:
-    code = ("import sys\nfrom grader.cli import main\n"
+    code = ("import sys\nfrom grader.cli.main import main\n"
             "try:\n    main(['check', '--submission', 'wrong', '--seed', '1'])\n"
             "except SystemExit:\n    pass\n"
             "print('LOADED', sorted(m for m in ('matplotlib', 'jinja2') if m in sys.modules))")
@@ -211,7 +211,7 @@ def test_report_to_an_unwritable_place_is_a_clean_error(class_dir: Path, tmp_pat
 
 
 def test_grade_reports_progress_per_exercise(course: Path) -> None:
-    code = ("from pathlib import Path\nfrom grader.grading import Submission, grade\n"
+    code = ("from pathlib import Path\nfrom grader.judge.engine import Submission, grade\n"
             "seen = []\n"
             "grade([Submission.from_dir(Path('wrong'))], seed=1, progress=lambda *a: seen.append(a))\n"
             "print('SEEN', seen)")
@@ -224,7 +224,7 @@ def test_check_shows_progress_on_a_terminal_only(course: Path) -> None:
 
     master, slave = pty.openpty()
     env = {**os.environ, "CALCGRADE_ROOT": str(course)}
-    proc = subprocess.run([sys.executable, "-m", "grader.cli", "check", "--submission", "wrong",
+    proc = subprocess.run([sys.executable, "-m", "grader.cli.main", "check", "--submission", "wrong",
                            "--seed", "1", "--format", "json"], cwd=course, env=env,
                           stdout=subprocess.PIPE, stderr=slave, timeout=120)
     os.close(slave)

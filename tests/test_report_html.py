@@ -16,13 +16,18 @@ from pathlib import Path
 
 import pytest
 from chromium_cdp import Chromium, find_chromium, inspect_page
-from report_fixtures import GRID, HTML_MESSAGE, RULE, alice, bob, carol, fixed_class
+from report_fixtures import GRID, RULE, alice, bob, carol, fixed_class
 
-from grader import plots
-from grader.class_stats import summarise
-from grader.progress import Progress
-from grader.report_html import (class_html, report_file_names, student_html,
-                                write_class_report, write_student_report)
+from grader.cli.progress import Progress
+from grader.reports import plots
+from grader.reports.html import (
+    class_html,
+    report_file_names,
+    student_html,
+    write_class_report,
+    write_student_report,
+)
+from grader.reports.stats import summarise
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLDEN = Path(__file__).parent / "golden"

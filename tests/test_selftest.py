@@ -7,15 +7,15 @@ from pathlib import Path
 
 import pytest
 
-from grader.selftest import SelftestReport, _expect_mistake
-from grader.spec import load_exercise
+from grader.course.spec import load_exercise
+from grader.judge.selftest import SelftestReport, _expect_mistake
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.mark.slow
 def test_selftest_passes_for_the_whole_course():
-    out = subprocess.run([sys.executable, "-m", "grader.cli", "selftest", "--seed", "2024"],
+    out = subprocess.run([sys.executable, "-m", "grader.cli.main", "selftest", "--seed", "2024"],
                          cwd=ROOT, capture_output=True, text=True, timeout=900)
     assert out.returncode == 0, out.stdout[-3000:] + out.stderr[-2000:]
     assert "selftest passed" in out.stdout
@@ -23,7 +23,7 @@ def test_selftest_passes_for_the_whole_course():
 
 
 def test_selftest_of_one_exercise():
-    out = subprocess.run([sys.executable, "-m", "grader.cli", "selftest", "01_derivative",
+    out = subprocess.run([sys.executable, "-m", "grader.cli.main", "selftest", "01_derivative",
                           "--seed", "5"], cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert out.returncode == 0, out.stdout
     assert "ok    reference 01_derivative scores 9/9" in out.stdout
@@ -32,7 +32,7 @@ def test_selftest_of_one_exercise():
 
 
 def test_an_unrecognised_mistake_is_a_failure():
-    from grader.results import CheckResult, ExerciseResult, Results
+    from grader.judge.results import CheckResult, ExerciseResult, Results
 
     ex = load_exercise("01_derivative")
     mistake = ex.checks[0].mistakes[0]

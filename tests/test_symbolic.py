@@ -5,9 +5,9 @@ import numpy as np
 import pytest
 import sympy
 
-from grader.answers import Expr, ExprArray, WrongType
-from grader.parse import parse_expression
-from grader.symbolic import equivalent
+from grader.judge.answers import Expr, ExprArray, WrongType
+from grader.judge.parse import parse_expression
+from grader.judge.symbolic import equivalent
 
 x, y = sympy.symbols("x y")
 

@@ -1,11 +1,11 @@
 """Checks for 01_derivative: f(x) = x³ − 2x² + 1, differentiated three ways."""
 from __future__ import annotations
 
-from grader import hidden
-from grader.answers import Close, Custom, Expr, Verdict, compare_arrays, to_array
-from grader.checklib import close_to, equivalent_up_to_constant, tracing
-from grader.lazy import np
-from grader.spec import Check, Exercise, Figure, Mistake
+from grader.course import hidden
+from grader.course.lazy import np
+from grader.course.spec import Check, Exercise, Figure, Mistake
+from grader.judge.answers import Close, Custom, Expr, Verdict, compare_arrays, to_array
+from grader.judge.checklib import close_to, equivalent_up_to_constant, tracing
 
 # -- symbolic_derivative ---------------------------------------------------------------
 
@@ -99,7 +99,7 @@ def _ad_judge(got, expected, inputs, rng) -> Verdict:
 
 
 def _as_shape(values, expected):
-    from grader.answers import WrongType
+    from grader.judge.answers import WrongType
 
     arr = to_array(values)
     if arr.shape != expected.shape:

@@ -1,10 +1,10 @@
 """Checks for 02_antiderivative: f(x) = 3x² − 4x, integrated symbolically and numerically."""
 from __future__ import annotations
 
-from grader import hidden
-from grader.answers import Close, Custom, Expr, Verdict, WrongType, compare_arrays, to_array
-from grader.lazy import np
-from grader.spec import Check, Exercise, Figure, Mistake
+from grader.course import hidden
+from grader.course.lazy import np
+from grader.course.spec import Check, Exercise, Figure, Mistake
+from grader.judge.answers import Custom, Expr, Verdict, WrongType, compare_arrays, to_array
 
 # -- antiderivative ----------------------------------------------------------------------
 

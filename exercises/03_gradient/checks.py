@@ -1,12 +1,12 @@
 """Checks for 03_gradient: gradients of f: Rⁿ → R, by hand, by differences and by JAX."""
 from __future__ import annotations
 
-from grader import hidden
-from grader.answers import Close, Custom, ExprArray, Verdict, WrongType, compare_arrays, to_array
-from grader.checklib import tracing
-from grader.lazy import np
-from grader.lazy import sp as sympy
-from grader.spec import Check, Exercise, Figure, Mistake
+from grader.course import hidden
+from grader.course.lazy import np
+from grader.course.lazy import sp as sympy
+from grader.course.spec import Check, Exercise, Figure, Mistake
+from grader.judge.answers import Close, Custom, ExprArray, Verdict, WrongType, compare_arrays, to_array
+from grader.judge.checklib import tracing
 
 # -- numerical_gradient --------------------------------------------------------------------
 

@@ -1,12 +1,12 @@
 """Checks for 04_jacobian: Jacobians of vector-valued functions, by hand and with JAX."""
 from __future__ import annotations
 
-from grader import hidden
-from grader.answers import Custom, ExprArray, Verdict, WrongType, compare_arrays, to_array
-from grader.checklib import tracing
-from grader.lazy import np
-from grader.lazy import sp as sympy
-from grader.spec import Check, Exercise, Mistake
+from grader.course import hidden
+from grader.course.lazy import np
+from grader.course.lazy import sp as sympy
+from grader.course.spec import Check, Exercise, Mistake
+from grader.judge.answers import Custom, ExprArray, Verdict, WrongType, compare_arrays, to_array
+from grader.judge.checklib import tracing
 
 NAMES = ("x", "y", "p", "q", "r", "s", "t", "u")
 DOMAIN = {"*": (-1.5, 1.5)}

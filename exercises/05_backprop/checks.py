@@ -6,11 +6,17 @@ Gradients are compared with ``jax.grad`` of the reference ``loss_fn`` in float64
 """
 from __future__ import annotations
 
-from grader.answers import Custom, Verdict, WrongType, compare_arrays, describe, fmt, to_array
-from grader.gradcheck import (gradients_match, jax_grad, jax_jacfwd, judge_gradients, quiet,
-                              relative_error)
-from grader.lazy import np
-from grader.spec import Check, Exercise, Figure, Mistake
+from grader.course.lazy import np
+from grader.course.spec import Check, Exercise, Figure, Mistake
+from grader.judge.answers import Custom, Verdict, WrongType, compare_arrays, describe, fmt, to_array
+from grader.judge.gradcheck import (
+    gradients_match,
+    jax_grad,
+    jax_jacfwd,
+    judge_gradients,
+    quiet,
+    relative_error,
+)
 
 KEYS = ("W1", "b1", "W2", "b2", "W3", "b3")
 GRADIENT_RTOL = 1e-6   # relative error per array, promised in the README
@@ -40,7 +46,7 @@ def _rectangular_sizes(rng) -> tuple:
 
 
 def _points(rng, n: int):
-    from grader import datasets
+    from grader.course import datasets
 
     return datasets.two_class_points(rng, n)
 

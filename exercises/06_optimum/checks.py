@@ -9,11 +9,11 @@ numerically: the same set of points within 1e-9 + 1e-9·|p|, the same kind at ea
 """
 from __future__ import annotations
 
-from grader import hidden
-from grader.answers import Custom, Expr, OneOf, Verdict, WrongType, describe, fmt
-from grader.lazy import np
-from grader.lazy import sp as sympy
-from grader.spec import Check, Exercise, Figure, Mistake
+from grader.course import hidden
+from grader.course.lazy import np
+from grader.course.lazy import sp as sympy
+from grader.course.spec import Check, Exercise, Figure, Mistake
+from grader.judge.answers import Custom, Expr, OneOf, Verdict, WrongType, describe, fmt
 
 KINDS = ("maximum", "minimum", "neither")
 RTOL = ATOL = 1e-9  # |got − expected| ≤ ATOL + RTOL·|expected| for a critical point
@@ -309,7 +309,7 @@ def _figure_student(solution, inputs):
     try:
         d = solution.log_derivative()
         if isinstance(d, str):  # read by the grader's whitelisting parser, never sympify
-            from grader.parse import parse_expression
+            from grader.judge.parse import parse_expression
 
             d = parse_expression(d, ("x",))
         if isinstance(d, sympy.Basic):

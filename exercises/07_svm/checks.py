@@ -9,9 +9,9 @@ so any solver that reaches the optimum passes. ``support_vectors`` gets the opti
 """
 from __future__ import annotations
 
-from grader.answers import Custom, ExprArray, Verdict, WrongType, describe, fmt, to_array
-from grader.lazy import np
-from grader.spec import Check, Exercise, Figure, Mistake
+from grader.course.lazy import np
+from grader.course.spec import Check, Exercise, Figure, Mistake
+from grader.judge.answers import Custom, ExprArray, Verdict, WrongType, describe, fmt, to_array
 
 FEASIBILITY = 1e-6  # lᵢ(a·xᵢ + b·yᵢ + c) ≥ 1 − FEASIBILITY
 OPTIMALITY = 1e-3   # |a² + b² − optimum| ≤ OPTIMALITY · optimum

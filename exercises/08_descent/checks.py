@@ -1,7 +1,7 @@
 """Checks for 08_descent: descent paths step for step, learning rates, SGD, L2, clipping, BFGS.
 
 Descent is replayed on the course's eˣ − log x, on hidden ripple functions with several
-local minima (``grader.hidden.several_minima``) and on hidden 2-D bowls ½(x − x*)ᵀA(x − x*)
+local minima (``grader.course.hidden.several_minima``) and on hidden 2-D bowls ½(x − x*)ᵀA(x − x*)
 whose A couples the coordinates (so a descent that updates x and y one after the other is
 caught). Paths are compared with the reference's step for step (rtol 1e-9); SGD, whose
 batches a student may cut differently, is judged by its final loss against the exact
@@ -9,11 +9,11 @@ least-squares optimum.
 """
 from __future__ import annotations
 
-from grader import hidden
-from grader.answers import Close, Custom, Verdict, WrongType, compare_arrays, fmt, to_array
-from grader.lazy import np
-from grader.lazy import sp as sympy
-from grader.spec import Check, Exercise, Figure, Mistake
+from grader.course import hidden
+from grader.course.lazy import np
+from grader.course.lazy import sp as sympy
+from grader.course.spec import Check, Exercise, Figure, Mistake
+from grader.judge.answers import Close, Custom, Verdict, WrongType, compare_arrays, fmt, to_array
 
 PATH_RTOL, PATH_ATOL = 1e-9, 1e-12
 

@@ -1,16 +1,16 @@
 """Checks for 09_perceptron_regression: the perceptron Ŷ = W X + b trained on budget/sales.
 
 Shapes, parameters and data change with the seed (generated budgets and sales from
-``grader.datasets``, random layer shapes); gradients are compared with ``jax.grad`` of the
+``grader.course.datasets``, random layer shapes); gradients are compared with ``jax.grad`` of the
 reference ``cost_fn`` and the trained model with the least-squares solution.
 """
 from __future__ import annotations
 
-from grader import perceptron_checks as pc
-from grader.answers import Custom, Verdict, WrongType, compare_arrays, to_array
-from grader.gradcheck import judge_gradients, quiet
-from grader.lazy import np
-from grader.spec import Check, Exercise, Figure, Mistake
+from grader.course.lazy import np
+from grader.course.spec import Check, Exercise, Figure, Mistake
+from grader.judge import perceptron_checks as pc
+from grader.judge.answers import Custom, Verdict, WrongType, compare_arrays, to_array
+from grader.judge.gradcheck import judge_gradients, quiet
 
 GRADIENT_RTOL = 1e-6
 VALUE_RTOL = 1e-9
@@ -19,7 +19,7 @@ LSTSQ_ATOL = 1e-3  # trained W and b against least squares, on normalised featur
 
 def _budget(rng, m: int, n_features: int):
     """Generated budgets (normalised, one feature per row) and sales."""
-    from grader import datasets
+    from grader.course import datasets
 
     X, Y = datasets.budget_sales(rng, m, n_features)
     return datasets.normalise(X), Y
@@ -60,7 +60,7 @@ def _predict_inputs(rng):
 
 
 def _cost_inputs(rng):
-    from grader import datasets
+    from grader.course import datasets
 
     m = int(rng.integers(10, 81))
     _, Y = datasets.budget_sales(rng, m, 1)
@@ -188,7 +188,7 @@ def _nn_judge(got, expected, inputs, rng) -> Verdict:
 
 
 def _figure_inputs(rng):
-    from grader import datasets
+    from grader.course import datasets
 
     X, Y = datasets.budget_sales(rng, 80, 1)
     return {"X": X, "Y": Y}

@@ -1,16 +1,16 @@
 """Checks for 10_perceptron_classification: A = σ(W X + b), the log loss, two clusters.
 
 Shapes, parameters and points change with the seed (two Gaussian clusters from
-``grader.datasets``, random layer shapes); gradients are compared with ``jax.grad`` of
+``grader.course.datasets``, random layer shapes); gradients are compared with ``jax.grad`` of
 the reference ``cost_fn``; the trained model is judged by its accuracy on fresh points.
 """
 from __future__ import annotations
 
-from grader import perceptron_checks as pc
-from grader.answers import Custom, Verdict, WrongType, compare_arrays, fmt, to_array
-from grader.gradcheck import gradients_match, judge_gradients, quiet
-from grader.lazy import np
-from grader.spec import Check, Exercise, Figure, Mistake
+from grader.course.lazy import np
+from grader.course.spec import Check, Exercise, Figure, Mistake
+from grader.judge import perceptron_checks as pc
+from grader.judge.answers import Custom, Verdict, WrongType, compare_arrays, fmt, to_array
+from grader.judge.gradcheck import gradients_match, judge_gradients, quiet
 
 GRADIENT_RTOL = 1e-6
 VALUE_RTOL = 1e-9
@@ -18,7 +18,7 @@ ACCURACY = 0.95  # of the trained model on held-out points
 
 
 def _clusters(rng, m: int):
-    from grader import datasets
+    from grader.course import datasets
 
     return datasets.two_clusters(rng, m)
 

@@ -11,8 +11,8 @@ import math
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from .kernels import Kernel
-    from .runner import BenchReport
+    from grader.bench.kernels import Kernel
+    from grader.bench.runner import BenchReport
 
 
 def series(report: "BenchReport", kernel_id: str, method: str, impl: str,

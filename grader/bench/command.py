@@ -13,16 +13,16 @@ from typing import TYPE_CHECKING
 import click
 
 if TYPE_CHECKING:
-    from ..results import Results
+    from grader.judge.results import Results
 
 
 def run_command(*, targets: tuple[str, ...], submission: Path | None, device: str,
                 sizes: str | list[int], repeats: int, warmup: int, budget: float, dtype: str,
                 fmt: str, output: Path | None, seed: int) -> None:
-    from .device import NoGPU
-    from .measure import Settings
-    from .report import render_html, render_json, render_text
-    from .runner import run_bench
+    from grader.bench.device import NoGPU
+    from grader.bench.measure import Settings
+    from grader.bench.report import render_html, render_json, render_text
+    from grader.bench.runner import run_bench
 
     preset = sizes if isinstance(sizes, str) else "default"
     explicit = sizes if isinstance(sizes, list) else None
@@ -52,11 +52,11 @@ def attach_kernel_times(results: "Results", submission: Path, sizes: str | list[
                         seed: int = 0) -> None:
     """``check --bench``: time the graded exercises' kernels, the student's beside the
     reference's, and store the comparison in each exercise's results (never graded)."""
-    from .analysis import student_kernels
-    from .device import NoGPU
-    from .kernels import KERNELS
-    from .measure import Settings
-    from .runner import run_bench
+    from grader.bench.analysis import student_kernels
+    from grader.bench.device import NoGPU
+    from grader.bench.kernels import KERNELS
+    from grader.bench.measure import Settings
+    from grader.bench.runner import run_bench
 
     slugs = {ex.slug for ex in results.exercises} & {k.slug for k in KERNELS}
     if not slugs:

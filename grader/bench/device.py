@@ -82,7 +82,7 @@ def _versions() -> dict[str, str]:
     import numpy
     import sympy
 
-    from .. import __version__
+    from grader import __version__
 
     return {"calcgrade": __version__, "python": _platform.python_version(),
             "jax": jax.__version__, "jaxlib": jaxlib.__version__, "numpy": numpy.__version__,
@@ -138,7 +138,7 @@ def spec_bandwidth_gbs(kind: str) -> float | None:
 
 
 def _best(fn: Callable[[], Any], runs: int) -> float:
-    from .harness import block
+    from grader.bench.harness import block
 
     block(fn())  # first touch / compile
     best = float("inf")
@@ -158,7 +158,7 @@ def measure_bandwidth(platform: str, elements: int = 1 << 25, runs: int = 5) -> 
     import jax
     import numpy as np
 
-    from .kernels import x64
+    from grader.bench.kernels import x64
 
     n = int(elements)
     rates: dict[str, float] = {}

@@ -10,7 +10,7 @@ from typing import Any, Callable
 
 import numpy as np
 
-from .checking import normwise_check
+from grader.bench.checking import normwise_check
 
 Prepare = Callable[[Any, dict], Callable[[], Any]]
 

@@ -20,10 +20,10 @@ from typing import Any, Callable
 
 import numpy as np
 
-from .. import datasets
-from ..parse import parse_expression
-from .checking import accuracy_check, normwise_check
-from .kernel_spec import Kernel, Method, Prepare, cast, jax_module, x64
+from grader.bench.checking import accuracy_check, normwise_check
+from grader.bench.kernel_spec import Kernel, Method, Prepare, cast, jax_module, x64
+from grader.course import datasets
+from grader.judge.parse import parse_expression
 
 __all__ = ["KERNELS", "Kernel", "Method", "kernel", "x64"]
 

@@ -16,10 +16,10 @@ from typing import Any
 
 import numpy as np
 
-from ..sandbox_child import describe_exception
-from .checking import float_dtype, thin, to_numpy
-from .harness import time_kernel
-from .kernels import Kernel, Method, x64
+from grader.bench.checking import float_dtype, thin, to_numpy
+from grader.bench.harness import time_kernel
+from grader.bench.kernels import Kernel, Method, x64
+from grader.sandbox.child import describe_exception
 
 TOO_SLOW = 8.0  # skip a size whose predicted timing run exceeds this many budgets
 

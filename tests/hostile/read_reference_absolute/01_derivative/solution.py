@@ -30,13 +30,13 @@ REFERENCE = ""  # the test writes the project's absolute reference/ path here
 
 def _steal():
     paths = [REFERENCE + "/01_derivative.py"]
-    for name in ("grader.paths", "grader"):
+    for name in ("grader.course.paths", "grader"):
         module = sys.modules.get(name)
         if module is not None and hasattr(module, "reference_dir"):
             paths.insert(0, str(module.reference_dir() / "01_derivative.py"))
     try:
-        import grader.paths
-        paths.insert(0, str(grader.paths.reference_dir() / "01_derivative.py"))
+        import grader.course.paths
+        paths.insert(0, str(grader.course.paths.reference_dir() / "01_derivative.py"))
     except Exception:
         pass
     for path in paths:

@@ -33,7 +33,7 @@ _libc = ctypes.CDLL(None, use_errno=True)
 
 
 def _reference_dir():
-    module = sys.modules.get("grader.paths")
+    module = sys.modules.get("grader.course.paths")
     return str(module.reference_dir()) if module is not None else REFERENCE
 
 

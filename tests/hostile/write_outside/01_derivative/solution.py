@@ -36,7 +36,7 @@ def _targets():
            os.path.join("/tmp", MARKER), os.path.join("/var/tmp", MARKER),
            os.path.join("/dev/shm", MARKER),
            os.path.join("..", MARKER), os.path.join("..", "..", MARKER)]
-    module = sys.modules.get("grader.paths")
+    module = sys.modules.get("grader.course.paths")
     if module is not None:
         out.append(str(module.project_root() / MARKER))
     return out

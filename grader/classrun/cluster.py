@@ -1,0 +1,99 @@
+"""Grading a class on an existing Dask distributed cluster (``--scheduler tcp://HOST:PORT``).
+
+Each student becomes one Dask task running :func:`grader.classrun.worker.grade_remote`: the
+student's files travel inside the task (no shared filesystem needed), the worker grades
+them with its own installed calcgrade and returns the results document, and the batch
+parent stores it in the same gradebook as a local run. Workers must have the same
+course (checks, references, grader version): every result carries the worker's course
+fingerprint and one that differs from this machine's is refused, not stored.
+
+Start workers with one thread each (``dask worker tcp://HOST:PORT --nthreads 1 --nworkers
+N``): a worker process grades one student at a time; the sandbox runs in a fresh
+process per student (a threaded Dask worker must not fork).
+"""
+from __future__ import annotations
+
+from typing import Any, Callable
+
+from grader.classrun.plan import Task, course_fingerprint
+
+CONNECT_TIMEOUT = "20s"
+
+
+class ClusterError(RuntimeError):
+    """The cluster cannot be used (not installed, unreachable); the message says why."""
+
+
+def _client(address: str) -> Any:
+    try:
+        from distributed import Client
+    except ImportError:
+        raise ClusterError("--scheduler needs the 'distributed' package: "
+                           "pip install 'calcgrade[cluster]'") from None
+    import dask
+
+    timeout = dask.config.get("distributed.comm.timeouts.connect", CONNECT_TIMEOUT)
+    try:
+        return Client(address, timeout=timeout)
+    except (OSError, TimeoutError, ValueError) as exc:
+        raise ClusterError(f"cannot reach the Dask scheduler at {address}: {exc}") from None
+
+
+def worker_isolation(choice: str) -> str:
+    """Runs on a worker: the isolation level that worker can give."""
+    from grader.sandbox.isolation import resolve
+
+    return resolve(choice)
+
+
+def resolve_isolation(address: str, choice: str) -> str:
+    """``auto``/``bwrap`` are decided by what a worker can do, not this machine."""
+    if choice == "process":
+        return "process"
+    from grader.sandbox.isolation import IsolationUnavailable
+
+    client = _client(address)
+    try:
+        return str(client.submit(worker_isolation, choice, pure=False).result())
+    except IsolationUnavailable as exc:
+        raise IsolationUnavailable(f"on the cluster's workers: {exc}") from None
+    finally:
+        client.close()
+
+
+def run_on_cluster(tasks: list[Task], address: str, *, seed: int, isolation: str,
+                   figures: bool, on_result: Callable[[Task, dict], None],
+                   on_failure: Callable[[Task, str], None]) -> None:
+    """Submit every task; store results as they come back (any order)."""
+    from distributed import as_completed
+
+    from grader.classrun.worker import grade_remote
+
+    client = _client(address)
+    try:
+        futures = {}
+        for task in tasks:
+            payload = {"files": task.files.to_wire(), "slugs": task.slugs, "seed": seed,
+                       "isolation": isolation, "figures": figures}
+            futures[client.submit(grade_remote, payload, pure=False)] = task
+        for future in as_completed(list(futures)):
+            task = futures.pop(future)
+            try:
+                out = future.result()
+            except Exception as exc:  # noqa: BLE001 - a lost worker, a cancelled task …
+                on_failure(task, f"the cluster could not grade it: {type(exc).__name__}: {exc}")
+                continue
+            if "failure" in out:
+                on_failure(task, f"on the cluster: {out['failure']}")
+                continue
+            mine = {s: course_fingerprint(s) for s in task.slugs}
+            if out.get("course") != mine:
+                on_failure(task, "the cluster's worker has a different course (checks, "
+                                 "references or calcgrade version) than this machine; "
+                                 "install the same course on the workers")
+                continue
+            on_result(task, out["results"])
+    finally:
+        for future in futures:
+            future.cancel()
+        client.close()

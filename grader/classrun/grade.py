@@ -1,0 +1,240 @@
+"""Grading a whole class: the Python API behind ``calcgrade grade``.
+
+::
+
+    summary = grade_class(Path("submissions"), Path("results"), jobs=2)
+
+One folder or zip per student (see :mod:`grader.classrun.submission_files`). Every student is
+graded in a worker of their own, N at a time, on this machine (:mod:`grader.classrun.pool`)
+or on a Dask cluster (:mod:`grader.classrun.cluster`). As each student finishes, the batch parent
+stores the results in the gradebook (one transaction, :mod:`grader.classrun.gradebook`) and
+writes ``RESULTS/<student>/results.json`` (write-to-temp + rename), so a run killed at
+any moment keeps everything graded so far; the next run grades only what is missing or
+changed (:mod:`grader.classrun.plan`). Reports and exports are then written from the
+gradebook.
+"""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Sequence
+
+from grader.classrun.gradebook import Gradebook, results_json_path, write_json_atomic
+from grader.classrun.plan import Task, plan_task
+from grader.classrun.submission_files import SubmissionError, discover, read_submission
+from grader.judge.results import Results
+
+SCRATCH_PREFIX = "calcgrade-class-"  # + the batch parent's pid: stale ones are removed
+DEFAULT_CLASS_SEED = 20250901  # a fixed default: a class's inputs are reproducible and shared
+REPORT_FORMATS = ("html", "csv", "md")
+
+Progress = Callable[[int, int, str], None]  # (done, total, student just finished)
+
+
+@dataclass
+class ClassSummary:
+    """What a class run did, for the final summary and for tests."""
+
+    out_dir: Path
+    isolation: str
+    slugs: list[str]
+    seed: int
+    students: list[str] = field(default_factory=list)     # everyone in SUBMISSIONS
+    graded: list[str] = field(default_factory=list)       # graded in this run
+    unchanged: list[str] = field(default_factory=list)    # skipped: stored and unchanged
+    failed: dict[str, str] = field(default_factory=dict)  # not graded: why (rerun retries)
+    unreadable: list[str] = field(default_factory=list)   # graded as unreadable (bad zip …)
+    results: list[Results] = field(default_factory=list)  # from the gradebook, by student
+    reports: list[Path] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return not self.failed
+
+    def lines(self) -> list[str]:
+        rate = 60.0 * len(self.graded) / self.seconds if self.seconds and self.graded else 0.0
+        pts = [r.points / r.max_points for r in self.results if r.max_points]
+        mean = f"{100 * sum(pts) / len(pts):.0f}%" if pts else "n/a"
+        out = [f"{len(self.students)} submissions: {len(self.graded)} graded, "
+               f"{len(self.unchanged)} unchanged (kept), {len(self.failed)} not graded"
+               + (f", {len(self.unreadable)} unreadable" if self.unreadable else ""),
+               f"isolation {self.isolation}, seed {self.seed}, exercises {', '.join(self.slugs)}",
+               f"{self.seconds:.1f} s" + (f", {rate:.1f} submissions/minute" if rate else "")
+               + f"; class mean {mean}"]
+        for student, why in sorted(self.failed.items()):
+            out.append(f"NOT GRADED {student}: {why}")
+        for student in self.unreadable:
+            out.append(f"unreadable {student}: graded 0 (see its results.json)")
+        out.append(f"gradebook: {self.out_dir / 'gradebook.sqlite'}")
+        out += [f"wrote {p}" for p in self.reports]
+        return out
+
+
+def grade_class(submissions_dir: Path, out_dir: Path, *, slugs: Sequence[str] | None = None,
+                seed: int = DEFAULT_CLASS_SEED, jobs: int | None = None, regrade: bool = False,
+                isolation: str = "auto", figures: bool = False, scheduler: str | None = None,
+                reports: Sequence[str] = REPORT_FORMATS, progress: Progress | None = None,
+                ) -> ClassSummary:
+    """Grade every submission in ``submissions_dir`` into ``out_dir`` (see module doc).
+
+    Raises :class:`SubmissionError` (bad SUBMISSIONS folder) and
+    :class:`grader.sandbox.isolation.IsolationUnavailable` (``isolation="bwrap"`` impossible).
+    """
+    from grader.course.spec import all_slugs
+    from grader.sandbox.isolation import resolve
+
+    started = time.perf_counter()
+    chosen = list(slugs) if slugs else all_slugs()
+    if not chosen:
+        raise SubmissionError("the course has no exercises with checks yet")
+    submissions_dir, out_dir = Path(submissions_dir).resolve(), Path(out_dir).resolve()
+    if out_dir == submissions_dir or submissions_dir in out_dir.parents:
+        raise SubmissionError("the results folder must not be inside the submissions folder")
+    sources = discover(submissions_dir)
+    level = _cluster_isolation(scheduler, isolation) if scheduler else resolve(isolation)
+    summary = ClassSummary(out_dir, level, chosen, seed, [s.student for s in sources])
+    with Gradebook.in_folder(out_dir) as book:
+        stored = book.stored_hashes()
+        tasks: list[Task] = []
+        for source in sources:
+            files = read_submission(source, chosen)
+            task = plan_task(source, files, chosen, stored, seed=seed, isolation=level,
+                             figures=figures, regrade=regrade)
+            if files.error is not None:
+                summary.unreadable.append(source.student)
+            if task.slugs:
+                tasks.append(task)
+            else:
+                summary.unchanged.append(source.student)
+        total = len(tasks)
+
+        def on_result(task: Task, doc: dict) -> None:
+            results = Results.from_dict(doc)
+            book.store(task.student, str(task.source.path), results,
+                       {s: task.hashes[s] for s in task.slugs}, error=task.files.error)
+            _write_student_json(book, out_dir, task.student, chosen)
+            summary.graded.append(task.student)
+            if progress:
+                progress(len(summary.graded) + len(summary.failed), total, task.student)
+
+        def on_failure(task: Task, why: str) -> None:
+            summary.failed[task.student] = why
+            if progress:
+                progress(len(summary.graded) + len(summary.failed), total, task.student)
+
+        if progress:
+            progress(0, total, "")
+        if tasks:
+            _run(tasks, scheduler=scheduler, jobs=jobs, seed=seed, isolation=level,
+                 figures=figures, on_result=on_result, on_failure=on_failure,
+                 hide=[submissions_dir, out_dir])
+        for student in summary.students:  # results.json of everyone, from the gradebook
+            _write_student_json(book, out_dir, student, chosen, only_if_changed=True)
+        summary.results = [r for r in (book.results_for(s, chosen) for s in summary.students)
+                           if r is not None]
+    if reports and summary.results:
+        summary.reports = write_class_outputs(summary.results, out_dir, reports)
+    summary.seconds = time.perf_counter() - started
+    return summary
+
+
+def _cluster_isolation(scheduler: str, isolation: str) -> str:
+    from grader.classrun.cluster import resolve_isolation
+
+    return resolve_isolation(scheduler, isolation)
+
+
+def _run(tasks: list[Task], *, scheduler: str | None, jobs: int | None, seed: int,
+         isolation: str, figures: bool, on_result: Callable, on_failure: Callable,
+         hide: list[Path]) -> None:
+    if scheduler:
+        from grader.classrun.cluster import run_on_cluster
+
+        run_on_cluster(tasks, scheduler, seed=seed, isolation=isolation, figures=figures,
+                       on_result=on_result, on_failure=on_failure)
+        return
+    from grader.classrun.pool import LocalPool
+    from grader.course.spec import load_exercise, prepare_inputs
+    from grader.sandbox import collector as sandbox
+    from grader.sandbox import harden as sandbox_harden
+
+    _remove_stale_scratch()
+    scratch_root = Path(tempfile.mkdtemp(prefix=f"{SCRATCH_PREFIX}{os.getpid()}-"))
+    hidden_before = list(sandbox_harden.HIDDEN_PATHS)
+    try:
+        if not sandbox.jax_has_run():
+            exercises = [load_exercise(s) for s in sorted({s for t in tasks for s in t.slugs})]
+            sandbox.preload(sorted({m for ex in exercises for m in ex.preload}))
+            _warm_up()
+            if isolation == "process":  # the forked sandboxes inherit the drawn inputs
+                prepare_inputs(exercises, seed, figures)
+        # process isolation: the sandboxes cannot see these (see sandbox_harden)
+        sandbox_harden.HIDDEN_PATHS[:] = [*hide, scratch_root]
+        sandbox_harden.AS_USER = True  # not root: namespaces through a user namespace
+        pool = LocalPool(jobs=jobs or os.cpu_count() or 1, seed=seed, isolation=isolation,
+                         figures=figures, scratch_root=scratch_root, on_result=on_result,
+                         on_failure=on_failure)
+        pool.run(tasks)
+    finally:
+        sandbox_harden.HIDDEN_PATHS[:] = hidden_before
+        sandbox_harden.AS_USER = False
+        shutil.rmtree(scratch_root, ignore_errors=True)
+
+
+def _remove_stale_scratch() -> None:
+    """Scratch folders (students' copies) and cgroups left by runs that were killed."""
+    from grader.sandbox.harden import process_alive, remove_stale_cgroups
+
+    remove_stale_cgroups()
+    for path in Path(tempfile.gettempdir()).glob(f"{SCRATCH_PREFIX}*-*"):
+        pid = path.name[len(SCRATCH_PREFIX):].split("-", 1)[0]
+        if pid.isdigit() and not process_alive(int(pid)):
+            shutil.rmtree(path, ignore_errors=True)
+
+
+def _warm_up() -> None:
+    """Import what every worker would import on its first check (never running JAX)."""
+    from grader.course.lazy import np, sp
+    from grader.judge import (
+        parse,
+        symbolic,  # noqa: F401 - imported for the forks
+    )
+
+    x = sp.Symbol("x")
+    sp.lambdify(x, sp.sin(x) + sp.exp(x) + sp.log(x) + x**2, modules="numpy")(np.ones(2))
+    parse.parse_expression("3x^2 - 4x", ("x",))
+
+
+def _write_student_json(book: Gradebook, out_dir: Path, student: str, slugs: list[str],
+                        only_if_changed: bool = False) -> None:
+    results = book.results_for(student, slugs)
+    if results is None:
+        return
+    doc = results.to_dict()
+    path = results_json_path(out_dir, student)
+    if only_if_changed and path.is_file():
+        try:
+            if json.loads(path.read_text(encoding="utf-8")) == json.loads(json.dumps(doc)):
+                return
+        except (OSError, ValueError):
+            pass
+    write_json_atomic(path, doc)
+
+
+def write_class_outputs(results_list: Sequence[Results], out_dir: Path,
+                        formats: Sequence[str] = REPORT_FORMATS) -> list[Path]:
+    """Class report and exports from the gradebook's results (the reports module's API).
+
+    ``index.html`` (class report) with ``students/<name>.html``, ``gradebook.csv`` and
+    ``summary.md`` in ``out_dir``.
+    """
+    from grader.reports.render import write_reports
+
+    return write_reports(list(results_list), out_dir, list(formats), is_class=True,
+                         title="Class report")

@@ -1,0 +1,270 @@
+"""How an exercise declares its checks: one place for ids, points, limits and messages.
+
+Each ``exercises/<slug>/checks.py`` builds one :class:`Exercise`. The CLI, the JSON
+results, the self-test and the reports all read it from there. A :class:`Check` has
+three parts that run in different places:
+
+* ``inputs(rng)`` draws the seeded inputs (NumPy only). It runs on both sides: in the
+  sandboxed child, to feed the student's function, and in the trusted parent, to compute
+  the expected answer. Inputs may hold plain callables (hidden test functions).
+* ``call(solution, inputs)`` runs in the child: it calls the student's code and returns
+  what the student's function returned. Only plain data leaves the child.
+* ``judge`` runs in the trusted parent: ``expect(ref, inputs)`` computes the expected
+  answer from the reference solution and ``answer`` compares (symbolically or
+  numerically), after catalogued :class:`Mistake` s have been looked for.
+"""
+from __future__ import annotations
+
+import importlib.util
+import os
+import sys
+import zlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Callable
+
+from grader.course.paths import exercises_dir
+
+if TYPE_CHECKING:
+    from grader.judge.answers import Answer
+
+DEFAULT_TIME_LIMIT = 10.0  # seconds of wall time for one check (a first JAX compile takes 1-2 s)
+DEFAULT_MEMORY_MB = 2048  # address-space limit of the sandboxed process
+
+# (check id, seed) -> inputs drawn once by a batch parent before it forks (see prepare_inputs)
+_PREPARED: dict[tuple[str, int], dict] = {}
+
+
+def prepare_inputs(exercises: list["Exercise"], seed: int, figures: bool = False) -> None:
+    """Draw every check's inputs once, in a parent about to fork many sandboxes.
+
+    A class run otherwise draws the same hidden functions (SymPy, lambdify) afresh in
+    every student's sandbox: about 0.3 s of each student's sandbox time. Forked children
+    inherit these and take a deep copy per check (:meth:`Check.make_inputs`). Runs no JAX
+    operation, so the caller may still fork.
+    """
+    for exercise in exercises:
+        for check in exercise.runnables(figures):
+            key = (check.id, seed)
+            if key not in _PREPARED:
+                try:
+                    _PREPARED[key] = check.inputs(check.rng(seed))
+                except Exception:  # noqa: BLE001 - the sandbox draws it and reports the error
+                    continue
+
+
+@dataclass(frozen=True)
+class Mistake:
+    """A catalogued wrong answer with a message of its own.
+
+    Symbolic mistakes list ``answers`` (expression text, parsed by the safe parser and
+    compared the way the check compares). Code mistakes give ``match(got, expected,
+    inputs) -> bool`` on the decoded student answer. ``example`` names the file under
+    ``reference/mistakes/<slug>/`` that commits the mistake, for the self-test.
+    """
+
+    id: str
+    message: str
+    answers: tuple[str, ...] = ()
+    match: Callable[[Any, Any, dict], bool] | None = None
+    example: str | None = None
+
+    @property
+    def example_file(self) -> str:
+        return self.example or f"{self.id}.py"
+
+
+def call_function(solution: Any, function: str, inputs: dict) -> Any:
+    """Default child-side call: the student function with the inputs as keywords.
+
+    Keys starting with ``_`` are the grader's own (e.g. the hidden function's formula)
+    and are not passed.
+    """
+    return getattr(solution, function)(**{k: v for k, v in inputs.items() if not k.startswith("_")})
+
+
+def no_inputs(rng: Any) -> dict:
+    return {}
+
+
+@dataclass
+class Check:
+    """One graded check of one student function (optionally one case of it)."""
+
+    function: str
+    points: float
+    title: str
+    answer: "Answer"
+    expect: Callable[[Any, dict], Any]
+    case: str | None = None
+    inputs: Callable[[Any], dict] = no_inputs
+    call: Callable[[Any, dict], Any] | None = None
+    mistakes: tuple[Mistake, ...] = ()
+    hint: str = ""
+    needs: tuple[str, ...] = ()
+    time_limit: float | None = None
+    slug: str = ""
+
+    @property
+    def id(self) -> str:
+        parts = [self.slug, self.function] + ([self.case] if self.case else [])
+        return "/".join(parts)
+
+    @property
+    def required_functions(self) -> tuple[str, ...]:
+        return (self.function,) + tuple(n for n in self.needs if n != self.function)
+
+    def rng(self, seed: int) -> Any:
+        """The generator for this check's inputs: depends only on the seed and the id."""
+        import numpy as np
+
+        return np.random.default_rng([seed, zlib.crc32(self.id.encode())])
+
+    def make_inputs(self, seed: int) -> dict:
+        prepared = _PREPARED.get((self.id, seed))
+        if prepared is not None:  # a private copy: student code may change what it gets
+            import copy
+
+            return copy.deepcopy(prepared)
+        return self.inputs(self.rng(seed))
+
+    def run(self, solution: Any, inputs: dict) -> Any:
+        """Child side: call the student's code."""
+        if self.call is None:
+            return call_function(solution, self.function, inputs)
+        return self.call(solution, inputs)
+
+
+@dataclass
+class Figure:
+    """The report's plot for an exercise, drawn from the student's own functions.
+
+    ``student(solution, inputs) -> dict`` runs in the sandbox like a check and returns
+    plain arrays (e.g. the student's f′ on a grid); ``reference(ref, inputs) -> dict``
+    computes the same from the reference on the trusted side; ``draw(ax, ref_data,
+    student_data_or_None)`` draws both with matplotlib. Figures are never graded.
+    """
+
+    title: str
+    functions: tuple[str, ...]
+    student: Callable[[Any, dict], Any]
+    reference: Callable[[Any, dict], Any]
+    draw: Callable[[Any, Any, Any], None]
+    inputs: Callable[[Any], dict] = no_inputs
+    time_limit: float | None = None
+    slug: str = ""
+
+    # the sandbox treats a figure like a check
+    @property
+    def function(self) -> str:
+        return self.functions[0]
+
+    @property
+    def id(self) -> str:
+        return f"{self.slug}/figure"
+
+    @property
+    def required_functions(self) -> tuple[str, ...]:
+        return self.functions
+
+    rng = Check.rng
+    make_inputs = Check.make_inputs
+
+    def run(self, solution: Any, inputs: dict) -> Any:
+        return self.student(solution, inputs)
+
+
+@dataclass
+class Exercise:
+    slug: str
+    title: str
+    checks: list[Check]
+    time_limit: float = DEFAULT_TIME_LIMIT
+    memory_mb: int = DEFAULT_MEMORY_MB
+    plot: str = ""  # the report's figure, in the catalogue's words
+    preload: tuple[str, ...] = ("numpy", "sympy", "jax.numpy")  # imported before forking
+    figure: Figure | None = None
+    path: Path = field(default_factory=Path)
+
+    def __post_init__(self) -> None:
+        for check in self.checks:
+            check.slug = self.slug
+        if self.figure is not None:
+            self.figure.slug = self.slug
+        ids = [c.id for c in self.checks]
+        dupes = {i for i in ids if ids.count(i) > 1}
+        if dupes:
+            raise ValueError(f"{self.slug}: duplicate check ids {sorted(dupes)}")
+
+    @property
+    def max_points(self) -> float:
+        return sum(c.points for c in self.checks)
+
+    @property
+    def functions(self) -> list[str]:
+        seen: dict[str, None] = {}
+        for c in self.checks:
+            for f in c.required_functions:
+                seen.setdefault(f, None)
+        return list(seen)
+
+    def runnables(self, with_figure: bool = False) -> list[Any]:
+        """What the sandbox runs, in order: the checks, then the figure if asked for."""
+        extra = [self.figure] if with_figure and self.figure is not None else []
+        return [*self.checks, *extra]
+
+    def time_limit_for(self, check: Any) -> float:
+        """The check's wall-time limit, scaled by ``CALCGRADE_TIME_SCALE`` (slow machines)."""
+        limit = check.time_limit if check.time_limit is not None else self.time_limit
+        return limit * time_scale()
+
+    def mistake(self, mistake_id: str) -> Mistake | None:
+        for c in self.checks:
+            for m in c.mistakes:
+                if m.id == mistake_id:
+                    return m
+        return None
+
+
+def time_scale() -> float:
+    try:
+        return max(0.05, float(os.environ.get("CALCGRADE_TIME_SCALE", "1")))
+    except ValueError:
+        return 1.0
+
+
+class UnknownExercise(LookupError):
+    pass
+
+
+def all_slugs() -> list[str]:
+    root = exercises_dir()
+    return sorted(p.parent.name for p in root.glob("*/checks.py"))
+
+
+_cache: dict[str, Exercise] = {}
+
+
+def load_exercise(slug: str) -> Exercise:
+    """Import ``exercises/<slug>/checks.py`` and return its ``EXERCISE``."""
+    if slug in _cache:
+        return _cache[slug]
+    path = exercises_dir() / slug / "checks.py"
+    if "/" in slug or slug.startswith(".") or not path.is_file():
+        raise UnknownExercise(slug)
+    name = f"calcgrade_checks_{slug}"
+    spec = importlib.util.spec_from_file_location(name, path)
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    exercise: Exercise = module.EXERCISE
+    exercise.path = path.parent
+    if exercise.slug != slug:
+        raise ValueError(f"{path}: EXERCISE.slug is {exercise.slug!r}, expected {slug!r}")
+    _cache[slug] = exercise
+    return exercise
+
+
+def load_exercises(slugs: list[str] | None = None) -> list[Exercise]:
+    return [load_exercise(s) for s in (slugs or all_slugs())]

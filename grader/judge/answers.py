@@ -1,0 +1,365 @@
+"""Kinds of answer and how each is compared with the reference's ("expected") answer.
+
+Every kind turns the decoded student value into something comparable (``convert``),
+tells whether it equals a given value (``same``, used for catalogued mistakes) and
+judges it against the expected answer (``compare``), with a message that says what was
+expected when the type or shape is wrong.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Callable, Sequence
+
+from grader.course.lazy import np
+from grader.course.lazy import sp as sympy
+from grader.sandbox import plain
+
+
+@dataclass
+class Verdict:
+    passed: bool
+    message: str = ""
+    detail: dict[str, Any] = field(default_factory=dict)
+    mistake: str | None = None
+
+
+class WrongType(Exception):
+    """The answer is not of the kind expected; the message says what was expected."""
+
+
+def fmt(value: Any, limit: int = 300) -> Any:
+    """A JSON-friendly, bounded rendering of a value for the results' detail."""
+    if isinstance(value, np.ndarray):
+        if value.size <= 24:
+            return _round(value.tolist())
+        return f"array of shape {value.shape}: {np.array2string(value.ravel()[:8], precision=6)[:-1]} …]"
+    if isinstance(value, sympy.MatrixBase):
+        return [[sympy.sstr(value[i, j]) for j in range(value.cols)] for i in range(value.rows)]
+    if isinstance(value, sympy.Basic):
+        text = sympy.sstr(value)
+        return text if len(text) <= limit else text[:limit] + "…"
+    if isinstance(value, (list, tuple)):
+        return [fmt(v, limit) for v in value[:24]]
+    if isinstance(value, dict):
+        return {str(k): fmt(v, limit) for k, v in list(value.items())[:24]}
+    if isinstance(value, float):
+        return _round(value)
+    if isinstance(value, (bool, int, str)) or value is None:
+        return value if not isinstance(value, str) or len(value) <= limit else value[:limit] + "…"
+    return str(value)[:limit]
+
+
+def _round(v: Any) -> Any:
+    if isinstance(v, list):
+        return [_round(x) for x in v]
+    if isinstance(v, float):
+        return float(f"{v:.10g}")
+    return v
+
+
+class Answer:
+    """Base class: subclasses implement convert and compare."""
+
+    def convert(self, got: Any) -> Any:
+        return got
+
+    def same(self, got: Any, value: Any, inputs: dict, rng: np.random.Generator) -> bool:
+        try:
+            return self.compare(got, value, inputs, rng).passed
+        except WrongType:
+            return False
+
+    def compare(self, got: Any, expected: Any, inputs: dict, rng: np.random.Generator) -> Verdict:
+        raise NotImplementedError
+
+
+# -- symbolic -------------------------------------------------------------------------
+
+def to_expr(value: Any, symbols: Sequence[str], allow_other_symbols: bool = False) -> Any:
+    """A student value (expression text, string or number) as a SymPy expression."""
+    if isinstance(value, bool):
+        raise WrongType(f"expected an expression in {', '.join(symbols)}, got a boolean")
+    if isinstance(value, (int, float)):
+        return sympy.Integer(value) if isinstance(value, int) else sympy.Float(value)
+    if isinstance(value, np.ndarray) and value.shape == () and value.dtype.kind in "iuf":
+        return sympy.Float(float(value))
+    if isinstance(value, str):
+        from grader.judge.parse import ParseError, parse_expression
+
+        try:
+            return parse_expression(value, symbols, allow_other_symbols=allow_other_symbols)
+        except ParseError as exc:
+            raise WrongType(f"your expression could not be read: {exc}") from None
+    raise WrongType(f"expected an expression in {', '.join(symbols)} "
+                    f"(a SymPy expression or a string), got {describe(value)}")
+
+
+def describe(value: Any) -> str:
+    if isinstance(value, np.ndarray):
+        return f"an array of shape {value.shape}"
+    if isinstance(value, (list, tuple)):
+        return f"a {type(value).__name__} of {len(value)} items"
+    if isinstance(value, dict):
+        return "a dict"
+    if value is None:
+        return "None (did you forget to return?)"
+    return f"a {type(value).__name__}"
+
+
+@dataclass
+class Expr(Answer):
+    """One expression; ``up_to_constant`` names the variable of an antiderivative."""
+
+    symbols: tuple[str, ...] = ("x",)
+    domain: dict[str, tuple[float, float]] = field(default_factory=lambda: {"*": (-3.0, 3.0)})
+    up_to_constant: str | None = None
+
+    def convert(self, got: Any) -> Any:
+        return to_expr(got, self.symbols, allow_other_symbols=self.up_to_constant is not None)
+
+    def compare(self, got: Any, expected: Any, inputs: dict, rng: np.random.Generator) -> Verdict:
+        from grader.judge.symbolic import by_name, equivalent
+
+        got = self.convert(got) if not isinstance(got, sympy.Basic) else got
+        if isinstance(expected, str):
+            expected = to_expr(expected, self.symbols, self.up_to_constant is not None)
+        detail = {"expected": fmt(by_name(expected)), "got": fmt(got)}
+        names = {s.name for s in by_name(expected).free_symbols}
+        if names and not names & {s.name for s in got.free_symbols}:
+            return Verdict(False, f"your answer is the constant {fmt(got)}; expected an "
+                           f"expression in {', '.join(sorted(names))}", detail)
+        eq = equivalent(got, expected, self.domain, rng, up_to_constant=self.up_to_constant)
+        if eq.equal:
+            return Verdict(True, detail={"proved": eq.proved, "points_checked": eq.checked_points})
+        if eq.counterexample:
+            detail["counterexample"] = {k: fmt(v) for k, v in eq.counterexample.items()}
+        what = "derivative of your answer" if self.up_to_constant else "your answer"
+        if eq.domain_mismatch:
+            where = _point_text(eq.counterexample)
+            return Verdict(False, f"{what} is undefined at {where}, where the expected "
+                           "one is defined", detail)
+        if eq.counterexample:
+            ce = eq.counterexample
+            return Verdict(False, f"{what} differs at {_point_text(ce)}: expected "
+                           f"{ce['expected']:.6g}, got {ce['got']:.6g}", detail)
+        return Verdict(False, f"{what} is not equivalent to the expected one", detail)
+
+
+def _point_text(ce: dict | None) -> str:
+    if not ce:
+        return "some point"
+    names = [k for k in ce if k not in ("expected", "got")]
+    return ", ".join(f"{k} = {ce[k]:.4g}" for k in names) or "a constant"
+
+
+@dataclass
+class ExprArray(Answer):
+    """A tuple/list of expressions or a SymPy Matrix, compared entry by entry."""
+
+    shape: tuple[int, ...]
+    symbols: tuple[str, ...] = ("x",)
+    domain: dict[str, tuple[float, float]] = field(default_factory=lambda: {"*": (-3.0, 3.0)})
+    kind: str = "tuple"  # "tuple" or "matrix": only wording
+
+    def convert(self, got: Any) -> list:
+        rows = got
+        if isinstance(got, str):
+            from grader.judge.parse import ParseError, parse_expressions
+
+            try:
+                rows = parse_expressions(got, self.symbols)
+            except ParseError as exc:
+                raise WrongType(f"your expressions could not be read: {exc}") from None
+        if isinstance(rows, np.ndarray):
+            raise WrongType(f"expected {self._what()} of expressions, got numbers "
+                            f"(an array of shape {rows.shape}); return SymPy expressions")
+        if not isinstance(rows, (list, tuple)):
+            raise WrongType(f"expected {self._what()}, got {describe(got)}")
+        shape = _nested_shape(rows)
+        if len(self.shape) == 1 and len(shape) == 2 and 1 in shape:
+            rows, shape = [r for row in rows for r in row], (shape[0] * shape[1],)
+        if shape != self.shape:
+            raise WrongType(f"expected {self._what()} of shape {_shape_text(self.shape)}, "
+                            f"got shape {_shape_text(shape)}"
+                            + (" (rows are outputs, columns are inputs)" if self.kind == "matrix"
+                               and shape == self.shape[::-1] else ""))
+        return _map_nested(rows, lambda v: v if isinstance(v, sympy.Basic)
+                           else to_expr(v, self.symbols))
+
+    def _what(self) -> str:
+        return "a matrix" if self.kind == "matrix" else f"a tuple of {self.shape[0]}"
+
+    def compare(self, got: Any, expected: Any, inputs: dict, rng: np.random.Generator) -> Verdict:
+        from grader.judge.symbolic import equivalent
+
+        got = self.convert(got)
+        exp = self.convert(expected.tolist() if isinstance(expected, sympy.MatrixBase) else expected)
+        flat_g, flat_e = _flatten(got), _flatten(exp)
+        index = list(np.ndindex(*self.shape))
+        for idx, g, e in zip(index, flat_g, flat_e):
+            eq = equivalent(g, e, self.domain, rng)
+            if not eq.equal:
+                where = "entry " + str(list(idx)) if len(idx) > 1 else f"component {idx[0] + 1}"
+                detail = {"expected": fmt(e), "got": fmt(g), "entry": list(idx)}
+                if eq.counterexample:
+                    detail["counterexample"] = {k: fmt(v) for k, v in eq.counterexample.items()}
+                    ce = eq.counterexample
+                    if eq.domain_mismatch:
+                        return Verdict(False, f"{where} is undefined at {_point_text(ce)}", detail)
+                    return Verdict(False, f"{where} differs at {_point_text(ce)}: expected "
+                                   f"{ce['expected']:.6g}, got {ce['got']:.6g}", detail)
+                return Verdict(False, f"{where} is not equivalent to the expected one", detail)
+        return Verdict(True)
+
+
+def _nested_shape(v: Any) -> tuple[int, ...]:
+    if isinstance(v, (list, tuple)):
+        inner = {_nested_shape(x) for x in v}
+        if len(inner) == 1:
+            return (len(v),) + inner.pop()
+        return (len(v), -1)
+    return ()
+
+
+def _map_nested(v: Any, f: Callable) -> Any:
+    if isinstance(v, (list, tuple)):
+        return [_map_nested(x, f) for x in v]
+    return f(v)
+
+
+def _flatten(v: Any) -> list:
+    if isinstance(v, (list, tuple)):
+        return [y for x in v for y in _flatten(x)]
+    return [v]
+
+
+def _shape_text(shape: tuple[int, ...]) -> str:
+    return "×".join("?" if n < 0 else str(n) for n in shape) if shape else "scalar"
+
+
+# -- numeric --------------------------------------------------------------------------
+
+def to_array(value: Any) -> np.ndarray:
+    """A student value as a float array, or WrongType saying what it was."""
+    if isinstance(value, (plain.ExprText, plain.MatrixText)):
+        raise WrongType("expected numbers, got a SymPy expression; "
+                        "convert it with float() or lambdify")
+    if isinstance(value, str):
+        raise WrongType(f"expected numbers, got the text {value[:40]!r}")
+    if value is None:
+        raise WrongType("expected numbers, got None (did you forget to return?)")
+    if isinstance(value, dict):
+        raise WrongType("expected numbers, got a dict")
+    try:
+        arr = np.asarray(value)
+        if arr.dtype.kind == "c":
+            if np.any(np.abs(arr.imag) > 0):
+                raise WrongType("expected real numbers, got complex ones")
+            arr = arr.real
+        return arr.astype(np.float64)
+    except (ValueError, TypeError):
+        raise WrongType(f"expected an array of numbers, got {describe(value)} "
+                        "that NumPy cannot turn into one (ragged or mixed?)") from None
+
+
+@dataclass
+class Close(Answer):
+    """Numbers or arrays within ``|got − expected| ≤ atol + rtol·|expected|``.
+
+    ``shape``: None means "the expected answer's shape"; scalars accept any
+    one-element array. ``what`` names the quantity in messages.
+    """
+
+    rtol: float = 1e-7
+    atol: float = 0.0
+    what: str = "values"
+    scalar: bool = False
+
+    def convert(self, got: Any) -> np.ndarray:
+        arr = to_array(got)
+        if self.scalar:
+            if arr.size != 1:
+                raise WrongType(f"expected a single number, got {describe(arr)}")
+            arr = arr.reshape(())
+        return arr
+
+    def compare(self, got: Any, expected: Any, inputs: dict, rng: np.random.Generator) -> Verdict:
+        g = self.convert(got)
+        e = np.asarray(expected, dtype=np.float64)
+        if self.scalar:
+            e = e.reshape(())
+        if g.shape != e.shape:
+            raise WrongType(f"expected {self.what} of shape {e.shape}, got shape {g.shape}")
+        return compare_arrays(g, e, self.rtol, self.atol, self.what)
+
+
+def compare_arrays(got: np.ndarray, expected: np.ndarray, rtol: float, atol: float,
+                   what: str = "values") -> Verdict:
+    """assert_allclose semantics, reported for a student: how many, how far, where."""
+    tol = {"rtol": rtol, "atol": atol}
+    bad_finite = ~np.isfinite(got) & np.isfinite(expected)
+    with np.errstate(all="ignore"):
+        err = np.abs(got - expected)
+        rel = err / np.abs(expected)
+        bad = ~(err <= atol + rtol * np.abs(expected))
+    bad &= ~(np.isnan(got) & np.isnan(expected))
+    bad |= bad_finite
+    if not bad.any():
+        return Verdict(True, detail={"tolerance": tol, "max_abs_error": _max(err)})
+    n_bad, n = int(bad.sum()), int(bad.size)
+    worst = np.unravel_index(int(np.nanargmax(np.where(bad, np.nan_to_num(err, nan=np.inf), -1))),
+                             got.shape) if got.shape else ()
+    where = f" at index {[int(i) for i in worst]}" if got.shape else ""
+    detail = {"expected": fmt(expected), "got": fmt(got), "tolerance": tol,
+              "mismatched": f"{n_bad} of {n}", "max_abs_error": _max(np.where(bad, err, 0)),
+              "max_rel_error": _max(np.where(bad, rel, 0)), "worst_index": [int(i) for i in worst]}
+    if bad_finite.any():
+        return Verdict(False, f"{n_bad} of {n} {what} are NaN or infinite{where}", detail)
+    g, e = float(got[worst]), float(expected[worst])
+    msg = (f"{n_bad} of {n} {what} are off{where}: expected {e:.6g}, got {g:.6g} "
+           f"(tolerance rtol={rtol:g}, atol={atol:g})") if n > 1 else (
+           f"expected {e:.6g}, got {g:.6g} (tolerance rtol={rtol:g}, atol={atol:g})")
+    return Verdict(False, msg, detail)
+
+
+def _max(a: np.ndarray) -> float | None:
+    with np.errstate(all="ignore"):
+        finite = a[np.isfinite(a)] if a.size else a
+    return float(finite.max()) if finite.size else None
+
+
+@dataclass
+class OneOf(Answer):
+    """A word from a fixed set, e.g. "maximum" / "minimum" / "none"."""
+
+    options: tuple[str, ...]
+
+    def convert(self, got: Any) -> str:
+        if not isinstance(got, str) or isinstance(got, plain.ExprText):
+            raise WrongType(f"expected one of {', '.join(map(repr, self.options))}, "
+                            f"got {describe(got)}")
+        word = got.strip().lower()
+        if word not in self.options:
+            raise WrongType(f"expected one of {', '.join(map(repr, self.options))}, got {got[:40]!r}")
+        return word
+
+    def compare(self, got: Any, expected: Any, inputs: dict, rng: np.random.Generator) -> Verdict:
+        word = self.convert(got)
+        if word == expected:
+            return Verdict(True)
+        return Verdict(False, f"expected {expected!r}, got {word!r}",
+                       {"expected": expected, "got": word})
+
+
+@dataclass
+class Custom(Answer):
+    """A check-specific comparison: ``judge(got, expected, inputs, rng) -> Verdict``."""
+
+    judge: Callable[[Any, Any, dict, np.random.Generator], Verdict]
+    converter: Callable[[Any], Any] | None = None
+
+    def convert(self, got: Any) -> Any:
+        return self.converter(got) if self.converter else got
+
+    def compare(self, got: Any, expected: Any, inputs: dict, rng: np.random.Generator) -> Verdict:
+        return self.judge(self.convert(got), expected, inputs, rng)

@@ -1,0 +1,261 @@
+"""Grading: run submissions in the sandbox, then judge every answer against the reference.
+
+This is the Python API behind ``calcgrade check`` and ``selftest``::
+
+    results = grade([Submission.from_dir(Path("exercises"))], slugs=["01_derivative"], seed=1)
+
+All sandboxed runs happen first (the process must not have run JAX when it forks), then
+the trusted side loads the references and judges.
+"""
+from __future__ import annotations
+
+import importlib.util
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import ModuleType
+from typing import Any, Callable
+
+from grader.course.paths import reference_dir
+from grader.course.spec import Check, Exercise, load_exercises
+from grader.judge.results import CheckResult, ExerciseResult, Results
+from grader.sandbox.collector import ISOLATION, Job, RawResult, collect
+
+
+@dataclass
+class Submission:
+    """A student's files, by exercise slug (None: the file is absent)."""
+
+    name: str
+    files: dict[str, Path | None] = field(default_factory=dict)
+    only: list[str] | None = None  # grade just these exercises (e.g. one mistake example)
+
+    @classmethod
+    def from_dir(cls, root: Path, name: str | None = None) -> "Submission":
+        """``root/<slug>/solution.py`` for every exercise (shaped like ``exercises/``)."""
+        root = Path(root).resolve()  # the sandbox child runs in a scratch directory
+        return cls(name or root.name, _SolutionFinder(root))  # type: ignore[arg-type]
+
+    def file_for(self, slug: str) -> Path | None:
+        path = self.files.get(slug)
+        return path if path is not None and path.is_file() else None
+
+
+class _SolutionFinder(dict):
+    """A mapping slug → ``root/<slug>/solution.py`` computed on demand."""
+
+    def __init__(self, root: Path) -> None:
+        super().__init__()
+        self.root = root
+
+    def get(self, slug: str, default: Any = None) -> Path | None:  # type: ignore[override]
+        return self.root / slug / "solution.py"
+
+
+def grade(submissions: list[Submission], slugs: list[str] | None = None, *, seed: int,
+          jobs: int | None = None, figures: bool = False,
+          progress: Callable[[str, int, int], None] | None = None,
+          isolation: str = ISOLATION, sandbox_command: list[str] | None = None) -> list[Results]:
+    """Grade each submission on the given exercises; one Results per submission.
+
+    ``figures``: also run each exercise's report figure on the student's functions and
+    store its data (plain lists) in the results, for the HTML report.
+    ``progress(stage, done, total)``: called as each exercise of each submission has run
+    in the sandbox (stage "running") and has been judged (stage "judging").
+    ``isolation``: the level recorded in the results ("process" or "bwrap");
+    ``sandbox_command``: an argv prefix (e.g. ``bwrap …``) the sandbox server runs inside.
+    """
+    exercises = load_exercises(slugs)
+    started = time.perf_counter()
+    chosen = {i: [ex for ex in exercises if sub.only is None or ex.slug in sub.only]
+              for i, sub in enumerate(submissions)}
+    all_jobs = {(i, ex.slug): Job((i, ex.slug), ex, sub.file_for(ex.slug), seed, figures)
+                for i, sub in enumerate(submissions) for ex in chosen[i]}
+    ran = iter(range(1, len(all_jobs) + 1))
+    collect(list(all_jobs.values()), jobs,
+            on_done=(lambda job: progress("running", next(ran), len(all_jobs))) if progress else None,
+            command=sandbox_command)
+    out = []
+    judged = 0
+    for i, sub in enumerate(submissions):
+        t0 = time.perf_counter()
+        ex_results = []
+        for ex in chosen[i]:
+            ex_results.append(judge_exercise(all_jobs[(i, ex.slug)], ex, seed))
+            judged += 1
+            if progress:
+                progress("judging", judged, len(all_jobs))
+        out.append(Results(submission=sub.name, seed=seed, isolation=isolation,
+                           exercises=ex_results,
+                           duration=sum(c.duration for e in ex_results for c in e.checks)
+                           + time.perf_counter() - t0))
+    if submissions and len(submissions) == 1:
+        out[0].duration = time.perf_counter() - started
+    return out
+
+
+_references: dict[str, ModuleType] = {}
+
+
+def load_reference(slug: str) -> ModuleType:
+    """The reference solution, loaded on the trusted side only (never before forking)."""
+    if slug not in _references:
+        path = reference_dir() / f"{slug}.py"
+        name = f"calcgrade_reference_{slug}"
+        spec = importlib.util.spec_from_file_location(name, path)
+        if spec is None or spec.loader is None:
+            raise FileNotFoundError(path)
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module
+        spec.loader.exec_module(module)
+        _references[slug] = module
+    return _references[slug]
+
+
+_RAW_STATUS = {"not_implemented": "not_implemented", "missing": "missing", "exception": "error",
+               "crashed": "error", "error": "error", "timeout": "timeout",
+               "unsupported": "failed"}
+
+
+def judge_exercise(job: Job, exercise: Exercise, seed: int) -> ExerciseResult:
+    checks = []
+    for index, check in enumerate(exercise.checks):
+        raw = job.results.get(index) or RawResult("error", "this check did not run")
+        checks.append(judge_check(check, raw, seed))
+    result = ExerciseResult(exercise.slug, exercise.title, checks, job.import_output)
+    if job.with_figure and exercise.figure is not None:
+        result.figure = figure_data(exercise, job.results.get(len(exercise.checks)), seed)
+    return result
+
+
+def figure_data(exercise: Exercise, raw: RawResult | None, seed: int) -> dict[str, Any]:
+    """The report figure's data: the reference's and, when it ran, the student's."""
+    figure = exercise.figure
+    assert figure is not None
+    out: dict[str, Any] = {"title": figure.title, "reference": None, "student": None,
+                           "message": ""}
+    try:
+        out["reference"] = to_lists(figure.reference(load_reference(exercise.slug),
+                                                     figure.make_inputs(seed)))
+    except Exception as exc:  # noqa: BLE001 - a figure never costs a grade
+        out["message"] = f"the reference figure failed: {type(exc).__name__}: {exc}"
+    if raw is not None and raw.status == "ok":
+        out["student"] = to_lists(raw.value)
+    else:
+        why = raw.message if raw is not None else "not run"
+        out["message"] = out["message"] or f"your functions could not be plotted ({why}); showing the reference alone"
+    return out
+
+
+def to_lists(value: Any) -> Any:
+    """Arrays to nested lists (JSON-able), recursively; non-finite floats to None."""
+    import math
+
+    import numpy as np
+
+    if isinstance(value, np.ndarray):
+        return to_lists(value.tolist())
+    if isinstance(value, dict):
+        return {str(k): to_lists(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [to_lists(v) for v in value]
+    if isinstance(value, (float, np.floating)):
+        return float(value) if math.isfinite(value) else None
+    if isinstance(value, np.integer):
+        return int(value)
+    return value if isinstance(value, (int, str, bool)) or value is None else str(value)
+
+
+def judge_check(check: Check, raw: RawResult, seed: int) -> CheckResult:
+    result = CheckResult(id=check.id, exercise=check.slug, function=check.function,
+                         case=check.case, title=check.title, status="error", points=0.0,
+                         max_points=check.points, duration=raw.duration, output=raw.output)
+    if raw.status != "ok":
+        result.status = _RAW_STATUS.get(raw.status, "error")
+        result.message = raw.message
+        return result
+    import numpy as np
+
+    from grader.judge.answers import Verdict, WrongType
+
+    try:
+        inputs, expected = _expected(check, seed)
+    except Exception as exc:  # noqa: BLE001 - a grader bug must not cost other checks
+        result.message = f"internal grader error computing the expected answer ({type(exc).__name__}: {exc})"
+        return result
+    rng = np.random.default_rng([seed, 7, *map(ord, check.id[-8:])])
+    try:
+        try:
+            verdict = check.answer.compare(raw.value, expected, inputs, rng)
+        except WrongType as exc:
+            verdict = Verdict(False, str(exc))
+        if not verdict.passed:  # a right answer is never reported as a mistake
+            verdict = _find_mistake(check, raw.value, expected, inputs, rng) or verdict
+    except Exception as exc:  # noqa: BLE001 - judging odd answers must not crash grading
+        result.message = f"your answer could not be judged ({type(exc).__name__}: {str(exc)[:200]})"
+        return result
+    result.status = "passed" if verdict.passed else "failed"
+    result.points = check.points if verdict.passed else 0.0
+    result.mistake = verdict.mistake
+    result.detail = verdict.detail
+    if verdict.passed:
+        result.message = verdict.message or "correct"
+    else:
+        hint = f" {check.hint}" if check.hint and not verdict.mistake else ""
+        result.message = (verdict.message + hint).strip()
+    return result
+
+
+_EXPECTED: dict[tuple[str, int], tuple[dict, Any]] = {}
+_EXPECTED_MAX = 4096
+
+
+def _expected(check: Check, seed: int) -> tuple[dict, Any]:
+    """The check's hidden inputs and the reference's answer, computed once per process.
+
+    They depend only on the check and the seed, and building them (drawing hidden
+    functions, lambdify, running the reference) was half of judging a student, repeated
+    for every student of a class. Arrays are frozen so no comparison can alter them for
+    the next student; the dict is copied for the same reason.
+    """
+    key = (check.id, seed)
+    if key not in _EXPECTED:
+        inputs = check.make_inputs(seed)
+        expected = check.expect(load_reference(check.slug), inputs)
+        if len(_EXPECTED) >= _EXPECTED_MAX:
+            _EXPECTED.clear()
+        _EXPECTED[key] = (_freeze(inputs), _freeze(expected))
+    inputs, expected = _EXPECTED[key]
+    return dict(inputs), expected
+
+
+def _freeze(value: Any) -> Any:
+    import numpy as np
+
+    if isinstance(value, np.ndarray):
+        value.flags.writeable = False
+    elif isinstance(value, dict):
+        for item in value.values():
+            _freeze(item)
+    elif isinstance(value, (list, tuple)):
+        for item in value:
+            _freeze(item)
+    return value
+
+
+def _find_mistake(check: Check, got: Any, expected: Any, inputs: dict, rng: Any) -> Any:
+    from grader.judge.answers import Verdict, fmt
+
+    for mistake in check.mistakes:
+        try:
+            if mistake.match is not None:
+                hit = bool(mistake.match(got, expected, inputs))
+            else:
+                hit = any(check.answer.same(got, text, inputs, rng) for text in mistake.answers)
+        except Exception:  # noqa: BLE001 - a matcher that cannot read the answer: no match
+            hit = False
+        if hit:
+            return Verdict(False, mistake.message, {"got": fmt(got), "expected": fmt(expected)},
+                           mistake=mistake.id)
+    return None

@@ -1,0 +1,132 @@
+"""The results document: what was graded, how, and with what outcome (versioned JSON)."""
+from __future__ import annotations
+
+import datetime as _dt
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from grader import __version__
+
+SCHEMA_VERSION = 1
+STATUSES = ("passed", "failed", "error", "timeout", "missing", "not_implemented")
+
+
+@dataclass
+class CheckResult:
+    id: str
+    exercise: str
+    function: str
+    title: str
+    status: str
+    points: float
+    max_points: float
+    message: str = ""
+    case: str | None = None
+    mistake: str | None = None
+    detail: dict[str, Any] = field(default_factory=dict)
+    duration: float = 0.0
+    output: str = ""
+
+    @property
+    def passed(self) -> bool:
+        return self.status == "passed"
+
+
+@dataclass
+class ExerciseResult:
+    slug: str
+    title: str
+    checks: list[CheckResult]
+    output: str = ""  # what the student's module printed while being imported
+    figure: dict[str, Any] | None = None  # report plot data (see grading.figure_data)
+    # the student's kernel times beside the reference's (check --bench; see
+    # grader.bench.analysis.student_kernels); never graded
+    kernels: list[dict[str, Any]] | None = None
+
+    @property
+    def points(self) -> float:
+        return sum(c.points for c in self.checks)
+
+    @property
+    def max_points(self) -> float:
+        return sum(c.max_points for c in self.checks)
+
+
+@dataclass
+class Results:
+    submission: str
+    seed: int
+    isolation: str
+    exercises: list[ExerciseResult]
+    grader_version: str = __version__
+    created: str = field(default_factory=lambda: _dt.datetime.now(_dt.timezone.utc)
+                         .isoformat(timespec="seconds"))
+    duration: float = 0.0
+
+    @property
+    def checks(self) -> list[CheckResult]:
+        return [c for e in self.exercises for c in e.checks]
+
+    @property
+    def points(self) -> float:
+        return sum(e.points for e in self.exercises)
+
+    @property
+    def max_points(self) -> float:
+        return sum(e.max_points for e in self.exercises)
+
+    @property
+    def all_passed(self) -> bool:
+        return all(c.passed for c in self.checks)
+
+    def totals(self) -> dict[str, Any]:
+        counts = {s: 0 for s in STATUSES}
+        for c in self.checks:
+            counts[c.status] += 1
+        return {"points": round(self.points, 6), "max_points": round(self.max_points, 6),
+                "checks": len(self.checks), **counts}
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "schema_version": SCHEMA_VERSION,
+            "grader": {"name": "calcgrade", "version": self.grader_version},
+            "submission": self.submission,
+            "seed": self.seed,
+            "isolation": self.isolation,
+            "created": self.created,
+            "duration": round(self.duration, 3),
+            "totals": self.totals(),
+            "exercises": [
+                {"slug": e.slug, "title": e.title, "points": round(e.points, 6),
+                 "max_points": round(e.max_points, 6), "output": e.output,
+                 **({"figure": e.figure} if e.figure is not None else {}),
+                 **({"kernels": e.kernels} if e.kernels is not None else {}),
+                 "checks": [_check_dict(c) for c in e.checks]}
+                for e in self.exercises
+            ],
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "Results":
+        if data.get("schema_version") != SCHEMA_VERSION:
+            raise ValueError(f"unsupported results schema_version {data.get('schema_version')!r}")
+        exercises = [
+            ExerciseResult(e["slug"], e["title"],
+                           [CheckResult(**{k: v for k, v in c.items() if k in _FIELDS})
+                            for c in e["checks"]], e.get("output", ""), e.get("figure"),
+                           e.get("kernels"))
+            for e in data["exercises"]
+        ]
+        return cls(submission=data["submission"], seed=data["seed"],
+                   isolation=data["isolation"], exercises=exercises,
+                   grader_version=data["grader"]["version"], created=data["created"],
+                   duration=data.get("duration", 0.0))
+
+
+_FIELDS = set(CheckResult.__dataclass_fields__)
+
+
+def _check_dict(c: CheckResult) -> dict[str, Any]:
+    d = asdict(c)
+    d["duration"] = round(c.duration, 4)
+    return d

@@ -1,0 +1,113 @@
+"""``calcgrade selftest``: the course proves itself sound.
+
+* every reference scores full marks;
+* every untouched stub scores zero, each check reporting "not implemented";
+* every catalogued mistake, committed by its example, is recognised with its own
+  message by every check that declares it.
+
+All submissions are graded in one batch (one sandbox pass, then judging).
+"""
+from __future__ import annotations
+
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from grader.course.paths import exercises_dir, reference_dir
+from grader.course.spec import Exercise, Mistake, load_exercises
+from grader.judge.engine import Submission, grade
+from grader.judge.results import Results
+
+
+@dataclass
+class SelftestReport:
+    lines: list[str] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def add(self, ok: bool, text: str, problems: list[str] | None = None) -> None:
+        self.lines.append(f"{'ok  ' if ok else 'FAIL'}  {text}")
+        for p in problems or []:
+            self.lines.append(f"        {p}")
+            self.problems.append(p)
+
+
+def mistake_source(exercise: Exercise, mistake: Mistake) -> str | None:
+    """Reference source with the mistake's example appended (later defs override)."""
+    example = reference_dir() / "mistakes" / exercise.slug / mistake.example_file
+    if not example.is_file():
+        return None
+    base = (reference_dir() / f"{exercise.slug}.py").read_text()
+    return f"{base}\n\n# --- catalogued mistake: {mistake.id} ---\n{example.read_text()}\n"
+
+
+def run_selftest(slugs: list[str] | None = None, *, seed: int, jobs: int | None = None
+                 ) -> SelftestReport:
+    exercises = load_exercises(slugs)
+    report = SelftestReport()
+    tmp = Path(tempfile.mkdtemp(prefix="calcgrade-selftest-"))
+    try:
+        subs: list[tuple[str, Exercise, Mistake | None, Submission]] = []
+        for ex in exercises:
+            subs.append(("reference", ex, None, Submission(
+                f"reference/{ex.slug}", {ex.slug: reference_dir() / f"{ex.slug}.py"}, [ex.slug])))
+            subs.append(("stub", ex, None, Submission(
+                f"stub/{ex.slug}", {ex.slug: exercises_dir() / ex.slug / "solution.py"}, [ex.slug])))
+            seen: set[str] = set()
+            for check in ex.checks:
+                for m in check.mistakes:
+                    if m.id in seen:
+                        continue
+                    seen.add(m.id)
+                    source = mistake_source(ex, m)
+                    if source is None:
+                        report.add(False, f"mistake {ex.slug}:{m.id}", [
+                            f"{ex.slug}: mistake {m.id!r} has no example at "
+                            f"reference/mistakes/{ex.slug}/{m.example_file}"])
+                        continue
+                    path = tmp / ex.slug / m.id / "solution.py"
+                    path.parent.mkdir(parents=True)
+                    path.write_text(source)
+                    subs.append(("mistake", ex, m, Submission(f"mistake/{ex.slug}/{m.id}",
+                                                              {ex.slug: path}, [ex.slug])))
+        results = grade([s for *_, s in subs], [e.slug for e in exercises], seed=seed, jobs=jobs)
+        for (kind, ex, mistake, _), res in zip(subs, results):
+            if kind == "reference":
+                _expect_full_marks(report, ex, res)
+            elif kind == "stub":
+                _expect_zero(report, ex, res)
+            else:
+                assert mistake is not None
+                _expect_mistake(report, ex, mistake, res)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    report.lines.append("")
+    report.lines.append(f"selftest {'passed' if report.ok else 'FAILED'}: "
+                        f"{len(exercises)} exercises, seed {seed}"
+                        + ("" if report.ok else f", {len(report.problems)} problem(s)"))
+    return report
+
+
+def _expect_full_marks(report: SelftestReport, ex: Exercise, res: Results) -> None:
+    bad = [f"{c.id}: {c.status}: {c.message}" for c in res.checks if not c.passed]
+    report.add(not bad, f"reference {ex.slug} scores {res.points:g}/{res.max_points:g}", bad)
+
+
+def _expect_zero(report: SelftestReport, ex: Exercise, res: Results) -> None:
+    bad = [f"{c.id}: {c.status} ({c.points:g} points): {c.message}" for c in res.checks
+           if c.status != "not_implemented" or c.points]
+    report.add(not bad, f"stub {ex.slug} scores {res.points:g} with every check not implemented", bad)
+
+
+def _expect_mistake(report: SelftestReport, ex: Exercise, mistake: Mistake, res: Results) -> None:
+    declaring = {c.id for c in ex.checks if mistake in c.mistakes}
+    bad = []
+    for c in res.checks:
+        if c.id in declaring and (c.mistake != mistake.id or c.message != mistake.message):
+            bad.append(f"{c.id}: expected mistake {mistake.id!r}, got {c.status} "
+                       f"mistake={c.mistake!r}: {c.message}")
+    report.add(not bad, f"mistake {ex.slug}:{mistake.id} recognised by {len(declaring)} check(s)", bad)

@@ -1,0 +1,183 @@
+"""Report images: each exercise's figure and the class histogram, as embedded PNG data URIs.
+
+Only the HTML reports import this module, so a text-only ``calcgrade check`` never pays
+for matplotlib. It draws on a bare :class:`matplotlib.figure.Figure` with the Agg canvas
+(no pyplot, no global state, no display needed) and returns ``data:image/png;base64,…``
+strings, so one HTML file carries its images and opens offline.
+
+A figure never costs a grade and never stops a report: when the student's data cannot be
+drawn the reference is drawn alone, and when nothing can be drawn the plot says why.
+"""
+from __future__ import annotations
+
+import base64
+import io
+import json
+import warnings
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any, Callable, Sequence
+
+FIGSIZE = (6.4, 3.8)  # inches; with DPI this makes a 640×380 image
+DPI = 100
+MARGINS = {"left": 0.11, "right": 0.98, "bottom": 0.14, "top": 0.93}
+MAX_POINTS = 200_000  # numbers of student data drawn at most (the sandbox returns any size)
+
+
+@dataclass(frozen=True)
+class Plot:
+    """One exercise's plot as the report shows it.
+
+    ``uri`` is the PNG data URI (None when nothing could be drawn); ``note`` tells the
+    student what they are looking at when it is not their data beside the reference.
+    """
+
+    title: str
+    uri: str | None
+    note: str = ""
+    with_student: bool = False
+
+
+def data_uri(png: bytes) -> str:
+    return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
+
+
+def render_png(draw: Callable[[Any], None], *, figsize: tuple[float, float] = FIGSIZE,
+               dpi: int = DPI, margins: dict[str, float] | None = None) -> bytes:
+    """Call ``draw(ax)`` on a fresh Agg figure and return the PNG bytes.
+
+    Warnings (a glyph missing from the font, NaNs in the data) are swallowed: a report
+    image is not the place to fail. The PNG carries no software version, so the bytes
+    depend only on the data and the matplotlib build.
+    """
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=figsize, dpi=dpi)
+    FigureCanvasAgg(fig)
+    # fixed margins: a layout engine would double the drawing time (measured 0.4 → 0.2 s)
+    fig.subplots_adjust(**(margins or MARGINS))
+    ax = fig.add_subplot()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        draw(ax)
+        buf = io.BytesIO()
+        fig.savefig(buf, format="png", metadata={"Software": None})
+    return buf.getvalue()
+
+
+def to_arrays(value: Any) -> Any:
+    """Plain figure data (nested lists, None for non-finite) → NumPy float arrays.
+
+    Results store figure data as JSON lists; ``Figure.draw`` receives the same thing
+    whether the results were just graded or read back from a file: dicts of arrays.
+    Lists that are not rectangular numbers stay lists.
+    """
+    import numpy as np
+
+    if isinstance(value, dict):
+        return {k: to_arrays(v) for k, v in value.items()}
+    if isinstance(value, list):
+        try:
+            arr = np.array(_nan_for_none(value), dtype=float)
+        except (TypeError, ValueError):
+            return [to_arrays(v) for v in value]
+        return arr
+    return value
+
+
+def _nan_for_none(value: Any) -> Any:
+    if value is None:
+        return float("nan")
+    if isinstance(value, list):
+        return [_nan_for_none(v) for v in value]
+    if isinstance(value, (bool, str, dict)):
+        raise TypeError("not numeric")
+    return value
+
+
+def exercise_plot(slug: str, figure: dict[str, Any] | None) -> Plot | None:
+    """Draw the figure an exercise's results carry, with the exercise's own ``draw``.
+
+    None when the results carry no figure (graded without figures, or the exercise
+    declares none).
+    """
+    if not figure:
+        return None
+    try:
+        key = json.dumps(figure, sort_keys=True, allow_nan=False)
+    except (TypeError, ValueError):
+        return _plot(slug, figure)
+    return _cached_plot(slug, key)
+
+
+@lru_cache(maxsize=32)
+def _cached_plot(slug: str, figure_json: str) -> Plot | None:
+    """Same figure data, same image: a class's reference-only plots are drawn once."""
+    return _plot(slug, json.loads(figure_json))
+
+
+def _plot(slug: str, figure: dict[str, Any]) -> Plot | None:
+    title = str(figure.get("title") or "")
+    message = str(figure.get("message") or "")
+    draw = _draw_function(slug)
+    if draw is None:
+        return Plot(title, None, f"This exercise has no drawing in this version of the "
+                    f"course ({slug}).")
+    if figure.get("reference") is None:
+        return Plot(title, None, message or "The reference figure is missing from these results.")
+    ref = to_arrays(figure["reference"])
+    student = to_arrays(figure.get("student"))
+    if student is not None and _size(student) > MAX_POINTS:
+        student = None
+        message = (f"your data has more than {MAX_POINTS:,} numbers, too many to draw; "
+                   "showing the reference alone")
+    if student is not None:
+        try:
+            return Plot(title, data_uri(render_png(lambda ax: draw(ax, ref, student))),
+                        message, with_student=True)
+        except Exception as exc:  # noqa: BLE001 - odd student data: fall back to the reference
+            message = (f"your data could not be drawn ({type(exc).__name__}: "
+                       f"{str(exc)[:200]}); showing the reference alone")
+    try:
+        uri = data_uri(render_png(lambda ax: draw(ax, ref, None)))
+    except Exception as exc:  # noqa: BLE001 - a broken drawing must not stop the report
+        return Plot(title, None, f"The figure could not be drawn ({type(exc).__name__}: "
+                    f"{str(exc)[:200]}).")
+    return Plot(title, uri, message or "Showing the reference alone.")
+
+
+def _size(value: Any) -> int:
+    """How many numbers figure data holds (arrays, and lists of anything)."""
+    if isinstance(value, dict):
+        return sum(_size(v) for v in value.values())
+    if isinstance(value, list):
+        return sum(_size(v) for v in value)
+    return int(getattr(value, "size", 1))
+
+
+def _draw_function(slug: str) -> Callable[[Any, Any, Any], None] | None:
+    from grader.course.spec import load_exercise
+
+    try:
+        exercise = load_exercise(slug)
+    except Exception:  # noqa: BLE001 - unknown or broken exercise: no drawing
+        return None
+    return exercise.figure.draw if exercise.figure is not None else None
+
+
+def histogram_uri(percents: Sequence[float], *, bins: int = 10) -> str:
+    """The class's score distribution: how many students in each 10 % band."""
+    edges = [100.0 * i / bins for i in range(bins + 1)]
+
+    def draw(ax: Any) -> None:
+        ax.hist(list(percents), bins=edges, color="#3b6ea8", edgecolor="white")
+        ax.set_xlim(0, 100)
+        ax.set_xticks(edges)
+        ax.set_xlabel("score (% of the points)")
+        ax.set_ylabel("students")
+        ax.yaxis.get_major_locator().set_params(integer=True)
+        ax.spines[["top", "right"]].set_visible(False)
+
+    return data_uri(render_png(draw, figsize=(6.4, 3.0),
+                               margins={"left": 0.09, "right": 0.97, "bottom": 0.17, "top": 0.95}))
