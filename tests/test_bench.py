@@ -220,7 +220,7 @@ def test_missing_or_unfinished_references_are_reported_not_raised():
 def test_malformed_student_timings_are_errors(value, message):
     from grader.bench.measure import Settings
     from grader.bench.runner import _kernel_rows
-    from grader.sandbox.collector import RawResult
+    from grader.sandbox.raw import RawResult
 
     kernel = _sleeping_kernel(0.0)
     kernel = dataclasses.replace(kernel, methods=(

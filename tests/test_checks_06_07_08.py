@@ -158,7 +158,7 @@ def test_hard_coded_examples_earn_only_the_example(graded, name, example, genera
 def _judge(slug, check_id, got, seed=SEED):
     """Judge ``got`` (as it arrives from the sandbox) for one check, like grading does."""
     from grader.judge.engine import judge_check
-    from grader.sandbox.collector import RawResult
+    from grader.sandbox.raw import RawResult
 
     check = next(c for c in load_exercise(slug).checks if c.id == check_id)
     return judge_check(check, RawResult("ok", value=plain.decode(plain.encode(got))), seed)

@@ -61,6 +61,18 @@ def scores(out: Path) -> dict[tuple[str, str], tuple[str, float]]:
                 db.execute("SELECT student, check_id, status, points FROM check_results")}
 
 
+def verdicts(out: Path) -> list[tuple]:
+    """Every check's status, points and message (messages name the hidden inputs)."""
+    with sqlite3.connect(out / "gradebook.sqlite") as db:
+        return sorted(db.execute("SELECT student, check_id, status, points, message "
+                                 "FROM check_results"))
+
+
+def stored_seed(out: Path) -> int:
+    with sqlite3.connect(out / "gradebook.sqlite") as db:
+        return int(db.execute("SELECT value FROM meta WHERE key = 'class_seed'").fetchone()[0])
+
+
 @pytest.fixture(scope="module")
 def graded(tmp_path_factory) -> tuple[Path, Path, subprocess.CompletedProcess]:
     base = tmp_path_factory.mktemp("class")
@@ -79,7 +91,7 @@ def test_grade_writes_gradebook_and_results_json(graded):
     assert rows == {"ada": 9.0, "cho": 7.0, "gia": 0.0, "zed": 9.0}
     doc = json.loads((out / "cho" / "results.json").read_text())
     assert doc["submission"] == "cho" and doc["isolation"] == "process"
-    assert doc["seed"] == 20250901
+    assert doc["seed"] == stored_seed(out)
     mistakes = [c["mistake"] for e in doc["exercises"] for c in e["checks"] if c["mistake"]]
     assert mistakes == ["derivative_of_minus_2x2"]
 
@@ -88,7 +100,7 @@ def test_results_json_is_the_check_document(graded):
     """The same JSON (and the same grades) as `calcgrade check --format json`."""
     subs, out, _ = graded
     alone = subprocess.run([*CALCGRADE, "check", SLUG, "--submission", str(subs / "cho"),
-                            "--format", "json", "--seed", "20250901"],
+                            "--format", "json", "--seed", str(stored_seed(out))],
                            capture_output=True, text=True, timeout=300)
     single = json.loads(alone.stdout)
     batch = json.loads((out / "cho" / "results.json").read_text())
@@ -108,6 +120,9 @@ def test_rerun_skips_unchanged_and_regrades_changes(graded, tmp_path):
     again = run_grade(subs2, out2)
     assert again.returncode == 0, again.stderr
     assert "0 graded, 4 unchanged" in again.stdout
+    seed = stored_seed(out)
+    assert f"class seed {seed} (the one stored in {out2 / 'gradebook.sqlite'})" in again.stdout
+    assert stored_seed(out2) == seed
     # gia finally does the exercise: only gia is graded again
     shutil.copy(subs2 / "ada" / SLUG / "solution.py", subs2 / "gia" / SLUG / "solution.py")
     changed = run_grade(subs2, out2)
@@ -116,6 +131,70 @@ def test_rerun_skips_unchanged_and_regrades_changes(graded, tmp_path):
     assert {k: v for k, v in after.items() if k[0] != "gia"} == \
         {k: v for k, v in before.items() if k[0] != "gia"}
     assert all(st == "passed" for (s, _), (st, _) in after.items() if s == "gia")
+
+
+def test_first_run_draws_a_secret_seed_and_stores_it(graded):
+    _, out, proc = graded
+    seed = stored_seed(out)
+    assert seed != 20250901  # the old published default is gone
+    assert 0 <= seed < 2**53  # a JSON-safe integer
+    assert (f"class seed {seed} (new and secret; stored in {out / 'gradebook.sqlite'}; "
+            f"rerun with --seed {seed} to reproduce elsewhere)") in proc.stdout
+    docs = [json.loads(p.read_text()) for p in out.glob("*/results.json")]
+    assert len(docs) == 4 and {d["seed"] for d in docs} == {seed}
+
+
+def test_seed_reproduces_identical_grades_in_a_fresh_folder(graded, tmp_path):
+    subs, out, _ = graded
+    seed = stored_seed(out)
+    again = run_grade(subs, tmp_path / "elsewhere", "--seed", str(seed))
+    assert again.returncode == 0, again.stderr
+    assert f"class seed {seed} (from --seed; stored in" in again.stdout
+    assert stored_seed(tmp_path / "elsewhere") == seed
+    assert verdicts(tmp_path / "elsewhere") == verdicts(out)
+
+
+def test_a_different_seed_needs_regrade(tmp_path):
+    (tmp_path / "subs" / "ada").mkdir(parents=True)
+    with Gradebook.in_folder(tmp_path / "out") as book:
+        book.store_class_seed(111)
+    result = CliRunner().invoke(main, ["grade", str(tmp_path / "subs"), "--out",
+                                       str(tmp_path / "out"), "--seed", "222",
+                                       "--isolation", "process", "--report", "none"])
+    assert result.exit_code == 2, result.output
+    assert "was graded with class seed 111, and --seed 222 differs" in result.output
+    assert "--regrade" in result.output and "Traceback" not in result.output
+    assert stored_seed(tmp_path / "out") == 111
+
+
+def test_class_seed_resolution(tmp_path):
+    from grader.classrun.class_seed import SeedMismatch, resolve_class_seed
+
+    with Gradebook.in_folder(tmp_path / "a") as a, Gradebook.in_folder(tmp_path / "b") as b:
+        first, other = resolve_class_seed(a, None, regrade=False), resolve_class_seed(b, None, regrade=False)
+        assert first.origin == other.origin == "new"
+        assert first.value != other.value  # two fresh results folders, two secrets
+        again = resolve_class_seed(a, None, regrade=False)
+        assert (again.value, again.origin) == (first.value, "stored")
+        assert resolve_class_seed(a, first.value, regrade=False).origin == "given"
+        with pytest.raises(SeedMismatch):
+            resolve_class_seed(a, first.value + 1, regrade=False)
+        assert a.class_seed() == first.value
+        changed = resolve_class_seed(a, first.value + 1, regrade=True)
+        assert (changed.origin, changed.previous) == ("changed", first.value)
+        assert a.class_seed() == first.value + 1
+    with Gradebook.in_folder(tmp_path / "c") as c:
+        given = resolve_class_seed(c, 5, regrade=False)
+        assert (given.value, given.origin, c.class_seed()) == (5, "given", 5)
+
+
+def test_no_public_class_seed_left():
+    from grader.classrun import grade as class_grading
+
+    assert not hasattr(class_grading, "DEFAULT_CLASS_SEED")
+    import inspect
+
+    assert inspect.signature(class_grading.grade_class).parameters["seed"].default is None
 
 
 def test_killed_run_resumes_with_every_submission_once(graded, tmp_path):
@@ -259,6 +338,36 @@ def test_changing_a_check_or_regrade_grades_again(tmp_path, monkeypatch):
     assert plan_task(source, files, [SLUG], stored, **{**key, "regrade": True}).slugs == [SLUG]
     monkeypatch.setattr(class_plan, "course_fingerprint", lambda slug: "edited checks.py")
     assert plan_task(source, files, [SLUG], stored, **key).slugs == [SLUG]
+
+
+def _grader_copy(dest: Path) -> Path:
+    import grader
+
+    shutil.copytree(Path(grader.__file__).parent, dest,
+                    ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+    return dest
+
+
+def test_fingerprint_covers_the_grader_source(tmp_path):
+    """A fix to the judge (same version string) must make stored grades stale."""
+    from grader.classrun.plan import course_fingerprint, grader_source_digest
+
+    copy = _grader_copy(tmp_path / "one" / "grader")
+    before = course_fingerprint(SLUG, copy)
+    assert course_fingerprint(SLUG, copy) == before  # stable (and cached) across calls
+    # where the package lies does not matter, only its relative paths and bytes
+    assert course_fingerprint(SLUG, _grader_copy(tmp_path / "two" / "grader")) == before
+    (copy / "NOTES.txt").write_text("not code")
+    grader_source_digest.cache_clear()
+    course_fingerprint.cache_clear()
+    assert course_fingerprint(SLUG, copy) == before  # only .py files count
+    judge = copy / "judge" / "answers.py"
+    judge.write_text(judge.read_text().replace("rtol: float = 1e-7", "rtol: float = 1e-6"))
+    assert course_fingerprint(SLUG, copy) == before  # computed once per process
+    grader_source_digest.cache_clear()
+    course_fingerprint.cache_clear()
+    assert course_fingerprint(SLUG, copy) != before
+    assert course_fingerprint(SLUG) == course_fingerprint(SLUG)
 
 
 # -- the gradebook --------------------------------------------------------------------------

@@ -12,6 +12,7 @@ assertions are skipped (and a separate test fails if root does not get it).
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import shutil
 import socket
@@ -64,13 +65,38 @@ def test_every_case_has_an_expectation():
     assert sorted(p.name for p in HOSTILE.iterdir() if p.is_dir()) == sorted(EXPECTED)
 
 
+_PROBE = """
+import json, os, sys, tempfile
+from pathlib import Path
+from grader.sandbox import harden
+work = Path(tempfile.mkdtemp())
+hidden = Path(sys.argv[1])
+pid_ns = harden.isolate(work, keep=[], hidden=[hidden])
+pid = os.fork()
+if pid == 0:
+    harden.lock_down(pid_init=pid_ns)
+    seen = sorted(os.listdir(hidden))
+    print(json.dumps({"applied": harden.applied(), "problems": harden.problems(),
+                      "me": os.getpid(), "hidden_seen": seen}))
+    os._exit(0)
+os.waitpid(pid, 0)
+"""
+
+
 def _process_hardening() -> tuple[list[str], str]:
-    """What a forked sandbox child gets on this machine, and why not more (asked of a
-    fresh interpreter: ``python -m grader.sandbox.harden``)."""
-    out = subprocess.run([sys.executable, "-m", "grader.sandbox.harden"],
-                         capture_output=True, text=True, timeout=60, check=True).stdout
-    applied, _, problems = out.partition("\n")
-    return applied.split(), problems.strip()
+    """What a student's process gets from :func:`grader.sandbox.harden.isolate` on this
+    machine (in a fresh interpreter), and why not more."""
+    secret = Path(tempfile.mkdtemp())
+    (secret / "answers.txt").write_text("hidden")
+    out = subprocess.run([sys.executable, "-c", _PROBE, str(secret)], capture_output=True,
+                         text=True, timeout=60, check=True).stdout
+    found = json.loads(out)
+    shutil.rmtree(secret)
+    if "mountns" in found["applied"]:
+        assert found["hidden_seen"] == [], found
+    if "pidns" in found["applied"]:
+        assert found["me"] == 1, found  # the namespace's init: nothing else is visible
+    return found["applied"], "; ".join(found["problems"])
 
 
 def _machine_allows_namespaces() -> bool:
@@ -94,7 +120,7 @@ def test_root_gets_private_namespaces_in_process_mode():
         pytest.skip("process-mode namespaces are only made as root")
     if not _machine_allows_namespaces():
         pytest.skip(f"this machine allows no mount/network namespaces ({problems})")
-    assert {"netns", "mountns", "nocaps"} <= set(applied), (applied, problems)
+    assert {"netns", "mountns", "pidns", "proc", "nocaps"} <= set(applied), (applied, problems)
 
 
 def _fill(path: Path, blank: str, value: str) -> None:
@@ -115,7 +141,7 @@ def _honest(root: Path) -> None:
 def _grade(subs: Path, out: Path, isolation: str) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "grader.cli.main", "grade", str(subs), "--out",
                            str(out), "--exercise", SLUG, "--jobs", "2", "--isolation",
-                           isolation, "--report", "none"],
+                           isolation, "--report", "none", "--seed", "7"],  # one seed: comparable
                           capture_output=True, text=True, timeout=900)
 
 

@@ -6,7 +6,7 @@ from grader.course.lazy import np
 from grader.course.lazy import sp as sympy
 from grader.course.spec import Check, Exercise, Figure, Mistake
 from grader.judge.answers import Close, Custom, ExprArray, Verdict, WrongType, compare_arrays, to_array
-from grader.judge.checklib import tracing
+from grader.judge.checklib import matches_exact
 
 # -- numerical_gradient --------------------------------------------------------------------
 
@@ -100,17 +100,28 @@ ASCENT_MISTAKES = (
 # -- jax_gradient ------------------------------------------------------------------------------
 
 
+# f differentiates by a rule of its own (hidden.Rule: JAX gets scale·∇f + shift as the
+# gradient): jax.grad returns the rule's values, finite differences or the formula's
+# gradient return ∇f itself, which is how "not autodiff" is told apart.
+
+
 def _jax_inputs(kind: str, n: int):
     def inputs(rng):
         h = hidden.multivariate(rng, n, kind)
-        return {"f": h.jax(), "point": h.sample(rng, (n,)), "_hidden": h}
+        point = h.sample(rng, (n,))
+        rule = hidden.autodiff_rule(rng, h.numpy(), point, (n,))
+        return {"f": h.jax(rule), "point": point, "_hidden": h, "_rule": rule}
     return inputs
 
 
 def _jax_call(solution, inputs):
-    f, seen = tracing(inputs["f"])
-    grad = solution.jax_gradient(f)
-    return {"gradient": grad(inputs["point"]), "traced": bool(seen)}
+    grad = solution.jax_gradient(inputs["f"])
+    return {"gradient": grad(inputs["point"])}
+
+
+def _jax_expected(ref, inputs):
+    """What JAX computes for f at the point: its rule's values (not the true gradient)."""
+    return inputs["_rule"].apply(_exact_gradient(ref, inputs))
 
 
 def _jax_judge(got, expected, inputs, rng) -> Verdict:
@@ -118,8 +129,6 @@ def _jax_judge(got, expected, inputs, rng) -> Verdict:
     if g.shape != expected.shape:
         raise WrongType(f"the gradient of f: R^{expected.size} → R has shape {expected.shape}, "
                         f"got {g.shape}")
-    if isinstance(got, dict) and not got.get("traced"):  # finite differences are not autodiff
-        return Verdict(False, "JAX never traced f: build the gradient with jax.grad")
     return compare_arrays(g, expected, 1e-9, 1e-12, "partial derivatives")
 
 
@@ -127,7 +136,7 @@ NOT_AUTODIFF = Mistake(
     "not_autodiff",
     "Your gradient never let JAX trace f, so it is not automatic differentiation (finite "
     "differences?). Build it with jax.grad(f).",
-    match=lambda got, e, i: isinstance(got, dict) and got.get("traced") is False)
+    match=matches_exact(lambda got: got["gradient"], lambda inputs: _exact_gradient(None, inputs)))
 
 # -- the report's figure ---------------------------------------------------------------------
 
@@ -207,7 +216,7 @@ EXERCISE = Exercise(
           for kind in ("quadratic", "mixed")],
         *[Check(function="jax_gradient", case=f"{kind}_{n}d", points=1,
                 title=f"JAX gradient of a hidden {kind} function of {n} variables",
-                inputs=_jax_inputs(kind, n), call=_jax_call, expect=_exact_gradient,
+                inputs=_jax_inputs(kind, n), call=_jax_call, expect=_jax_expected,
                 answer=Custom(_jax_judge), mistakes=(NOT_AUTODIFF,),
                 hint="Return jax.grad(f).")
           for kind, n in (("exponential", 3), ("mixed", 2))],

@@ -6,7 +6,7 @@ from grader.course.lazy import np
 from grader.course.lazy import sp as sympy
 from grader.course.spec import Check, Exercise, Mistake
 from grader.judge.answers import Custom, ExprArray, Verdict, WrongType, compare_arrays, to_array
-from grader.judge.checklib import tracing
+from grader.judge.checklib import matches_exact
 
 NAMES = ("x", "y", "p", "q", "r", "s", "t", "u")
 DOMAIN = {"*": (-1.5, 1.5)}
@@ -65,21 +65,32 @@ SIGMOID_MISTAKES = (
 # -- jax_jacobian --------------------------------------------------------------------------
 
 
+# f differentiates by a rule of its own (hidden.Rule: JAX gets scale·J + shift as the
+# Jacobian): jacfwd/jacrev return the rule's values, finite differences or the formula's
+# Jacobian return J itself, which is how "not autodiff" is told apart.
+
+
 def _jax_inputs(n: int, m: int):
     def inputs(rng):
         h = hidden.vector(rng, n, m)
-        return {"f": h.jax(), "point": h.sample(rng), "_hidden": h}
+        point = h.sample(rng)
+        rule = hidden.autodiff_rule(rng, h.numpy(), point, (m, n))
+        return {"f": h.jax(rule), "point": point, "_hidden": h, "_rule": rule}
     return inputs
 
 
 def _jax_call(solution, inputs):
-    f, seen = tracing(inputs["f"])
-    jac = solution.jax_jacobian(f)
-    return {"jacobian": jac(inputs["point"]), "traced": bool(seen)}
+    jac = solution.jax_jacobian(inputs["f"])
+    return {"jacobian": jac(inputs["point"])}
 
 
-def _exact_jacobian(ref, inputs):
+def _exact_jacobian(inputs):
     return inputs["_hidden"].jacobian()(inputs["point"])
+
+
+def _jax_expected(ref, inputs):
+    """What JAX computes for f at the point: its rule's values (not the true Jacobian)."""
+    return inputs["_rule"].apply(_exact_jacobian(inputs))
 
 
 def _jax_judge(got, expected, inputs, rng) -> Verdict:
@@ -91,9 +102,6 @@ def _jax_judge(got, expected, inputs, rng) -> Verdict:
     if J.shape != expected.shape:
         raise WrongType(f"for f: R^{n} → R^{m} the Jacobian has shape ({m}, {n}) — one row "
                         f"per output — got {J.shape}")
-    if not got.get("traced"):
-        return Verdict(False, "your Jacobian never let JAX trace f: build it with "
-                       "jax.jacfwd(f) or jax.jacrev(f)")
     return compare_arrays(J, expected, 1e-9, 1e-12, "Jacobian entries")
 
 
@@ -101,6 +109,18 @@ def _jax_transposed(got, expected, inputs) -> bool:
     J = to_array(got["jacobian"])
     return (expected.shape[0] != expected.shape[1] and J.shape == expected.T.shape
             and bool(np.allclose(J, expected.T, rtol=1e-7, atol=1e-10)))
+
+
+JAX_TRANSPOSED = Mistake(
+    "jacobian_transposed",
+    "Your Jacobian is transposed: it must have one row per output and one column per "
+    "input, shape (m, n).", match=_jax_transposed)
+
+NOT_AUTODIFF = Mistake(
+    "not_autodiff",
+    "Your Jacobian never let JAX trace f, so it is not automatic differentiation (finite "
+    "differences?). Build it with jax.jacfwd(f) or jax.jacrev(f).",
+    match=matches_exact(lambda got: got["jacobian"], _exact_jacobian))
 
 
 EXERCISE = Exercise(
@@ -121,12 +141,8 @@ EXERCISE = Exercise(
               hint="Entry (i, j) is σ′(zᵢ)·∂zᵢ/∂xⱼ with σ′ = σ(1 − σ)."),
         *[Check(function="jax_jacobian", case=f"{n}_to_{m}", points=1,
                 title=f"JAX Jacobian of a hidden f: R^{n} → R^{m}",
-                inputs=_jax_inputs(n, m), call=_jax_call, expect=_exact_jacobian,
-                answer=Custom(_jax_judge),
-                mistakes=(Mistake("jacobian_transposed",
-                                  "Your Jacobian is transposed: it must have one row per "
-                                  "output and one column per input, shape (m, n).",
-                                  match=_jax_transposed),),
+                inputs=_jax_inputs(n, m), call=_jax_call, expect=_jax_expected,
+                answer=Custom(_jax_judge), mistakes=(JAX_TRANSPOSED, NOT_AUTODIFF),
                 hint="Return jax.jacfwd(f) (or jax.jacrev(f)).")
           for n, m in ((2, 3), (3, 2), (4, 2))],
     ],

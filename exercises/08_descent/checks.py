@@ -20,18 +20,19 @@ PATH_RTOL, PATH_ATOL = 1e-9, 1e-12
 # -- hidden functions ------------------------------------------------------------------------
 
 
-def _exp_log_grad(x):
-    """f(x) = eˣ − log x, f′(x) = eˣ − 1/x (the course's example)."""
-    return np.exp(x) - 1 / x
+def _exp_log_grad():
+    """f(x) = eˣ − log x, f′(x) = eˣ − 1/x (the course's example), as a hidden.Fn."""
+    x = sympy.Symbol("x")
+    return hidden.Fn(hidden.from_formula(sympy.exp(x) - 1 / x, (x,), (0.05, 4.0), "exp_log"))
 
 
 def _ripple(rng) -> tuple:
-    """A hidden several-minima function: (f, f′, a learning rate that never overshoots)."""
+    """A hidden several-minima function: (its Hidden, a learning rate that never overshoots)."""
     h = hidden.several_minima(rng)
     x = h.symbols[0]
     curvature = sympy.lambdify(x, sympy.diff(h.expr, x, 2), "numpy")
     bound = float(np.max(np.abs(curvature(np.linspace(*h.domain, 2001)))))
-    return h.numpy(), h.derivative(), round(1.0 / bound, 4)
+    return h, round(1.0 / bound, 4)
 
 
 def _bowl(rng, near_limit: bool) -> dict:
@@ -43,25 +44,21 @@ def _bowl(rng, near_limit: bool) -> dict:
     centre = rng.uniform(-2.0, 2.0, 2)
     limit = 2.0 / float(np.linalg.eigvalsh(A)[-1])
     rate = limit * (rng.uniform(0.9, 0.97) if near_limit else rng.uniform(0.3, 0.6))
-
-    def grad(v):
-        return A @ (np.asarray(v, dtype=float) - centre)
-
-    return {"grad": grad, "x0": rng.uniform(-3.0, 3.0, 2), "learning_rate": float(rate),
-            "_A": A, "_centre": centre}
+    return {"grad": hidden.Affine(A, centre), "x0": rng.uniform(-3.0, 3.0, 2),
+            "learning_rate": float(rate), "_A": A, "_centre": centre}
 
 
 # -- gradient_descent --------------------------------------------------------------------------
 
 
 def _gd_exp_log(rng):
-    return {"grad": _exp_log_grad, "x0": 1.6, "learning_rate": 0.1, "num_iterations": 25}
+    return {"grad": _exp_log_grad(), "x0": 1.6, "learning_rate": 0.1, "num_iterations": 25}
 
 
 def _gd_ripple(rng):
-    f, grad, rate = _ripple(rng)
-    return {"grad": grad, "x0": round(float(rng.uniform(-3.5, 3.5)), 2), "learning_rate": rate,
-            "num_iterations": 40}
+    h, rate = _ripple(rng)
+    return {"grad": h.derivative(), "x0": round(float(rng.uniform(-3.5, 3.5)), 2),
+            "learning_rate": rate, "num_iterations": 40}
 
 
 def _gd_bowl(near_limit: bool):
@@ -137,22 +134,21 @@ def _gd_check(case: str, title: str, inputs) -> Check:
 
 
 def _global_1d(rng):
-    f, grad, rate = _ripple(rng)
+    h, rate = _ripple(rng)
     starts = sorted(round(float(s), 2) for s in rng.uniform(-3.8, 3.8, 5))
-    return {"f": f, "grad": grad, "starts": starts, "learning_rate": rate, "num_iterations": 300}
+    return {"f": h.numpy(), "grad": h.derivative(), "starts": starts, "learning_rate": rate,
+            "num_iterations": 300}
 
 
 def _global_2d(rng):
-    (f1, g1, r1), (f2, g2, r2) = _ripple(rng), _ripple(rng)
-
-    def f(p):
-        return float(f1(p[0]) + f2(p[1]))
-
-    def grad(p):
-        return np.array([float(g1(p[0])), float(g2(p[1]))])
-
+    """f(x0, x1) = r1(x0) + r2(x1) for two hidden ripples: several minima in the plane."""
+    (h1, r1), (h2, r2) = _ripple(rng), _ripple(rng)
+    x0, x1 = sympy.symbols("x0:2")
+    x = h1.symbols[0]
+    expr = h1.expr.subs(x, x0) + h2.expr.subs(x, x1)
+    h = hidden.from_formula(expr, (x0, x1), h1.domain, "several_minima_2d")
     starts = [np.round(s, 2) for s in rng.uniform(-3.8, 3.8, (6, 2))]
-    return {"f": f, "grad": grad, "starts": starts, "learning_rate": min(r1, r2),
+    return {"f": h.numpy(), "grad": h.gradient(), "starts": starts, "learning_rate": min(r1, r2),
             "num_iterations": 300}
 
 

@@ -21,7 +21,7 @@ from grader.bench.device import DeviceInfo, measure_bandwidth, prepare_environme
 from grader.bench.harness import Timing
 from grader.bench.kernels import KERNELS, Kernel, Method
 from grader.bench.measure import Settings, measure_method
-from grader.sandbox.collector import RawResult
+from grader.sandbox.raw import RawResult
 
 SCHEMA = "calcgrade-bench/1"
 PEAK_ELEMENTS = {"tiny": 1 << 20, "default": 1 << 24, "large": 1 << 26}

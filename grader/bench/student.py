@@ -1,32 +1,23 @@
 """Timing a student's own kernels inside the sandbox.
 
-Student code is untrusted, so its timing loop runs in the sandboxed child like a check:
-each (kernel, method) becomes a check-like :class:`BenchRun` (``function``, ``id``,
-``required_functions``, ``make_inputs``, ``run``, ``time_limit``) of a bench-only
-:class:`~grader.course.spec.Exercise`, and ``grader.sandbox.collector.collect`` runs them with its usual
-limits (memory, output, wall time per method, a crash costing only that method). The
-child sends back plain numbers and the thinned result; the trusted side checks it.
-
-A process that has already run JAX cannot fork safely, so :func:`collect_student` then
-starts ``python -m grader.bench.student`` (a fresh interpreter that forks instead) and
-reads the raw results back as frames — the same arrangement as ``grader.sandbox.server``,
-but carrying the bench's own runnables. The numbers a child reports are the student's
-own measurement: good enough for a report that is never graded.
+Student code is untrusted, so its timing loop runs in the sandbox like a check: each
+(kernel, method) becomes a check-like :class:`BenchRun` (``function``, ``id``,
+``required_functions``, ``run``, ``time_limit``), and :func:`collect_student` sends them
+through the one collection path (:func:`grader.sandbox.client.collect`) as runnables of
+kind ``bench``, with the usual limits (memory, output, wall time per method, a crash
+costing only that method). The sandbox sends back plain numbers and the thinned result;
+the trusted side checks it. The numbers are the student's own measurement: good enough
+for a report that is never graded.
 """
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 from grader.bench.kernels import kernel as kernel_by_id
 from grader.bench.measure import Settings, measure_method
-from grader.course.spec import DEFAULT_MEMORY_MB, Exercise
-from grader.sandbox import plain
-from grader.sandbox.collector import Job, RawResult, collect, jax_has_run
+from grader.course.spec import DEFAULT_MEMORY_MB
+from grader.sandbox.raw import RawResult
 
 CPU_MEMORY_MB = max(DEFAULT_MEMORY_MB, 4096)
 # CUDA maps device memory into the process's address space: an address-space limit of a
@@ -78,64 +69,38 @@ class BenchRun:
                    Settings.from_dict(d["settings"]), str(d["platform"]))
 
 
-def bench_jobs(runs: list[BenchRun], submission: Path, platform: str) -> list[Job]:
-    """One sandbox job per exercise: its bench runs, the student's solution.py."""
-    by_slug: dict[str, list[BenchRun]] = {}
-    for r in runs:
-        by_slug.setdefault(r.slug, []).append(r)
-    memory = GPU_MEMORY_MB if platform == "gpu" else CPU_MEMORY_MB
-    jobs = []
-    for slug, slug_runs in by_slug.items():
-        exercise = Exercise(slug=slug, title=f"{slug} (bench)", checks=slug_runs,  # type: ignore[arg-type]
-                            memory_mb=memory)
-        jobs.append(Job(slug, exercise, submission / slug / "solution.py", seed=0))
-    return jobs
+def runnables_from_wire(wire: list[dict[str, Any]]) -> list[BenchRun]:
+    """The sandbox server's side (:data:`grader.sandbox.server.PROVIDERS`)."""
+    return [BenchRun.from_wire(d) for d in wire]
 
 
 def collect_student(runs: list[BenchRun], submission: Path, platform: str,
                     env: dict[str, str] | None = None) -> dict[str, RawResult]:
-    """Run every bench run on the student's code; raw results by run id."""
+    """Run every bench run on the student's code, in the sandbox like any check; raw
+    results by run id. One server, one exercise after another (runs would share cores)."""
+    from grader.course.spec import time_scale
+    from grader.sandbox.client import ExerciseRequest, Policy, StudentRequest, collect
+
     if not runs:
         return {}
-    if jax_has_run():
-        return _collect_in_subprocess(runs, submission, platform, env)
-    jobs = bench_jobs(runs, submission, platform)
-    collect(jobs, max_parallel=1)  # one at a time: parallel children would share cores
-    return _by_id(jobs)
-
-
-def _by_id(jobs: list[Job]) -> dict[str, RawResult]:
+    by_slug: dict[str, list[BenchRun]] = {}
+    for r in runs:
+        by_slug.setdefault(r.slug, []).append(r)
+    memory = GPU_MEMORY_MB if platform == "gpu" else CPU_MEMORY_MB
+    exercises = []
+    for slug, slug_runs in by_slug.items():
+        path = submission / slug / "solution.py"
+        exercises.append(ExerciseRequest(
+            slug, path if path.is_file() else None, [r.time_limit * time_scale() for r in slug_runs],
+            [None] * len(slug_runs), memory, kind="bench",
+            runnables=[r.to_wire() for r in slug_runs]))
+    budget = 120.0 + 2 * sum(sum(e.limits) for e in exercises)
+    platforms = (env or {}).get("JAX_PLATFORMS") or ("cuda" if platform == "gpu" else None)
+    raw = collect([StudentRequest("bench", submission, exercises, budget=budget)],
+                  Policy(isolation="process", parallel=1, jax_platforms=platforms))["bench"]
     out: dict[str, RawResult] = {}
-    for job in jobs:
-        for index, run in enumerate(job.runnables):
-            out[run.id] = job.results.get(index) or RawResult("error", "this run did not happen")
+    missing = f"the sandbox failed: {raw.failure}" if raw.failure else "this run did not happen"
+    for ex, slug_runs in zip(raw.exercises, by_slug.values()):
+        for index, run in enumerate(slug_runs):
+            out[run.id] = ex.results.get(index) or RawResult("error", missing)
     return out
-
-
-def _collect_in_subprocess(runs: list[BenchRun], submission: Path, platform: str,
-                           env: dict[str, str] | None) -> dict[str, RawResult]:
-    request = json.dumps({"runs": [r.to_wire() for r in runs], "submission": str(submission),
-                          "platform": platform})
-    proc = subprocess.run([sys.executable, "-m", "grader.bench.student"], input=request.encode(),
-                          capture_output=True, check=False, env={**os.environ, **(env or {})})
-    messages = plain.FrameReader().feed(proc.stdout)
-    results = messages[0].get("results") if messages else None
-    if not isinstance(results, dict):
-        err = proc.stderr.decode("utf-8", "replace").strip().splitlines()[-1:] or [""]
-        return {r.id: RawResult("error", f"the sandbox failed: {err[0][:300]}") for r in runs}
-    return {r.id: RawResult.from_wire(results[r.id]) if isinstance(results.get(r.id), dict)
-            else RawResult("error", "the sandbox sent no result for this run") for r in runs}
-
-
-def serve() -> None:
-    """Entry point of the fresh interpreter: read the request, fork children, answer."""
-    spec = json.load(sys.stdin)
-    runs = [BenchRun.from_wire(d) for d in spec["runs"]]
-    jobs = bench_jobs(runs, Path(spec["submission"]), str(spec["platform"]))
-    collect(jobs, max_parallel=1)
-    message = {"results": {rid: raw.to_wire() for rid, raw in _by_id(jobs).items()}}
-    plain.send(sys.stdout.fileno(), message)
-
-
-if __name__ == "__main__":
-    serve()

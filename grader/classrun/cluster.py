@@ -1,6 +1,6 @@
 """Grading a class on an existing Dask distributed cluster (``--scheduler tcp://HOST:PORT``).
 
-Each student becomes one Dask task running :func:`grader.classrun.worker.grade_remote`: the
+Each student becomes one Dask task running :func:`grade_remote`: the
 student's files travel inside the task (no shared filesystem needed), the worker grades
 them with its own installed calcgrade and returns the results document, and the batch
 parent stores it in the same gradebook as a local run. Workers must have the same
@@ -13,9 +13,11 @@ process per student (a threaded Dask worker must not fork).
 """
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any, Callable
 
 from grader.classrun.plan import Task, course_fingerprint
+from grader.sandbox.isolation import IsolationUnavailable, resolve
 
 CONNECT_TIMEOUT = "20s"
 
@@ -50,7 +52,6 @@ def resolve_isolation(address: str, choice: str) -> str:
     """``auto``/``bwrap`` are decided by what a worker can do, not this machine."""
     if choice == "process":
         return "process"
-    from grader.sandbox.isolation import IsolationUnavailable
 
     client = _client(address)
     try:
@@ -66,8 +67,6 @@ def run_on_cluster(tasks: list[Task], address: str, *, seed: int, isolation: str
                    on_failure: Callable[[Task, str], None]) -> None:
     """Submit every task; store results as they come back (any order)."""
     from distributed import as_completed
-
-    from grader.classrun.worker import grade_remote
 
     client = _client(address)
     try:
@@ -97,3 +96,53 @@ def run_on_cluster(tasks: list[Task], address: str, *, seed: int, isolation: str
         for future in futures:
             future.cancel()
         client.close()
+
+
+def grade_remote(payload: dict[str, Any]) -> dict[str, Any]:
+    """On a Dask worker: grade the shipped files as a local run would, and report the
+    worker's course fingerprint (the client refuses results graded by another course).
+
+    The same collection as every other command (:func:`grader.sandbox.client.collect`,
+    a sandbox server started clean on the worker), then judging here: the worker is the
+    instructor's, trusted like the batch parent.
+    """
+    import shutil
+    import tempfile
+    import traceback
+
+    from grader.classrun.submission_files import SubmissionFiles
+    from grader.course.spec import load_exercise
+    from grader.judge.engine import judge_student
+    from grader.judge.requests import student_request
+    from grader.sandbox.client import ExerciseRaw, Policy, StudentRaw, collect
+
+    try:
+        files = SubmissionFiles.from_wire(payload["files"])
+        slugs = [str(s) for s in payload["slugs"]]
+        isolation, seed = str(payload["isolation"]), int(payload["seed"])
+        figures = bool(payload.get("figures"))
+        if isolation == "bwrap":
+            resolve("bwrap")  # raises IsolationUnavailable on a worker without bubblewrap
+        exercises = [load_exercise(s) for s in slugs]
+        scratch = Path(tempfile.mkdtemp(prefix="calcgrade-dask-"))
+        try:
+            if files.error is not None:
+                raw = StudentRaw(0, [ExerciseRaw() for _ in slugs],
+                                 failure=f"your submission could not be read: {files.error}")
+            else:
+                root = files.materialize(scratch / "s0")
+                solutions = {s: root / s / "solution.py" for s in slugs
+                             if (root / s / "solution.py").is_file()}
+                request = student_request(0, root, exercises, solutions, seed, figures=figures)
+                raw = collect([request], Policy(isolation=isolation, parallel=1,
+                                                scratch_root=scratch))[0]
+        finally:
+            shutil.rmtree(scratch, ignore_errors=True)
+        doc = judge_student(raw, exercises, name=files.student, seed=seed, isolation=isolation,
+                            figures=figures).to_dict()
+        return {"student": files.student, "results": doc,
+                "course": {s: course_fingerprint(s) for s in slugs}}
+    except Exception as exc:  # noqa: BLE001 - reported to the client as this student's failure
+        return {"student": payload.get("files", {}).get("student"),
+                "failure": f"{type(exc).__name__}: {exc}",
+                "traceback": traceback.format_exc()[-2000:]}

@@ -24,13 +24,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Sequence
 
+from grader.classrun.class_seed import ClassSeed, resolve_class_seed
 from grader.classrun.gradebook import Gradebook, results_json_path, write_json_atomic
 from grader.classrun.plan import Task, plan_task
-from grader.classrun.submission_files import SubmissionError, discover, read_submission
+from grader.classrun.student_steps import read_safely, step_failure
+from grader.classrun.submission_files import SubmissionError, discover
 from grader.judge.results import Results
 
 SCRATCH_PREFIX = "calcgrade-class-"  # + the batch parent's pid: stale ones are removed
-DEFAULT_CLASS_SEED = 20250901  # a fixed default: a class's inputs are reproducible and shared
 REPORT_FORMATS = ("html", "csv", "md")
 
 Progress = Callable[[int, int, str], None]  # (done, total, student just finished)
@@ -48,14 +49,16 @@ class ClassSummary:
     graded: list[str] = field(default_factory=list)       # graded in this run
     unchanged: list[str] = field(default_factory=list)    # skipped: stored and unchanged
     failed: dict[str, str] = field(default_factory=dict)  # not graded: why (rerun retries)
+    problems: dict[str, str] = field(default_factory=dict)  # graded, an output not written
     unreadable: list[str] = field(default_factory=list)   # graded as unreadable (bad zip …)
     results: list[Results] = field(default_factory=list)  # from the gradebook, by student
     reports: list[Path] = field(default_factory=list)
     seconds: float = 0.0
+    class_seed: ClassSeed | None = None  # where the seed came from (secret: see class_seed)
 
     @property
     def ok(self) -> bool:
-        return not self.failed
+        return not self.failed and not self.problems
 
     def lines(self) -> list[str]:
         rate = 60.0 * len(self.graded) / self.seconds if self.seconds and self.graded else 0.0
@@ -64,27 +67,37 @@ class ClassSummary:
         out = [f"{len(self.students)} submissions: {len(self.graded)} graded, "
                f"{len(self.unchanged)} unchanged (kept), {len(self.failed)} not graded"
                + (f", {len(self.unreadable)} unreadable" if self.unreadable else ""),
-               f"isolation {self.isolation}, seed {self.seed}, exercises {', '.join(self.slugs)}",
+               f"isolation {self.isolation}, exercises {', '.join(self.slugs)}",
                f"{self.seconds:.1f} s" + (f", {rate:.1f} submissions/minute" if rate else "")
                + f"; class mean {mean}"]
         for student, why in sorted(self.failed.items()):
             out.append(f"NOT GRADED {student}: {why}")
+        for student, why in sorted(self.problems.items()):
+            out.append(f"PROBLEM {student}: graded and stored, but {why}")
         for student in self.unreadable:
             out.append(f"unreadable {student}: graded 0 (see its results.json)")
-        out.append(f"gradebook: {self.out_dir / 'gradebook.sqlite'}")
+        book = self.out_dir / "gradebook.sqlite"
+        out.append(self.class_seed.describe(str(book)) if self.class_seed
+                   else f"class seed {self.seed}")
+        out.append(f"gradebook: {book}")
         out += [f"wrote {p}" for p in self.reports]
         return out
 
 
 def grade_class(submissions_dir: Path, out_dir: Path, *, slugs: Sequence[str] | None = None,
-                seed: int = DEFAULT_CLASS_SEED, jobs: int | None = None, regrade: bool = False,
+                seed: int | None = None, jobs: int | None = None, regrade: bool = False,
                 isolation: str = "auto", figures: bool = False, scheduler: str | None = None,
                 reports: Sequence[str] = REPORT_FORMATS, progress: Progress | None = None,
                 ) -> ClassSummary:
     """Grade every submission in ``submissions_dir`` into ``out_dir`` (see module doc).
 
-    Raises :class:`SubmissionError` (bad SUBMISSIONS folder) and
-    :class:`grader.sandbox.isolation.IsolationUnavailable` (``isolation="bwrap"`` impossible).
+    ``seed``: None grades with the seed stored with ``out_dir``'s gradebook, or a new
+    secret one stored there (:mod:`grader.classrun.class_seed`); a number sets it.
+
+    Raises :class:`SubmissionError` (bad SUBMISSIONS folder),
+    :class:`grader.classrun.class_seed.SeedMismatch` (``seed`` differs from the stored one
+    and ``regrade`` is off) and :class:`grader.sandbox.isolation.IsolationUnavailable`
+    (``isolation="bwrap"`` impossible).
     """
     from grader.course.spec import all_slugs
     from grader.sandbox.isolation import resolve
@@ -98,14 +111,21 @@ def grade_class(submissions_dir: Path, out_dir: Path, *, slugs: Sequence[str] | 
         raise SubmissionError("the results folder must not be inside the submissions folder")
     sources = discover(submissions_dir)
     level = _cluster_isolation(scheduler, isolation) if scheduler else resolve(isolation)
-    summary = ClassSummary(out_dir, level, chosen, seed, [s.student for s in sources])
     with Gradebook.in_folder(out_dir) as book:
+        class_seed = resolve_class_seed(book, seed, regrade=regrade)
+        seed = class_seed.value
+        summary = ClassSummary(out_dir, level, chosen, seed, [s.student for s in sources],
+                               class_seed=class_seed)
         stored = book.stored_hashes()
         tasks: list[Task] = []
-        for source in sources:
-            files = read_submission(source, chosen)
-            task = plan_task(source, files, chosen, stored, seed=seed, isolation=level,
-                             figures=figures, regrade=regrade)
+        for source in sources:  # each step costs only its student when it fails
+            files = read_safely(source, chosen)
+            try:
+                task = plan_task(source, files, chosen, stored, seed=seed, isolation=level,
+                                 figures=figures, regrade=regrade)
+            except Exception as exc:  # noqa: BLE001 - this student is not graded, says why
+                summary.failed[source.student] = step_failure("planning the grading", exc)
+                continue
             if files.error is not None:
                 summary.unreadable.append(source.student)
             if task.slugs:
@@ -115,11 +135,15 @@ def grade_class(submissions_dir: Path, out_dir: Path, *, slugs: Sequence[str] | 
         total = len(tasks)
 
         def on_result(task: Task, doc: dict) -> None:
-            results = Results.from_dict(doc)
-            book.store(task.student, str(task.source.path), results,
-                       {s: task.hashes[s] for s in task.slugs}, error=task.files.error)
-            _write_student_json(book, out_dir, task.student, chosen)
-            summary.graded.append(task.student)
+            try:
+                results = Results.from_dict(doc)
+                book.store(task.student, str(task.source.path), results,
+                           {s: task.hashes[s] for s in task.slugs}, error=task.files.error)
+            except Exception as exc:  # noqa: BLE001 - not stored (one transaction): retried
+                summary.failed[task.student] = step_failure("storing the results", exc)
+            else:
+                summary.graded.append(task.student)
+                _write_student_json(book, out_dir, task.student, chosen, summary.problems)
             if progress:
                 progress(len(summary.graded) + len(summary.failed), total, task.student)
 
@@ -135,11 +159,13 @@ def grade_class(submissions_dir: Path, out_dir: Path, *, slugs: Sequence[str] | 
                  figures=figures, on_result=on_result, on_failure=on_failure,
                  hide=[submissions_dir, out_dir])
         for student in summary.students:  # results.json of everyone, from the gradebook
-            _write_student_json(book, out_dir, student, chosen, only_if_changed=True)
-        summary.results = [r for r in (book.results_for(s, chosen) for s in summary.students)
-                           if r is not None]
+            _write_student_json(book, out_dir, student, chosen, summary.problems,
+                                only_if_changed=True)
+        summary.results = [r for r in (_stored(book, s, chosen, summary.problems)
+                                       for s in summary.students) if r is not None]
     if reports and summary.results:
-        summary.reports = write_class_outputs(summary.results, out_dir, reports)
+        summary.reports = write_class_outputs(summary.results, out_dir, reports,
+                                              problems=summary.problems)
     summary.seconds = time.perf_counter() - started
     return summary
 
@@ -160,30 +186,15 @@ def _run(tasks: list[Task], *, scheduler: str | None, jobs: int | None, seed: in
                        on_result=on_result, on_failure=on_failure)
         return
     from grader.classrun.pool import LocalPool
-    from grader.course.spec import load_exercise, prepare_inputs
-    from grader.sandbox import collector as sandbox
-    from grader.sandbox import harden as sandbox_harden
 
     _remove_stale_scratch()
     scratch_root = Path(tempfile.mkdtemp(prefix=f"{SCRATCH_PREFIX}{os.getpid()}-"))
-    hidden_before = list(sandbox_harden.HIDDEN_PATHS)
     try:
-        if not sandbox.jax_has_run():
-            exercises = [load_exercise(s) for s in sorted({s for t in tasks for s in t.slugs})]
-            sandbox.preload(sorted({m for ex in exercises for m in ex.preload}))
-            _warm_up()
-            if isolation == "process":  # the forked sandboxes inherit the drawn inputs
-                prepare_inputs(exercises, seed, figures)
-        # process isolation: the sandboxes cannot see these (see sandbox_harden)
-        sandbox_harden.HIDDEN_PATHS[:] = [*hide, scratch_root]
-        sandbox_harden.AS_USER = True  # not root: namespaces through a user namespace
         pool = LocalPool(jobs=jobs or os.cpu_count() or 1, seed=seed, isolation=isolation,
                          figures=figures, scratch_root=scratch_root, on_result=on_result,
-                         on_failure=on_failure)
+                         on_failure=on_failure, hidden=hide)
         pool.run(tasks)
     finally:
-        sandbox_harden.HIDDEN_PATHS[:] = hidden_before
-        sandbox_harden.AS_USER = False
         shutil.rmtree(scratch_root, ignore_errors=True)
 
 
@@ -198,43 +209,46 @@ def _remove_stale_scratch() -> None:
             shutil.rmtree(path, ignore_errors=True)
 
 
-def _warm_up() -> None:
-    """Import what every worker would import on its first check (never running JAX)."""
-    from grader.course.lazy import np, sp
-    from grader.judge import (
-        parse,
-        symbolic,  # noqa: F401 - imported for the forks
-    )
-
-    x = sp.Symbol("x")
-    sp.lambdify(x, sp.sin(x) + sp.exp(x) + sp.log(x) + x**2, modules="numpy")(np.ones(2))
-    parse.parse_expression("3x^2 - 4x", ("x",))
+def _stored(book: Gradebook, student: str, slugs: list[str],
+            problems: dict[str, str]) -> Results | None:
+    """The student's stored results; a row that cannot be read back costs them alone."""
+    try:
+        return book.results_for(student, slugs)
+    except Exception as exc:  # noqa: BLE001 - left out of the reports, says why
+        problems[student] = step_failure("reading the results back from the gradebook", exc)
+        return None
 
 
 def _write_student_json(book: Gradebook, out_dir: Path, student: str, slugs: list[str],
-                        only_if_changed: bool = False) -> None:
-    results = book.results_for(student, slugs)
-    if results is None:
-        return
-    doc = results.to_dict()
-    path = results_json_path(out_dir, student)
-    if only_if_changed and path.is_file():
-        try:
-            if json.loads(path.read_text(encoding="utf-8")) == json.loads(json.dumps(doc)):
-                return
-        except (OSError, ValueError):
-            pass
-    write_json_atomic(path, doc)
+                        problems: dict[str, str], only_if_changed: bool = False) -> None:
+    """``RESULTS/<student>/results.json`` from the gradebook; a failure is ``problems``'."""
+    try:
+        results = book.results_for(student, slugs)
+        if results is None:
+            return
+        doc = results.to_dict()
+        path = results_json_path(out_dir, student)
+        if only_if_changed and path.is_file():
+            try:
+                if json.loads(path.read_text(encoding="utf-8")) == json.loads(json.dumps(doc)):
+                    return
+            except (OSError, ValueError):
+                pass
+        write_json_atomic(path, doc)
+    except Exception as exc:  # noqa: BLE001 - this student's file only; a rerun rewrites it
+        problems[student] = step_failure(f"writing {student}/results.json", exc)
 
 
 def write_class_outputs(results_list: Sequence[Results], out_dir: Path,
-                        formats: Sequence[str] = REPORT_FORMATS) -> list[Path]:
+                        formats: Sequence[str] = REPORT_FORMATS,
+                        problems: dict[str, str] | None = None) -> list[Path]:
     """Class report and exports from the gradebook's results (the reports module's API).
 
     ``index.html`` (class report) with ``students/<name>.html``, ``gradebook.csv`` and
-    ``summary.md`` in ``out_dir``.
+    ``summary.md`` in ``out_dir``. A student whose report cannot be rendered is left out
+    and named in ``problems`` (see :func:`grader.classrun.student_steps.write_class_reports`).
     """
-    from grader.reports.render import write_reports
+    from grader.classrun.student_steps import write_class_reports
 
-    return write_reports(list(results_list), out_dir, list(formats), is_class=True,
-                         title="Class report")
+    return write_class_reports(results_list, out_dir, formats,
+                               problems if problems is not None else {})

@@ -1,10 +1,12 @@
 """The gradebook: every graded exercise of every student, in one SQLite file.
 
-``RESULTS/gradebook.sqlite`` needs no setup. One row per (student, exercise) holds the
-exercise's part of the results document (JSON) and the content hash it was graded
-under; one row per check makes pass rates a plain SQL query. A student's results are
-stored in **one transaction**, so a run killed at any moment leaves each student either
-fully graded or not at all, and the next run resumes by comparing hashes.
+``RESULTS/gradebook.sqlite`` needs no setup. Its ``meta`` table keeps the schema version
+and the folder's secret class seed (:mod:`grader.classrun.class_seed`). One row per
+(student, exercise) holds the exercise's part of the results document (strict JSON) and
+the content hash it was graded under; one row per check makes pass rates a plain SQL
+query. A student's results are stored in **one transaction**, so a run killed at any
+moment leaves each student either fully graded or not at all, and the next run resumes
+by comparing hashes.
 
 Only the batch parent writes (see :mod:`grader.classrun.grade`); WAL mode and a busy
 timeout still let a reader (``calcgrade report``, ``sqlite3``) look in during a run.
@@ -18,6 +20,7 @@ import tempfile
 from pathlib import Path
 from typing import Any, Iterable
 
+from grader.judge import strict_json
 from grader.judge.results import SCHEMA_VERSION, Results
 
 GRADEBOOK_NAME = "gradebook.sqlite"
@@ -98,6 +101,22 @@ class Gradebook:
     def transaction(self) -> "_Transaction":
         return _Transaction(self.db)
 
+    # -- the class seed (secret: see grader.classrun.class_seed) --------------------
+    def class_seed(self) -> int | None:
+        """The seed this results folder is graded with, or None before the first run."""
+        row = self.db.execute("SELECT value FROM meta WHERE key = 'class_seed'").fetchone()
+        return None if row is None else int(row[0])
+
+    def store_class_seed(self, seed: int, *, replace: bool = False) -> int:
+        """Store ``seed`` as the class seed unless one is stored already (``replace``:
+        overwrite it); the class seed stored afterwards. One transaction, so two runs
+        starting at once on a new folder agree on one seed."""
+        verb = "INSERT OR REPLACE" if replace else "INSERT OR IGNORE"
+        with self.transaction():
+            self.db.execute(f"{verb} INTO meta VALUES ('class_seed', ?)", (str(int(seed)),))
+            row = self.db.execute("SELECT value FROM meta WHERE key = 'class_seed'").fetchone()
+        return int(row[0])
+
     # -- reading --------------------------------------------------------------------
     def stored_hashes(self) -> dict[tuple[str, str], str]:
         """``{(student, slug): content_hash}`` for everything graded so far."""
@@ -157,7 +176,7 @@ class Gradebook:
                     "INSERT OR REPLACE INTO exercise_results VALUES (?,?,?,?,?,?,?,?,?,?,?)",
                     (student, ex.slug, hashes[ex.slug], results.seed, results.isolation,
                      results.grader_version, ex.points, ex.max_points, duration,
-                     results.created, json.dumps(ex_doc)))
+                     results.created, strict_json.dumps(ex_doc)))
                 self.db.execute("DELETE FROM check_results WHERE student = ? AND slug = ?",
                                 (student, ex.slug))
                 self.db.executemany(
@@ -180,12 +199,15 @@ class _Transaction:
 
 
 def write_json_atomic(path: Path, data: Any) -> None:
-    """Write JSON so a reader (or a killed run) sees the old file or the new, never half."""
+    """Write JSON so a reader (or a killed run) sees the old file or the new, never half.
+
+    Strict JSON: NaN and infinities are written as strings (:mod:`grader.judge.strict_json`),
+    never as the ``NaN``/``Infinity`` tokens other parsers reject."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(data, fh, indent=2)
+            strict_json.dump(data, fh, indent=2)
             fh.write("\n")
             fh.flush()
             os.fsync(fh.fileno())

@@ -1,87 +1,88 @@
 """Long-lived judges for a class run: trusted processes that judge raw sandbox results.
 
-Judging runs JAX and loads the references; a process that has done so must not fork,
-and a fresh process pays ~1.5 s of imports plus cold JAX compilation for every student
-(measured: 4.8 s to judge a ten-exercise submission cold, 1.1-1.3 s warm). So a class
-run starts ``jobs`` judges once (``python -m grader.classrun.judge_server``), each a plain loop:
-read one request (a student's raw results, plain JSON), judge it with
-:func:`grader.classrun.worker.judge_raw`, write the results document. Frames are an 8-byte
-length and JSON. A judge that dies or hangs is replaced; the student it was judging is
-reported as not graded (a rerun retries).
+Judging runs JAX and loads the references; a fresh process pays ~1.5 s of imports plus
+cold JAX compilation for every student (measured: 4.8 s to judge a ten-exercise
+submission cold, 1.1-1.3 s warm). So a class run keeps ``jobs`` judges
+(``python -m grader.classrun.judge_server``), each a plain loop: read one request (a
+student's raw results, plain data), judge it with :func:`judge_raw`, write the results
+document. Frames are :mod:`grader.sandbox.plain`'s, like every other pipe of calcgrade.
+A judge that dies or hangs is replaced; the student it was judging is reported as not
+graded (a rerun retries).
 """
 from __future__ import annotations
 
-import json
 import os
+import select
 import signal
-import struct
 import subprocess
 import sys
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
-from grader.sandbox.plain import write_all
+from grader.sandbox import plain
 
 JUDGE_TIME_LIMIT = 600.0  # seconds for one student's judging before the judge is replaced
 
 
-def write_frame(fd: int, message: Any) -> None:
-    body = json.dumps(message).encode()
-    write_all(fd, struct.pack(">Q", len(body)) + body)
+class JudgeFailed(RuntimeError):
+    """The judge died, hung or broke the protocol; the message says which."""
 
 
-def frame_body(data: bytes | bytearray) -> bytes | None:
-    """The body of the frame ``data`` starts with, once all of it has arrived."""
-    if len(data) < 8:
-        return None
-    (size,) = struct.unpack(">Q", data[:8])
-    return bytes(data[8:8 + size]) if len(data) >= 8 + size else None
+def judge_raw(request: dict[str, Any]) -> dict[str, Any]:
+    """Judge one student's raw sandbox results against the references (runs JAX).
 
+    Only plain data comes in, re-validated here by ``RawResult.from_wire``; the results
+    document goes out.
+    """
+    from grader.course.spec import load_exercise
+    from grader.judge.engine import judge_student
+    from grader.sandbox.client import ExerciseRaw, StudentRaw
+    from grader.sandbox.raw import RawResult
 
-def read_frame(stream: Any) -> Any | None:
-    head = stream.read(8)
-    if len(head) < 8:
-        return None
-    (size,) = struct.unpack(">Q", head)
-    body = stream.read(size)
-    if len(body) < size:
-        return None
-    return json.loads(body)
+    seed = int(request["seed"])
+    slugs = [str(s) for s in request["slugs"]]
+    exercises = []
+    for slug in slugs:
+        wire = request["raw"].get(slug) or {}
+        results = {int(i): RawResult.from_wire(w) for i, w in (wire.get("results") or {}).items()
+                   if str(i).isdigit()}
+        exercises.append(ExerciseRaw(str(wire.get("import_output", "")), results))
+    raw = StudentRaw(request["student"], exercises, failure=str(request.get("failure") or ""))
+    results = judge_student(raw, [load_exercise(s) for s in slugs], name=str(request["student"]),
+                            seed=seed, isolation=str(request["isolation"]),
+                            figures=bool(request.get("figures")))
+    return results.to_dict()
 
 
 def serve() -> None:
     """The judge's loop (stdin → stdout), until stdin closes."""
-    from grader.classrun.worker import judge_raw
-    from grader.sandbox.collector import configure_jax
+    from grader.sandbox.server import configure_jax
 
     configure_jax()
-    out = sys.stdout.fileno()
+    out = os.dup(sys.stdout.fileno())
     sys.stdout = sys.stderr  # nothing but frames may reach the parent's pipe
+    reader = plain.FrameReader(max_frame=plain.MAX_REQUEST)
     while True:
-        request = read_frame(sys.stdin.buffer)
-        if request is None:
+        chunk = os.read(0, 1 << 20)
+        if not chunk:
             return
-        try:
-            reply: dict[str, Any] = {"results": judge_raw(request)}
-        except Exception as exc:  # noqa: BLE001 - a grader bug costs one student, not the run
-            reply = {"failure": f"judging failed: {type(exc).__name__}: {exc}"}
-        write_frame(out, reply)
+        for request in reader.feed(chunk):
+            try:
+                reply: dict[str, Any] = {"results": judge_raw(request)}
+            except Exception as exc:  # noqa: BLE001 - a grader bug costs one student, not the run
+                reply = {"failure": f"judging failed: {type(exc).__name__}: {exc}"}
+            plain.send(out, reply)
+        if reader.broken:
+            return
 
 
 @dataclass
 class Judge:
-    """The parent's handle on one judge process."""
+    """The parent's handle on one judge process (used by one thread at a time)."""
 
     proc: subprocess.Popen
-    busy: Any = None                  # the task being judged, if any
-    deadline: float = 0.0
-    data: bytearray = field(default_factory=bytearray)
-
-    @property
-    def fd(self) -> int:
-        assert self.proc.stdout is not None
-        return self.proc.stdout.fileno()
+    reader: plain.FrameReader
 
     @classmethod
     def start(cls) -> "Judge":
@@ -95,26 +96,37 @@ class Judge:
         proc = subprocess.Popen([sys.executable, "-m", "grader.classrun.judge_server"],
                                 stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                 preexec_fn=die_with_parent)
-        os.set_blocking(proc.stdout.fileno(), False)  # type: ignore[union-attr]
-        return cls(proc)
+        return cls(proc, plain.FrameReader(max_frame=plain.MAX_REQUEST))
 
-    def send(self, task: Any, request: dict) -> None:
-        assert self.proc.stdin is not None
-        self.busy = task
-        self.deadline = time.monotonic() + JUDGE_TIME_LIMIT
-        self.data.clear()
-        write_frame(self.proc.stdin.fileno(), request)
-
-    def feed(self, chunk: bytes) -> dict | None:
-        """Bytes from the judge; the reply once complete."""
-        self.data += chunk
-        body = frame_body(self.data)
-        if body is None:
-            return None
-        reply = json.loads(body)
-        self.data.clear()
-        self.busy = None
-        return reply
+    def judge(self, request: dict) -> dict:
+        """The results document for ``request``; raises JudgeFailed (the judge is then
+        stopped: the caller starts another for the next student)."""
+        assert self.proc.stdin is not None and self.proc.stdout is not None
+        try:
+            plain.write_all(self.proc.stdin.fileno(), plain.frame(request))
+        except OSError as exc:
+            self.stop(kill=True)
+            raise JudgeFailed(f"the judge process could not be reached ({exc})") from None
+        fd = self.proc.stdout.fileno()
+        deadline = time.monotonic() + JUDGE_TIME_LIMIT
+        while True:
+            left = deadline - time.monotonic()
+            if left <= 0 or not select.select([fd], [], [], left)[0]:
+                self.stop(kill=True)
+                raise JudgeFailed("judging took too long and was stopped")
+            chunk = os.read(fd, 1 << 20)
+            if not chunk:
+                self.stop(kill=True)
+                raise JudgeFailed("the judge process died while judging")
+            replies = self.reader.feed(chunk)
+            if self.reader.broken:
+                self.stop(kill=True)
+                raise JudgeFailed(f"the judge broke the protocol: {self.reader.broken}")
+            if replies:
+                reply = replies[0]
+                if "failure" in reply:
+                    raise JudgeFailed(str(reply["failure"]))
+                return reply["results"]
 
     def stop(self, kill: bool = False) -> None:
         try:
@@ -126,8 +138,12 @@ class Judge:
         except (OSError, subprocess.TimeoutExpired):
             self.proc.kill()
             self.proc.wait()
-        if self.proc.stdout is not None:
-            self.proc.stdout.close()
+        for stream in (self.proc.stdin, self.proc.stdout):
+            try:
+                if stream is not None:
+                    stream.close()
+            except OSError:
+                pass
 
 
 if __name__ == "__main__":

@@ -1,11 +1,16 @@
 """A class's submissions on disk: one folder or ``.zip`` per student, read safely.
 
 ``calcgrade grade SUBMISSIONS`` finds one submission per student (the folder's or the
-zip's name is the student id), reads the files of the graded exercises into memory
-(:class:`SubmissionFiles`) with caps on count and size, and fingerprints them. Zips are
-never extracted as-is: members with absolute paths, ``..``, symlinks, or more bytes than
-allowed make the submission unreadable (that student's error, never the batch's). The
-trusted worker later writes the files it read into a private scratch folder
+zip's name is the student's name; :mod:`grader.classrun.student_ids` turns it into an id
+that is safe as a folder of RESULTS), reads the files of the graded exercises into memory
+(:class:`SubmissionFiles`) with caps on count, size and depth, and fingerprints them.
+Everything read must lie inside the student's own folder: a symbolic link (an exercise
+folder, a file, or the submission itself) that leads anywhere else, e.g. to a classmate,
+``reference/`` or the results, makes the submission unreadable, and so does any link in
+a zip. Zips are never extracted as-is: members with absolute paths, ``..``, symlinks, a
+nesting too deep, or more bytes than allowed make the submission unreadable. Unreadable
+is that student's error (graded 0 with the reason), never the batch's. The trusted
+worker later writes the files it read into a private scratch folder
 (:meth:`SubmissionFiles.materialize`), which is the only copy student code ever sees.
 """
 from __future__ import annotations
@@ -13,13 +18,14 @@ from __future__ import annotations
 import hashlib
 import os
 import stat
-import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 MAX_FILES = 200                   # files of one submission, all graded exercises together
 MAX_BYTES = 20 * 1024 * 1024      # uncompressed bytes of one submission
 MAX_ZIP_MEMBERS = 2000            # entries in a zip (folders and ignored files included)
+MAX_ENTRIES = 2000                # entries looked at in a folder's graded exercise folders
+MAX_DEPTH = 32                    # folders nested in a submission (zip or folder)
 SKIPPED_PARTS = {"__pycache__", "__MACOSX"}
 
 
@@ -29,10 +35,15 @@ class SubmissionError(Exception):
 
 @dataclass(frozen=True)
 class SubmissionSource:
-    """Where one student's submission lives: a folder or a zip."""
+    """Where one student's submission lives: a folder or a zip.
+
+    ``problem``: why it is refused before anything is read (its name cannot be an id, it
+    is a symbolic link); it is then graded as unreadable with that message.
+    """
 
     student: str
     path: Path
+    problem: str | None = None
 
     @property
     def is_zip(self) -> bool:
@@ -84,119 +95,151 @@ def discover(root: Path) -> list[SubmissionSource]:
     """Every student's submission in ``root`` (folders and ``.zip`` files), by name.
 
     Hidden entries are ignored; any other file is an error (a stray file usually means
-    the wrong folder was given); two submissions for one student are an error.
+    the wrong folder was given); two submissions for one name are an error. A symbolic
+    link to a folder or a ``.zip`` is listed but refused (its target may be anything:
+    a classmate's folder, the reference); names become ids by
+    :func:`grader.classrun.student_ids.assign_ids`.
     """
+    from grader.classrun.student_ids import assign_ids
+
     if not root.is_dir():
         raise SubmissionError(f"{root} is not a folder of submissions")
-    found: dict[str, SubmissionSource] = {}
+    found: dict[str, tuple[Path, str | None]] = {}
     strays: list[str] = []
     for entry in sorted(root.iterdir()):
         if entry.name.startswith("."):
             continue
-        if entry.is_dir() and not entry.is_symlink():
-            student = entry.name
-        elif entry.is_file() and entry.suffix.lower() == ".zip":
-            student = entry.stem
+        link = entry.is_symlink()
+        if entry.suffix.lower() == ".zip" and (link or entry.is_file()):
+            name = entry.name[:-4]
+        elif entry.is_dir():
+            name = entry.name
         else:
             strays.append(entry.name)
             continue
-        if student in found:
-            raise SubmissionError(f"two submissions for student {student!r}: "
-                                  f"{found[student].path.name} and {entry.name}")
-        found[student] = SubmissionSource(student, entry)
+        if name in found:
+            raise SubmissionError(f"two submissions for student {name!r}: "
+                                  f"{found[name][0].name} and {entry.name}")
+        found[name] = (entry, _LINKED if link else None)
     if strays and not found:
         raise SubmissionError(f"{root} holds no student folders or .zip files "
                               f"(found: {', '.join(strays[:5])})")
-    return list(found.values())
+    ids = assign_ids(found)
+    return [SubmissionSource(ids[name].id, path, ids[name].problem or problem)
+            for name, (path, problem) in found.items()]
+
+
+_LINKED = ("the submission is a symbolic link, not a folder or a zip: only what is "
+           "inside SUBMISSIONS itself is graded (copy the submission in instead of linking it)")
 
 
 def read_submission(source: SubmissionSource, slugs: list[str]) -> SubmissionFiles:
     """The graded exercises' files of one submission; an unreadable one carries ``error``."""
     try:
+        if source.problem is not None:
+            raise SubmissionError(source.problem)
+        if source.path.is_symlink():
+            raise SubmissionError(_LINKED)
         if source.is_zip:
-            files = _read_zip(source.path, slugs)
+            from grader.classrun.submission_zip import read_zip
+
+            files = read_zip(source.path, slugs)
         else:
             files = _read_folder(source.path, slugs)
     except SubmissionError as exc:
         return SubmissionFiles(source.student, {s: {} for s in slugs}, str(exc))
+    except OSError as exc:  # permissions, a file removed while reading: still the student's
+        where = _shown(exc.filename, source.path)
+        why = f"{exc.strerror or type(exc).__name__}" + (f": {where}" if where else "")
+        return SubmissionFiles(source.student, {s: {} for s in slugs},
+                               f"your submission could not be read ({why})")
     return SubmissionFiles(source.student, files)
 
 
+def _shown(filename: object, root: Path) -> str:
+    """A file name relative to the submission (never the instructor's absolute paths)."""
+    if not isinstance(filename, str):
+        return ""
+    try:
+        return Path(filename).relative_to(root).as_posix()
+    except ValueError:
+        return Path(filename).name
+
+
 def _read_folder(root: Path, slugs: list[str]) -> dict[str, dict[str, bytes]]:
+    """Read ``root/<slug>/…`` without ever leaving ``root``'s real path.
+
+    A symbolic link (the exercise folder itself, a file or a folder in it) is followed
+    only when its real target lies inside the submission; one that leads outside it
+    (existing or not) makes the submission unreadable, one that leads nowhere inside it
+    is ignored. Loops are followed once; only regular files are read; depth, entries,
+    files and bytes are capped; file names must be UTF-8 (they are hashed and shipped).
+    """
+    home = os.path.realpath(root)
     out: dict[str, dict[str, bytes]] = {s: {} for s in slugs}
     budget = _Budget()
     for slug in slugs:
-        base = root / slug
-        if not base.is_dir():
+        base = _inside(home, root / slug, slug)
+        if base is None or not os.path.isdir(base):
             continue
-        for dirpath, dirnames, filenames in os.walk(base):  # never follows symlinks
-            dirnames[:] = sorted(d for d in dirnames if not _skipped(d))
-            for name in sorted(filenames):
-                path = Path(dirpath) / name
-                if _skipped(name) or path.is_symlink() or not path.is_file():
+        seen: set[str] = set()
+        stack: list[tuple[str, str]] = [(base, "")]
+        while stack:
+            folder, rel = stack.pop()
+            if folder in seen:
+                continue
+            seen.add(folder)
+            if rel.count("/") >= MAX_DEPTH:
+                raise SubmissionError(f"{slug}/{rel} is nested more than {MAX_DEPTH} folders deep")
+            with os.scandir(folder) as it:
+                entries = sorted(it, key=lambda e: e.name)
+            for entry in entries:
+                budget.look()
+                if _skipped(entry.name):
                     continue
-                size = path.stat().st_size
-                budget.take(size)
-                out[slug][path.relative_to(base).as_posix()] = path.read_bytes()
+                name = f"{rel}{entry.name}"
+                if not _utf8(name):
+                    raise SubmissionError(f"{slug}/{ascii(name)[1:-1]} has a name that is not "
+                                          "valid UTF-8; rename it")
+                target = _inside(home, Path(entry.path), f"{slug}/{name}")
+                if target is None:
+                    continue
+                mode = os.stat(target).st_mode
+                if stat.S_ISDIR(mode):
+                    stack.append((target, name + "/"))
+                elif stat.S_ISREG(mode):
+                    out[slug][name] = _read_file(target, f"{slug}/{name}", budget)
     return out
 
 
-def _read_zip(path: Path, slugs: list[str]) -> dict[str, dict[str, bytes]]:
+def _inside(home: str, path: Path, shown: str) -> str | None:
+    """``path``'s real path if it exists inside ``home``; None if it does not exist (a
+    dangling link inside); SubmissionError if it leads outside ``home``."""
+    if not os.path.lexists(path):
+        return None
+    real = os.path.realpath(path)
+    if os.path.commonpath([home, real]) != home:
+        raise SubmissionError(f"{shown} is a symbolic link that leads outside your "
+                              "submission; submit the files themselves, not links")
+    return real if os.path.exists(real) else None
+
+
+def _utf8(name: str) -> bool:
     try:
-        archive = zipfile.ZipFile(path)
-    except (zipfile.BadZipFile, OSError, ValueError) as exc:
-        raise SubmissionError(f"{path.name} is not a readable zip file ({exc})") from None
-    with archive:
-        infos = archive.infolist()
-        if len(infos) > MAX_ZIP_MEMBERS:
-            raise SubmissionError(f"{path.name} has {len(infos)} entries (at most "
-                                  f"{MAX_ZIP_MEMBERS} allowed)")
-        names = []
-        for info in infos:
-            rel = _safe_relpath(info.filename, path.name)
-            if stat.S_ISLNK(info.external_attr >> 16):
-                raise SubmissionError(f"{path.name} contains a symbolic link ({info.filename}); "
-                                      "zip your files, not links")
-            names.append((rel, info))
-        prefix = _common_prefix([r for r, i in names if not i.is_dir()], slugs)
-        out: dict[str, dict[str, bytes]] = {s: {} for s in slugs}
-        budget = _Budget()
-        for rel, info in names:
-            if info.is_dir() or not rel.startswith(prefix):
-                continue
-            parts = PurePosixPath(rel[len(prefix):]).parts
-            if len(parts) < 2 or parts[0] not in out or any(_skipped(p) for p in parts):
-                continue
-            budget.take(info.file_size)
-            try:
-                data = _read_member(archive, info)
-            except SubmissionError:
-                raise
-            except Exception as exc:  # noqa: BLE001 - zlib.error, CRC errors, bad headers
-                raise SubmissionError(f"{path.name}: {info.filename} cannot be read ({exc})") from None
-            out[parts[0]]["/".join(parts[1:])] = data
-        return out
+        name.encode("utf-8")
+    except UnicodeEncodeError:  # bytes the file system decoded as surrogates
+        return False
+    return True
 
 
-def _read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
-    """Read at most the declared size (+1 byte to catch a header that lies)."""
-    with archive.open(info) as fh:
-        data = fh.read(info.file_size + 1)
-    if len(data) > info.file_size:
-        raise SubmissionError(f"{info.filename} is larger than its zip header says")
+def _read_file(path: str, shown: str, budget: "_Budget") -> bytes:
+    size = os.stat(path).st_size
+    budget.take(size)
+    with open(path, "rb") as fh:
+        data = fh.read(size + 1)
+    if len(data) != size:
+        raise SubmissionError(f"{shown} changed while it was being read")
     return data
-
-
-def _common_prefix(files: list[str], slugs: list[str]) -> str:
-    """Zips often hold one top folder (``alice/01_…`` or ``exercises/01_…``): skip it."""
-    if any(PurePosixPath(f).parts[0] in slugs for f in files):
-        return ""
-    tops = {PurePosixPath(f).parts[0] for f in files if len(PurePosixPath(f).parts) > 1}
-    if len(tops) == 1:
-        top = tops.pop()
-        inner = [f[len(top) + 1:] for f in files if f.startswith(top + "/")]
-        return top + "/" + _common_prefix(inner, slugs) if inner else ""
-    return ""
 
 
 def _safe_relpath(name: str, where: str = "the submission") -> str:
@@ -215,9 +258,18 @@ def _skipped(name: str) -> bool:
 
 
 class _Budget:
+    """What one submission may cost: files and bytes read, entries looked at."""
+
     def __init__(self) -> None:
         self.files = 0
         self.bytes = 0
+        self.entries = 0
+
+    def look(self) -> None:
+        self.entries += 1
+        if self.entries > MAX_ENTRIES:
+            raise SubmissionError(f"the graded exercise folders hold more than {MAX_ENTRIES} "
+                                  "entries")
 
     def take(self, size: int) -> None:
         self.files += 1

@@ -38,8 +38,9 @@ class _Bar:
 def run_grade_command(submissions: Path, out_dir: Path, *, jobs: int | None, regrade: bool,
                       exercises: Sequence[str], seed: int | None, isolation: str,
                       scheduler: str | None, figures: bool, reports: Sequence[str]) -> None:
+    from grader.classrun.class_seed import SeedMismatch
     from grader.classrun.cluster import ClusterError
-    from grader.classrun.grade import DEFAULT_CLASS_SEED, REPORT_FORMATS, grade_class
+    from grader.classrun.grade import REPORT_FORMATS, grade_class
     from grader.classrun.submission_files import SubmissionError
     from grader.sandbox.isolation import IsolationUnavailable
 
@@ -55,9 +56,12 @@ def run_grade_command(submissions: Path, out_dir: Path, *, jobs: int | None, reg
     bar = _Bar()
     try:
         summary = grade_class(submissions, out_dir, slugs=list(exercises) or None,
-                              seed=DEFAULT_CLASS_SEED if seed is None else seed, jobs=jobs,
+                              seed=seed, jobs=jobs,
                               regrade=regrade, isolation=isolation, figures=figures,
                               scheduler=scheduler, reports=chosen_reports, progress=bar)
+    except SeedMismatch as exc:
+        bar.close()
+        raise click.BadParameter(str(exc), param_hint="--seed") from None
     except (SubmissionError, IsolationUnavailable, ClusterError) as exc:
         bar.close()
         raise click.ClickException(str(exc)) from None

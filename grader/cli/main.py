@@ -231,7 +231,8 @@ def bench(targets: tuple[str, ...], submission: Path | None, device: str, sizes:
 @click.option("--exercise", "exercises", multiple=True, type=SLUG,
               help="Grade only this exercise (repeatable; default: all).")
 @click.option("--seed", type=click.IntRange(0, 2**63 - 1), default=None,
-              help="Seed for every random input (default: the class's fixed seed).")
+              help="Seed for every hidden input (default: the one stored in "
+                   "OUT/gradebook.sqlite, or a new secret one; a different one needs --regrade).")
 @click.option("--isolation", type=click.Choice(["auto", "process", "bwrap"]), default="auto",
               show_default=True, help="bwrap: insist on bubblewrap; auto: bwrap when available.")
 @click.option("--scheduler", default=None, metavar="tcp://HOST:PORT",

@@ -4,14 +4,20 @@ Each ``exercises/<slug>/checks.py`` builds one :class:`Exercise`. The CLI, the J
 results, the self-test and the reports all read it from there. A :class:`Check` has
 three parts that run in different places:
 
-* ``inputs(rng)`` draws the seeded inputs (NumPy only). It runs on both sides: in the
-  sandboxed child, to feed the student's function, and in the trusted parent, to compute
-  the expected answer. Inputs may hold plain callables (hidden test functions).
-* ``call(solution, inputs)`` runs in the child: it calls the student's code and returns
-  what the student's function returned. Only plain data leaves the child.
-* ``judge`` runs in the trusted parent: ``expect(ref, inputs)`` computes the expected
-  answer from the reference solution and ``answer`` compares (symbolically or
-  numerically), after catalogued :class:`Mistake` s have been looked for.
+* ``inputs(rng)`` draws the seeded inputs (NumPy and SymPy, never a JAX operation). It
+  runs on the trusted side only (:meth:`Check.make_inputs`). Keys starting with ``_``
+  are judge-only (a hidden formula, held-out points, the parameters behind a data set);
+  the others are public and must be plain data that
+  :func:`grader.sandbox.inputs.encode_inputs` can send: numbers, strings, lists, tuples,
+  dicts, NumPy arrays, SymPy expressions and course objects such as a hidden function
+  (:class:`grader.course.hidden.Fn`, e.g. ``h.numpy()``), never a lambda.
+* ``call(solution, inputs)`` runs in the sandboxed child, on the public inputs only (as
+  :func:`grader.sandbox.inputs.decode_inputs` rebuilds them): it calls the student's
+  code and returns what the student's function returned. It must never read a ``_``
+  key. Only plain data leaves the child.
+* ``judge`` runs in the trusted parent, with every input: ``expect(ref, inputs)``
+  computes the expected answer from the reference solution and ``answer`` compares
+  (symbolically or numerically), after catalogued :class:`Mistake` s have been looked for.
 """
 from __future__ import annotations
 
@@ -31,26 +37,15 @@ if TYPE_CHECKING:
 DEFAULT_TIME_LIMIT = 10.0  # seconds of wall time for one check (a first JAX compile takes 1-2 s)
 DEFAULT_MEMORY_MB = 2048  # address-space limit of the sandboxed process
 
-# (check id, seed) -> inputs drawn once by a batch parent before it forks (see prepare_inputs)
-_PREPARED: dict[tuple[str, int], dict] = {}
-
 
 def prepare_inputs(exercises: list["Exercise"], seed: int, figures: bool = False) -> None:
-    """Draw every check's inputs once, in a parent about to fork many sandboxes.
+    """Obsolete: does nothing.
 
-    A class run otherwise draws the same hidden functions (SymPy, lambdify) afresh in
-    every student's sandbox: about 0.3 s of each student's sandbox time. Forked children
-    inherit these and take a deep copy per check (:meth:`Check.make_inputs`). Runs no JAX
-    operation, so the caller may still fork.
+    It drew every check's inputs in a batch parent before it forked the sandboxes, which
+    left judge-only inputs in every student's process. Inputs are now drawn on the trusted
+    side only (:meth:`Check.make_inputs`) and the sandbox gets their public part
+    (:mod:`grader.sandbox.inputs`). Kept, with its signature, until its last callers go.
     """
-    for exercise in exercises:
-        for check in exercise.runnables(figures):
-            key = (check.id, seed)
-            if key not in _PREPARED:
-                try:
-                    _PREPARED[key] = check.inputs(check.rng(seed))
-                except Exception:  # noqa: BLE001 - the sandbox draws it and reports the error
-                    continue
 
 
 @dataclass(frozen=True)
@@ -75,10 +70,10 @@ class Mistake:
 
 
 def call_function(solution: Any, function: str, inputs: dict) -> Any:
-    """Default child-side call: the student function with the inputs as keywords.
+    """Default child-side call: the student function with the public inputs as keywords.
 
-    Keys starting with ``_`` are the grader's own (e.g. the hidden function's formula)
-    and are not passed.
+    Keys starting with ``_`` are the grader's own (e.g. the hidden function's formula):
+    they never reach the sandbox, and are not passed where they are still present.
     """
     return getattr(solution, function)(**{k: v for k, v in inputs.items() if not k.startswith("_")})
 
@@ -121,15 +116,11 @@ class Check:
         return np.random.default_rng([seed, zlib.crc32(self.id.encode())])
 
     def make_inputs(self, seed: int) -> dict:
-        prepared = _PREPARED.get((self.id, seed))
-        if prepared is not None:  # a private copy: student code may change what it gets
-            import copy
-
-            return copy.deepcopy(prepared)
+        """Trusted side: every input of this check for ``seed``, judge-only ones included."""
         return self.inputs(self.rng(seed))
 
     def run(self, solution: Any, inputs: dict) -> Any:
-        """Child side: call the student's code."""
+        """Child side: call the student's code (on the public inputs)."""
         if self.call is None:
             return call_function(solution, self.function, inputs)
         return self.call(solution, inputs)
@@ -139,10 +130,11 @@ class Check:
 class Figure:
     """The report's plot for an exercise, drawn from the student's own functions.
 
-    ``student(solution, inputs) -> dict`` runs in the sandbox like a check and returns
-    plain arrays (e.g. the student's f′ on a grid); ``reference(ref, inputs) -> dict``
-    computes the same from the reference on the trusted side; ``draw(ax, ref_data,
-    student_data_or_None)`` draws both with matplotlib. Figures are never graded.
+    ``student(solution, inputs) -> dict`` runs in the sandbox like a check (on the public
+    inputs only) and returns plain arrays (e.g. the student's f′ on a grid);
+    ``reference(ref, inputs) -> dict`` computes the same from the reference on the trusted
+    side, with every input; ``draw(ax, ref_data, student_data_or_None)`` draws both with
+    matplotlib. Figures are never graded.
     """
 
     title: str

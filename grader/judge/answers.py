@@ -125,6 +125,10 @@ class Expr(Answer):
             expected = to_expr(expected, self.symbols, self.up_to_constant is not None)
         detail = {"expected": fmt(by_name(expected)), "got": fmt(got)}
         names = {s.name for s in by_name(expected).free_symbols}
+        special = nonfinite_constants(got, expected)
+        if special is not None:
+            return Verdict(special, "" if special else f"expected {fmt(expected)}, got "
+                           f"{fmt(got)} ({NONFINITE_RULE})", {} if special else detail)
         if names and not names & {s.name for s in got.free_symbols}:
             return Verdict(False, f"your answer is the constant {fmt(got)}; expected an "
                            f"expression in {', '.join(sorted(names))}", detail)
@@ -143,6 +147,34 @@ class Expr(Answer):
             return Verdict(False, f"{what} differs at {_point_text(ce)}: expected "
                            f"{ce['expected']:.6g}, got {ce['got']:.6g}", detail)
         return Verdict(False, f"{what} is not equivalent to the expected one", detail)
+
+
+NONFINITE_RULE = "NaN and infinities must match exactly, sign and position"
+
+
+def nonfinite_constants(got: Any, expected: Any) -> bool | None:
+    """Whether two constants equal each other when either is NaN or infinite; None when
+    that rule does not apply (a finite pair, or an expression with symbols), so symbolic
+    equivalence decides. The rule is assert_allclose's: ``oo`` equals only ``oo``,
+    ``-oo`` only ``-oo``, NaN only NaN, and a finite number neither."""
+    g, e = _constant_value(got), _constant_value(expected)
+    if g is None or e is None or (np.isfinite(g) and np.isfinite(e)):
+        return None
+    return bool((np.isnan(g) and np.isnan(e)) or g == e)
+
+
+def _constant_value(value: Any) -> float | None:
+    """The real value of a number or a constant SymPy expression, else None."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, (int, float)):
+        return float(value)
+    if not isinstance(value, sympy.Basic) or value.free_symbols:
+        return None
+    try:
+        return float(value)
+    except (TypeError, ValueError, OverflowError):  # zoo, I, … : no real value
+        return None
 
 
 def _point_text(ce: dict | None) -> str:
@@ -197,10 +229,16 @@ class ExprArray(Answer):
         flat_g, flat_e = _flatten(got), _flatten(exp)
         index = list(np.ndindex(*self.shape))
         for idx, g, e in zip(index, flat_g, flat_e):
+            where = "entry " + str(list(idx)) if len(idx) > 1 else f"component {idx[0] + 1}"
+            detail = {"expected": fmt(e), "got": fmt(g), "entry": list(idx)}
+            special = nonfinite_constants(g, e)
+            if special is not None:
+                if special:
+                    continue
+                return Verdict(False, f"{where} differs: expected {fmt(e)}, got {fmt(g)} "
+                               f"({NONFINITE_RULE})", detail)
             eq = equivalent(g, e, self.domain, rng)
             if not eq.equal:
-                where = "entry " + str(list(idx)) if len(idx) > 1 else f"component {idx[0] + 1}"
-                detail = {"expected": fmt(e), "got": fmt(g), "entry": list(idx)}
                 if eq.counterexample:
                     detail["counterexample"] = {k: fmt(v) for k, v in eq.counterexample.items()}
                     ce = eq.counterexample
@@ -293,33 +331,80 @@ class Close(Answer):
         return compare_arrays(g, e, self.rtol, self.atol, self.what)
 
 
+def nonfinite_mismatch(got: np.ndarray, expected: np.ndarray) -> np.ndarray:
+    """Where a NaN or an infinity of one array is not the same NaN or infinity in the other.
+
+    ``numpy.testing.assert_allclose``'s rule for what no tolerance can bridge: an
+    infinity equals only the same infinity (same sign, same position), a NaN only a NaN
+    at the same position, and a finite value never equals either.
+    """
+    with np.errstate(invalid="ignore"):
+        same = (np.isnan(got) & np.isnan(expected)) | (np.isinf(got) & (got == expected))
+    return ~(np.isfinite(got) & np.isfinite(expected)) & ~same
+
+
 def compare_arrays(got: np.ndarray, expected: np.ndarray, rtol: float, atol: float,
                    what: str = "values") -> Verdict:
-    """assert_allclose semantics, reported for a student: how many, how far, where."""
+    """assert_allclose semantics, reported for a student: how many, how far, where.
+
+    NaNs and infinities must match exactly (:func:`nonfinite_mismatch`); every entry
+    finite in both must satisfy ``|got − expected| ≤ atol + rtol·|expected|``.
+    """
     tol = {"rtol": rtol, "atol": atol}
-    bad_finite = ~np.isfinite(got) & np.isfinite(expected)
+    got, expected = np.broadcast_arrays(np.asarray(got), np.asarray(expected))
+    special = nonfinite_mismatch(got, expected)
     with np.errstate(all="ignore"):
-        err = np.abs(got - expected)
+        finite = np.isfinite(got) & np.isfinite(expected)
+        err = np.where(finite, np.abs(got - expected), np.inf)
         rel = err / np.abs(expected)
-        bad = ~(err <= atol + rtol * np.abs(expected))
-    bad &= ~(np.isnan(got) & np.isnan(expected))
-    bad |= bad_finite
+        bad = special | (finite & ~(err <= atol + rtol * np.abs(expected)))
     if not bad.any():
         return Verdict(True, detail={"tolerance": tol, "max_abs_error": _max(err)})
     n_bad, n = int(bad.sum()), int(bad.size)
-    worst = np.unravel_index(int(np.nanargmax(np.where(bad, np.nan_to_num(err, nan=np.inf), -1))),
-                             got.shape) if got.shape else ()
+    if special.any():
+        worst = np.unravel_index(int(np.argmax(special)), got.shape) if got.shape else ()
+    else:
+        worst = np.unravel_index(int(np.argmax(np.where(bad, err, -1))),
+                                 got.shape) if got.shape else ()
     where = f" at index {[int(i) for i in worst]}" if got.shape else ""
     detail = {"expected": fmt(expected), "got": fmt(got), "tolerance": tol,
               "mismatched": f"{n_bad} of {n}", "max_abs_error": _max(np.where(bad, err, 0)),
               "max_rel_error": _max(np.where(bad, rel, 0)), "worst_index": [int(i) for i in worst]}
-    if bad_finite.any():
-        return Verdict(False, f"{n_bad} of {n} {what} are NaN or infinite{where}", detail)
     g, e = float(got[worst]), float(expected[worst])
+    if special.any():
+        if got.shape:
+            detail["nonfinite_mismatch"] = _positions(special)
+        msg = _nonfinite_message(expected, special, what, where, e, g, n)
+        others = n_bad - int(special.sum())
+        if others:
+            msg += (f"; {others} more {'is' if others == 1 else 'are'} off by more than the "
+                    f"tolerance (rtol={rtol:g}, atol={atol:g})")
+        return Verdict(False, msg, detail)
     msg = (f"{n_bad} of {n} {what} are off{where}: expected {e:.6g}, got {g:.6g} "
            f"(tolerance rtol={rtol:g}, atol={atol:g})") if n > 1 else (
            f"expected {e:.6g}, got {g:.6g} (tolerance rtol={rtol:g}, atol={atol:g})")
     return Verdict(False, msg, detail)
+
+
+def _nonfinite_message(expected: np.ndarray, special: np.ndarray, what: str, where: str,
+                       e: float, g: float, n: int) -> str:
+    """Say where NaNs or infinities differ: the student's where finite values are expected
+    (an overflow, a 0/0), or the expected ones the student did not reproduce."""
+    theirs = int((special & np.isfinite(expected)).sum())
+    ours = int(special.sum()) - theirs
+    parts = []
+    if theirs:
+        parts.append(f"{theirs} of {n} {what} are NaN or infinite where finite values are "
+                     "expected" if n > 1 else "your answer is NaN or infinite")
+    if ours:
+        parts.append(f"{ours} of {n} {what} do not match the expected NaN or infinite values"
+                     if n > 1 else "your answer does not match the expected NaN or infinity")
+    return f"{'; '.join(parts)}{where}: expected {e:.6g}, got {g:.6g} ({NONFINITE_RULE})"
+
+
+def _positions(mask: np.ndarray, limit: int = 8) -> list[list[int]]:
+    """The first ``limit`` indices where ``mask`` is true (for the results' detail)."""
+    return [[int(i) for i in idx] for idx in np.argwhere(mask)[:limit]]
 
 
 def _max(a: np.ndarray) -> float | None:

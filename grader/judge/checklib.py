@@ -6,22 +6,28 @@ from typing import Any, Callable
 from grader.course.lazy import np
 
 
-def tracing(f: Callable) -> tuple[Callable, list]:
-    """Wrap a hidden JAX function so the check can tell whether JAX traced it.
+def matches_exact(values: Callable[[Any], Any], exact: Callable[[dict], Any],
+                  rtol: float = 1e-3, atol: float = 1e-6) -> Callable[[Any, Any, dict], bool]:
+    """Mistake matcher for autodiff checks: the answer is the *true* derivative.
 
-    Autodiff exercises must be built with JAX transformations; a finite-difference
-    answer calls ``f`` with concrete arrays only.
+    An autodiff check's hidden function differentiates by a rule of its own
+    (:class:`grader.course.hidden.Rule`), so a program that differentiates it with JAX
+    returns the rule's values (the expected answer), and one that does not (finite
+    differences, the formula differentiated by hand or by SymPy) returns the true
+    derivative ``exact(inputs)``, computed here on the trusted side. ``values(got)``
+    picks the array out of the decoded answer. The tolerance is loose (a forward
+    difference is still not autodiff): the rule's values are far from the true ones
+    (:func:`grader.course.hidden.autodiff_rule`).
     """
-    import jax
 
-    seen: list[bool] = []
+    def match(got: Any, expected: Any, inputs: dict) -> bool:
+        from grader.judge.answers import to_array
 
-    def wrapped(x: Any) -> Any:
-        if isinstance(x, jax.core.Tracer):
-            seen.append(True)
-        return f(x)
+        g = to_array(values(got))
+        e = np.asarray(exact(inputs), dtype=float)
+        return g.shape == e.shape and bool(np.allclose(g, e, rtol=rtol, atol=atol))
 
-    return wrapped, seen
+    return match
 
 
 def close_to(scale: float, rtol: float = 1e-3) -> Callable[[Any, Any, dict], bool]:

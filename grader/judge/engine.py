@@ -10,7 +10,10 @@ the trusted side loads the references and judges.
 from __future__ import annotations
 
 import importlib.util
+import os
+import shutil
 import sys
+import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,7 +23,8 @@ from typing import Any, Callable
 from grader.course.paths import reference_dir
 from grader.course.spec import Check, Exercise, load_exercises
 from grader.judge.results import CheckResult, ExerciseResult, Results
-from grader.sandbox.collector import ISOLATION, Job, RawResult, collect
+from grader.sandbox.client import ExerciseRaw, Policy, StudentRaw, collect
+from grader.sandbox.raw import RawResult
 
 
 @dataclass
@@ -30,6 +34,14 @@ class Submission:
     name: str
     files: dict[str, Path | None] = field(default_factory=dict)
     only: list[str] | None = None  # grade just these exercises (e.g. one mistake example)
+
+    @property
+    def root(self) -> Path | None:
+        """The folder holding the student's files (what their sandbox may see)."""
+        if isinstance(self.files, _SolutionFinder):
+            return self.files.root
+        dirs = [str(p.parent.parent) for p in self.files.values() if p is not None]
+        return Path(os.path.commonpath(dirs)) if dirs else None
 
     @classmethod
     def from_dir(cls, root: Path, name: str | None = None) -> "Submission":
@@ -55,44 +67,86 @@ class _SolutionFinder(dict):
 
 def grade(submissions: list[Submission], slugs: list[str] | None = None, *, seed: int,
           jobs: int | None = None, figures: bool = False,
-          progress: Callable[[str, int, int], None] | None = None,
-          isolation: str = ISOLATION, sandbox_command: list[str] | None = None) -> list[Results]:
+          progress: Callable[[str, int, int], None] | None = None) -> list[Results]:
     """Grade each submission on the given exercises; one Results per submission.
 
     ``figures``: also run each exercise's report figure on the student's functions and
     store its data (plain lists) in the results, for the HTML report.
-    ``progress(stage, done, total)``: called as each exercise of each submission has run
-    in the sandbox (stage "running") and has been judged (stage "judging").
-    ``isolation``: the level recorded in the results ("process" or "bwrap");
-    ``sandbox_command``: an argv prefix (e.g. ``bwrap …``) the sandbox server runs inside.
+    ``progress(stage, done, total)``: called as each submission's exercises have run in
+    the sandbox (stage "running") and have been judged (stage "judging"), counting
+    exercises. Student code runs in sandbox servers (:func:`grader.sandbox.client.collect`,
+    process isolation, ``jobs`` at a time); judging runs here.
     """
+    from grader.judge.requests import student_request
+
     exercises = load_exercises(slugs)
     started = time.perf_counter()
     chosen = {i: [ex for ex in exercises if sub.only is None or ex.slug in sub.only]
               for i, sub in enumerate(submissions)}
-    all_jobs = {(i, ex.slug): Job((i, ex.slug), ex, sub.file_for(ex.slug), seed, figures)
-                for i, sub in enumerate(submissions) for ex in chosen[i]}
-    ran = iter(range(1, len(all_jobs) + 1))
-    collect(list(all_jobs.values()), jobs,
-            on_done=(lambda job: progress("running", next(ran), len(all_jobs))) if progress else None,
-            command=sandbox_command)
+    total = sum(len(c) for c in chosen.values())
+    cache: dict = {}
+    scratch = Path(tempfile.mkdtemp(prefix="calcgrade-check-"))
+    try:
+        requests = []
+        for i, sub in enumerate(submissions):
+            root = scratch / f"s{i}"
+            solutions = lay_out(sub, [ex.slug for ex in chosen[i]], root)
+            requests.append(student_request(i, root, chosen[i], solutions, seed,
+                                            figures=figures, cache=cache))
+        raws = _collect(requests, jobs, scratch, progress, total)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
     out = []
     judged = 0
     for i, sub in enumerate(submissions):
-        t0 = time.perf_counter()
-        ex_results = []
-        for ex in chosen[i]:
-            ex_results.append(judge_exercise(all_jobs[(i, ex.slug)], ex, seed))
-            judged += 1
-            if progress:
-                progress("judging", judged, len(all_jobs))
-        out.append(Results(submission=sub.name, seed=seed, isolation=isolation,
-                           exercises=ex_results,
-                           duration=sum(c.duration for e in ex_results for c in e.checks)
-                           + time.perf_counter() - t0))
+        out.append(judge_student(raws[i], chosen[i], name=sub.name, seed=seed,
+                                 isolation="process", figures=figures))
+        judged += len(chosen[i])
+        if progress:
+            progress("judging", judged, total)
     if submissions and len(submissions) == 1:
         out[0].duration = time.perf_counter() - started
     return out
+
+
+def lay_out(sub: Submission, slugs: list[str], root: Path) -> dict[str, Path | None]:
+    """Copy the student's files for ``slugs`` under ``root/<slug>/`` (what their sandbox
+    sees: never the original folder, which may sit in the hidden checkout). A folder
+    submission brings each exercise folder's regular files (helpers, data; no links);
+    a single file becomes ``solution.py``."""
+    out: dict[str, Path | None] = {}
+    for slug in slugs:
+        src = sub.file_for(slug)
+        if src is None:
+            out[slug] = None
+            continue
+        target = root / slug
+        target.mkdir(parents=True, exist_ok=True)
+        if isinstance(sub.files, _SolutionFinder):
+            for item in src.parent.iterdir():
+                if item.is_file() and not item.is_symlink() and item.stat().st_size < LAYOUT_FILE_BYTES:
+                    shutil.copyfile(item, target / item.name)
+        else:
+            shutil.copyfile(src, target / "solution.py")
+        out[slug] = target / "solution.py"
+    return out
+
+
+LAYOUT_FILE_BYTES = 8 * 1024 * 1024  # bigger files in an exercise folder are not copied
+
+
+def _collect(requests: list, jobs: int | None, scratch: Path,
+             progress: Callable[[str, int, int], None] | None, total: int) -> dict:
+    ran = [0]
+
+    def on_done(raw: StudentRaw) -> None:
+        ran[0] += len(raw.exercises)
+        if progress:
+            progress("running", ran[0], total)
+
+    parallel = max(1, min(jobs or os.cpu_count() or 1, len(requests) or 1))
+    return collect(requests, Policy(isolation="process", parallel=parallel, scratch_root=scratch),
+                   on_done=on_done)
 
 
 _references: dict[str, ModuleType] = {}
@@ -118,15 +172,28 @@ _RAW_STATUS = {"not_implemented": "not_implemented", "missing": "missing", "exce
                "unsupported": "failed"}
 
 
-def judge_exercise(job: Job, exercise: Exercise, seed: int) -> ExerciseResult:
+def judge_exercise(raw: ExerciseRaw, exercise: Exercise, seed: int, *, figure: bool = False,
+                   failure: str = "") -> ExerciseResult:
+    """Judge one exercise's raw results (``failure``: why some never came back)."""
+    missing = f"the sandbox failed: {failure}" if failure else "this check did not run"
     checks = []
     for index, check in enumerate(exercise.checks):
-        raw = job.results.get(index) or RawResult("error", "this check did not run")
-        checks.append(judge_check(check, raw, seed))
-    result = ExerciseResult(exercise.slug, exercise.title, checks, job.import_output)
-    if job.with_figure and exercise.figure is not None:
-        result.figure = figure_data(exercise, job.results.get(len(exercise.checks)), seed)
+        checks.append(judge_check(check, raw.results.get(index) or RawResult("error", missing), seed))
+    result = ExerciseResult(exercise.slug, exercise.title, checks, raw.import_output)
+    if figure and exercise.figure is not None:
+        result.figure = figure_data(exercise, raw.results.get(len(exercise.checks)), seed)
     return result
+
+
+def judge_student(raw: StudentRaw, exercises: list[Exercise], *, name: str, seed: int,
+                  isolation: str, figures: bool = False) -> Results:
+    """The results document of one student, from their raw results (trusted side)."""
+    t0 = time.perf_counter()
+    ex_results = [judge_exercise(r, ex, seed, figure=figures, failure=raw.failure)
+                  for ex, r in zip(exercises, raw.exercises)]
+    results = Results(submission=name, seed=seed, isolation=isolation, exercises=ex_results)
+    results.duration = sum(c.duration for c in results.checks) + time.perf_counter() - t0
+    return results
 
 
 def figure_data(exercise: Exercise, raw: RawResult | None, seed: int) -> dict[str, Any]:
@@ -178,6 +245,7 @@ def judge_check(check: Check, raw: RawResult, seed: int) -> CheckResult:
     import numpy as np
 
     from grader.judge.answers import Verdict, WrongType
+    from grader.judge.limits import JudgeTimeout, judge_seconds, time_limit
 
     try:
         inputs, expected = _expected(check, seed)
@@ -186,12 +254,16 @@ def judge_check(check: Check, raw: RawResult, seed: int) -> CheckResult:
         return result
     rng = np.random.default_rng([seed, 7, *map(ord, check.id[-8:])])
     try:
-        try:
-            verdict = check.answer.compare(raw.value, expected, inputs, rng)
-        except WrongType as exc:
-            verdict = Verdict(False, str(exc))
-        if not verdict.passed:  # a right answer is never reported as a mistake
-            verdict = _find_mistake(check, raw.value, expected, inputs, rng) or verdict
+        with time_limit(judge_seconds()):  # a huge expression costs this check only
+            try:
+                verdict = check.answer.compare(raw.value, expected, inputs, rng)
+            except WrongType as exc:
+                verdict = Verdict(False, str(exc))
+            if not verdict.passed:  # a right answer is never reported as a mistake
+                verdict = _find_mistake(check, raw.value, expected, inputs, rng) or verdict
+    except JudgeTimeout as exc:
+        result.message = str(exc)
+        return result
     except Exception as exc:  # noqa: BLE001 - judging odd answers must not crash grading
         result.message = f"your answer could not be judged ({type(exc).__name__}: {str(exc)[:200]})"
         return result

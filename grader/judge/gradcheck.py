@@ -15,7 +15,15 @@ from __future__ import annotations
 from typing import Any, Callable, Mapping, Sequence
 
 from grader.course.lazy import np
-from grader.judge.answers import Verdict, WrongType, describe, fmt, to_array
+from grader.judge.answers import (
+    NONFINITE_RULE,
+    Verdict,
+    WrongType,
+    describe,
+    fmt,
+    nonfinite_mismatch,
+    to_array,
+)
 
 _compiled: dict[tuple[int, str, Any], Callable] = {}
 
@@ -77,12 +85,20 @@ def _float64(tree: Any) -> Any:
 
 
 def relative_error(got: Any, expected: Any) -> float:
-    """‖got − expected‖ / ‖expected‖ (inf when the shapes differ or got is not finite)."""
+    """‖got − expected‖ / ‖expected‖ over the entries finite in both.
+
+    NaNs and infinities follow ``assert_allclose``: an infinity matches only the same
+    infinity at the same position, a NaN only a NaN there; any other NaN or infinity
+    (the student's or the expected one) makes the error infinite, as do differing shapes.
+    """
     g = np.asarray(got, dtype=np.float64)
     e = np.asarray(expected, dtype=np.float64)
-    if g.shape != e.shape or not np.all(np.isfinite(g)):
+    if g.shape != e.shape or np.any(nonfinite_mismatch(g, e)):
         return float("inf")
-    return float(np.linalg.norm(g - e) / max(float(np.linalg.norm(e)), 1e-300))
+    both = np.isfinite(g) & np.isfinite(e)
+    with np.errstate(all="ignore"):
+        return float(np.linalg.norm(g[both] - e[both])
+                     / max(float(np.linalg.norm(e[both])), 1e-300))
 
 
 def as_gradient_dict(got: Any, keys: Sequence[str], function: str) -> dict[str, Any]:
@@ -139,10 +155,9 @@ def judge_gradients(got: Any, expected: Mapping[str, Any], *, function: str, rto
         return Verdict(True, detail=detail)
     detail.update({"expected": {k: fmt(expected[k]) for k in bad},
                    "got": {k: fmt(grads[k]) for k in bad}})
-    nonfinite = [k for k in bad if not np.all(np.isfinite(grads[k]))]
-    if nonfinite:
-        return Verdict(False, f"{function}()[{nonfinite[0]!r}] contains NaN or infinite "
-                       "values", detail)
+    special = _nonfinite_verdict(grads, expected, bad, function, detail)
+    if special is not None:
+        return special
     worst = max(bad, key=lambda k: errors[k])
     listed = ", ".join(f"{k} ({errors[k]:.3g})" for k in bad)
     right = [k for k in keys if k not in bad]
@@ -164,6 +179,27 @@ def judge_gradients(got: Any, expected: Mapping[str, Any], *, function: str, rto
     return Verdict(False, message, detail)
 
 
+def _nonfinite_verdict(grads: Mapping[str, Any], expected: Mapping[str, Any],
+                       bad: Sequence[str], function: str, detail: dict) -> Verdict | None:
+    """The failure for the first wrong array whose NaNs or infinities differ from the
+    expected ones (saying where), or None when every wrong array is merely off."""
+    for k in bad:
+        g, e = grads[k], np.asarray(expected[k], dtype=np.float64)
+        mask = nonfinite_mismatch(g, e)
+        if not mask.any():
+            continue
+        idx = tuple(int(i) for i in np.argwhere(mask)[0])
+        where = f" at index {list(idx)}" if idx else ""
+        detail["nonfinite_mismatch"] = {k: [[int(i) for i in p] for p in np.argwhere(mask)[:8]]}
+        if np.isfinite(e[idx]):
+            return Verdict(False, f"{function}()[{k!r}] contains NaN or infinite values{where}"
+                           f": expected {e[idx]:.6g}, got {g[idx]:.6g}", detail)
+        return Verdict(False, f"{function}()[{k!r}] does not match the expected NaN or "
+                       f"infinite value{where}: expected {e[idx]:.6g}, got {g[idx]:.6g} "
+                       f"({NONFINITE_RULE})", detail)
+    return None
+
+
 def _common_ratio(grads: Mapping[str, Any], expected: Mapping[str, Any],
                   keys: Sequence[str]) -> float | None:
     """When every wrong array is one common multiple of the right one, that multiple."""
@@ -171,6 +207,8 @@ def _common_ratio(grads: Mapping[str, Any], expected: Mapping[str, Any],
     for k in keys:
         e = np.asarray(expected[k]).ravel()
         g = np.asarray(grads[k]).ravel()
+        if not (np.all(np.isfinite(e)) and np.all(np.isfinite(g))):
+            return None  # no common multiple to speak of
         denom = float(e @ e)
         if denom == 0:
             return None

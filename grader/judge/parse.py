@@ -6,9 +6,12 @@ nothing here hands text to ``eval``, ``exec``, ``compile``, ``sympify`` or ``par
 Only the symbols, constants (pi, e, E), functions (``_FUNCTIONS``) and operators
 (``+ - * / ^ **``, implicit multiplication) below exist; everything else is refused with a
 message a student can act on.  Sizes are bounded (length, nesting, digits, exponents and the
-magnitude of every constant built) so that no input makes SymPy grind through huge numbers.
-SymPy's automatic simplification can still be slow on some nested *valid* expressions (e.g.
-``tan(sinh(x^-99))`` is slow in SymPy itself), so parse untrusted text under a time limit.
+magnitude of every constant built) so that no input makes SymPy grind through huge numbers,
+and so is the size of every function argument written out in real and imaginary parts
+(:func:`grader.judge.limits.expansion_size`): SymPy's automatic evaluation splits such
+arguments when it asks whether ``sinh(...)`` is real, which made ``tan(sinh((x+x^2)^-20))``
+take minutes. SymPy can still be slow on inputs no static bound foresees, so untrusted text
+is parsed (and judged) under :func:`grader.judge.limits.time_limit`.
 """
 from __future__ import annotations
 
@@ -18,6 +21,8 @@ from dataclasses import dataclass
 from typing import Callable, Iterable
 
 import sympy
+
+from grader.judge.limits import too_large
 
 __all__ = ["ParseError", "parse_expression", "parse_expressions"]
 
@@ -52,6 +57,7 @@ _FUNCTIONS: dict[str, Callable[..., sympy.Expr]] = {
     "exp": sympy.exp, "log": sympy.log, "ln": sympy.log, "sqrt": sympy.sqrt,
     "Abs": sympy.Abs, "abs": sympy.Abs, "sigmoid": _sigmoid,
 }
+_HYPERBOLIC = {"sinh", "cosh", "tanh"}  # SymPy splits their argument to decide reality
 _CONSTANTS: dict[str, sympy.Expr] = {"pi": sympy.pi, "e": sympy.E, "E": sympy.E}
 _REFUSED_NAMES = {name: f"'{name}' (infinity or not-a-number) is not allowed in an answer"
                   for name in ("oo", "inf", "infinity", "zoo", "nan")}
@@ -255,6 +261,14 @@ class _Parser:
             raise ParseError("a number in this expression is too large", tok.pos)
         return value
 
+    def bounded(self, value: sympy.Expr, tok: _Token, what: str, hyperbolic: bool = False) -> None:
+        """Refuse ``value`` where SymPy would expand it into too many terms (see limits)."""
+        bound = too_large(value, hyperbolic=hyperbolic)
+        if bound is not None:
+            raise ParseError(f"{what} is too large to work with (written out in real and "
+                             f"imaginary parts it has more than {bound} terms); simplify it",
+                             tok.pos)
+
     def items(self, many: bool, wrapped: bool) -> list[sympy.Expr]:
         """The whole input: one expression, or (``many``) a comma-separated list."""
         values: list[sympy.Expr] = []
@@ -342,6 +356,8 @@ class _Parser:
             if _bits(base) * abs(float(exponent)) > MAX_BITS:
                 raise ParseError(f"the number {_short(base)}^{_short(exponent)} is too large",
                                  op.pos)
+        if not exponent.is_Integer:   # SymPy asks about the base's sign: it splits it
+            self.bounded(base, op, f"the base of '{op.text}' at character {op.pos + 1}")
         value = sympy.Pow(base, exponent)
         if value.is_Pow:   # (x^100)^100 becomes x^10000
             refuse_large(value.exp)
@@ -436,6 +452,9 @@ class _Parser:
             what = "one or two arguments (log(x) or log(x, base))" if name == "log" \
                 else "exactly one argument"
             raise ParseError(f"'{name}' takes {what}", name_tok.pos)
+        for arg in args:
+            self.bounded(arg, name_tok, f"the argument of {name}(...) at character "
+                                        f"{name_tok.pos + 1}", hyperbolic=name in _HYPERBOLIC)
         value = _FUNCTIONS[name](*args)
         if value.has(sympy.zoo, sympy.nan, sympy.oo, -sympy.oo):
             raise ParseError(f"{name}(...) at character {name_tok.pos + 1} is undefined for "

@@ -1,4 +1,10 @@
-"""The results document: what was graded, how, and with what outcome (versioned JSON)."""
+"""The results document: what was graded, how, and with what outcome (versioned JSON).
+
+:meth:`Results.to_dict` gives strict JSON data: a NaN or infinity anywhere (a student's
+answer in the expected/got detail, say) is the string ``"NaN"``, ``"Infinity"`` or
+``"-Infinity"`` (:mod:`grader.judge.strict_json`); :meth:`Results.from_dict` turns them
+back into floats.
+"""
 from __future__ import annotations
 
 import datetime as _dt
@@ -6,6 +12,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from grader import __version__
+from grader.judge import strict_json
 
 SCHEMA_VERSION = 1
 STATUSES = ("passed", "failed", "error", "timeout", "missing", "not_implemented")
@@ -87,7 +94,8 @@ class Results:
                 "checks": len(self.checks), **counts}
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        """The results document as strict-JSON data (non-finite numbers as strings)."""
+        return strict_json.encode({
             "schema_version": SCHEMA_VERSION,
             "grader": {"name": "calcgrade", "version": self.grader_version},
             "submission": self.submission,
@@ -104,26 +112,34 @@ class Results:
                  "checks": [_check_dict(c) for c in e.checks]}
                 for e in self.exercises
             ],
-        }
+        })
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> "Results":
         if data.get("schema_version") != SCHEMA_VERSION:
             raise ValueError(f"unsupported results schema_version {data.get('schema_version')!r}")
+        decode = strict_json.decode
         exercises = [
-            ExerciseResult(e["slug"], e["title"],
-                           [CheckResult(**{k: v for k, v in c.items() if k in _FIELDS})
-                            for c in e["checks"]], e.get("output", ""), e.get("figure"),
-                           e.get("kernels"))
+            ExerciseResult(e["slug"], e["title"], [_check_from(c) for c in e["checks"]],
+                           e.get("output", ""), decode(e.get("figure")), decode(e.get("kernels")))
             for e in data["exercises"]
         ]
         return cls(submission=data["submission"], seed=data["seed"],
                    isolation=data["isolation"], exercises=exercises,
                    grader_version=data["grader"]["version"], created=data["created"],
-                   duration=data.get("duration", 0.0))
+                   duration=decode(data.get("duration", 0.0)))
 
 
 _FIELDS = set(CheckResult.__dataclass_fields__)
+_NUMERIC = ("points", "max_points", "duration", "detail")  # may hold encoded NaN/infinity
+
+
+def _check_from(c: dict[str, Any]) -> CheckResult:
+    """A check of a results document; only its numbers and detail are decoded (a message
+    or printed output that reads "NaN" stays text)."""
+    fields = {k: (strict_json.decode(v) if k in _NUMERIC else v)
+              for k, v in c.items() if k in _FIELDS}
+    return CheckResult(**fields)
 
 
 def _check_dict(c: CheckResult) -> dict[str, Any]:

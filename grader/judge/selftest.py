@@ -53,8 +53,11 @@ def run_selftest(slugs: list[str] | None = None, *, seed: int, jobs: int | None 
     try:
         subs: list[tuple[str, Exercise, Mistake | None, Submission]] = []
         for ex in exercises:
-            subs.append(("reference", ex, None, Submission(
-                f"reference/{ex.slug}", {ex.slug: reference_dir() / f"{ex.slug}.py"}, [ex.slug])))
+            ref = tmp / "reference" / ex.slug / "solution.py"  # the checkout is hidden
+            ref.parent.mkdir(parents=True)
+            shutil.copyfile(reference_dir() / f"{ex.slug}.py", ref)
+            subs.append(("reference", ex, None, Submission(f"reference/{ex.slug}", {ex.slug: ref},
+                                                           [ex.slug])))
             subs.append(("stub", ex, None, Submission(
                 f"stub/{ex.slug}", {ex.slug: exercises_dir() / ex.slug / "solution.py"}, [ex.slug])))
             seen: set[str] = set()

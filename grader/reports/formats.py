@@ -4,7 +4,8 @@ Each writer is a pure function of :class:`~grader.judge.results.Results` (or a l
 a class) returning text, so ``calcgrade check``, ``grade`` and ``report`` share them and the
 golden-file tests pin them down. Nothing here imports NumPy or matplotlib.
 
-* ``json`` — the results document itself (schema v1, see ``results.py``).
+* ``json`` — the results document itself (schema v1, see ``results.py``), strict JSON:
+  NaN and infinities are the strings "NaN", "Infinity", "-Infinity" (``strict_json``).
 * ``junit`` — one ``<testsuite>`` per exercise, one ``<testcase>`` per check, following
   the structure of Jenkins' ``junit-10.xsd`` that CI servers read.
 * ``gradescope`` — ``results.json`` of Gradescope's autograder specification.
@@ -21,6 +22,7 @@ import re
 import xml.etree.ElementTree as ET
 from typing import Any, Sequence
 
+from grader.judge import strict_json
 from grader.judge.results import CheckResult, Results
 from grader.reports.stats import ClassSummary, student_name, summarise
 
@@ -82,7 +84,8 @@ def check_text(check: CheckResult) -> str:
 # -- JSON -------------------------------------------------------------------------------
 
 def to_json(results: Results) -> str:
-    return json.dumps(results.to_dict(), indent=2)
+    """The results document, strict JSON (NaN/infinities as strings, see strict_json)."""
+    return strict_json.dumps(results.to_dict(), indent=2)
 
 
 # -- JUnit XML --------------------------------------------------------------------------
@@ -203,7 +206,7 @@ def _number_prefix(slug: str, index: int) -> int:
 
 
 def to_gradescope_json(results: Results) -> str:
-    return json.dumps(to_gradescope(results), indent=2, ensure_ascii=False)
+    return strict_json.dumps(to_gradescope(results), indent=2, ensure_ascii=False)
 
 
 # -- Markdown ---------------------------------------------------------------------------

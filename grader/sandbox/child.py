@@ -58,13 +58,15 @@ def redirect_output(output_path: Path) -> None:
     sys.stderr = open(2, "w", encoding="utf-8", errors="replace", closefd=False)  # noqa: SIM115
 
 
-def scrub_import_path(solution_dir: Path, project_root: Path) -> None:
+def scrub_import_path(solution_dir: Path, project_root: Path | None = None) -> None:
     """Only the student's own folder and installed packages stay importable.
 
     The project tree (``reference/`` above all) is dropped from the path, except the
     virtual environment when it happens to live inside the project.
     """
-    root = os.path.realpath(project_root)
+    from grader.course.paths import project_root as course_root
+
+    root = os.path.realpath(project_root or course_root())
     env = os.path.realpath(sys.prefix)
 
     def allowed(entry: str) -> bool:
@@ -121,9 +123,12 @@ def import_solution(path: Path) -> Any:
     return module
 
 
-def run_checks(runnables: list[Any], solution_path: Path | None, seed: int, start: int,
+def run_checks(runnables: list[Any], inputs: list[Any], solution_path: Path | None, start: int,
                result_fd: int) -> None:
-    """Import the student's file and run checks ``start:``, reporting each as a frame."""
+    """Import the student's file and run checks ``start:``, reporting each as a frame.
+
+    ``inputs[i]``: runnable i's public inputs as the trusted side sent them (plain data).
+    """
     global _OWNER_PID
     _OWNER_PID = os.getpid()
     # The host's warning filters (pytest turns warnings into errors) are not the student's:
@@ -149,11 +154,30 @@ def run_checks(runnables: list[Any], solution_path: Path | None, seed: int, star
         check = runnables[index]
         _flush()
         _send(result_fd, {"event": "start", "index": index, "output_at": _output_size()})
-        message = _run_one(check, module, seed, solution_path)
+        message = _run_one(check, module, inputs[index], solution_path)
         _flush()
         message["index"] = index
         _send(result_fd, message)
     _send(result_fd, {"event": "done"})
+
+
+class InputError(Exception):
+    """The trusted side could not draw this check's inputs (a course bug, not the student's)."""
+
+
+def _decode_inputs(tree: Any) -> dict:
+    if tree is None:
+        return {}
+    if isinstance(tree, dict) and "__input_error__" in tree:
+        raise InputError(str(tree["__input_error__"]))
+    if isinstance(tree, dict) and "__shim__" in tree:  # TEMPORARY-SHIM
+        from grader.course.spec import load_exercise
+        slug, cid, seed = tree["__shim__"]
+        ex = load_exercise(slug)
+        return [c for c in ex.runnables(True) if c.id == cid][0].make_inputs(seed)
+    from grader.sandbox.inputs import decode_inputs
+
+    return decode_inputs(tree)
 
 
 def _output_size() -> int:
@@ -171,14 +195,14 @@ def _flush() -> None:
             pass
 
 
-def _run_one(check: Any, module: Any, seed: int, solution_path: Path) -> dict:
+def _run_one(check: Any, module: Any, inputs_tree: Any, solution_path: Path) -> dict:
     missing = [f for f in check.required_functions if not callable(getattr(module, f, None))]
     if missing:
         return {"event": "result", "status": "missing", "duration": 0.0,
                 "message": f"function {missing[0]}() is not defined in solution.py"}
     t0 = time.perf_counter()
     try:
-        inputs = check.make_inputs(seed)
+        inputs = _decode_inputs(inputs_tree)
         value = check.run(module, inputs)
         duration = time.perf_counter() - t0
         encoded = plain.encode(value)
@@ -189,6 +213,9 @@ def _run_one(check: Any, module: Any, seed: int, solution_path: Path) -> dict:
     except plain.Unsupported as exc:
         return {"event": "result", "status": "unsupported", "duration": duration,
                 "message": f"{check.function}() {exc}"}
+    except InputError as exc:
+        return {"event": "result", "status": "exception", "duration": 0.0,
+                "message": f"internal grader error preparing this check's inputs ({exc})"}
     except MemoryError:
         return {"event": "result", "status": "exception", "duration": time.perf_counter() - t0,
                 "message": "your code ran out of memory (the sandbox's memory limit)"}

@@ -1,29 +1,26 @@
-"""Opportunistic hardening of a forked sandbox child (Linux; cgroups need root).
+"""Isolating a student's process before their code runs (Linux; cgroups need root).
 
-The foundation's process isolation is rlimits plus a process group. When the grader runs
-as root (CI, a grading server) a forked child can cheaply do much more before it imports
-student code, in about 2 ms:
+The sandbox server (:mod:`grader.sandbox.server`) calls :func:`isolate` in the process it
+forks for each student, before that student's code is imported:
 
-* **die with its parent** (``PR_SET_PDEATHSIG``): a killed grading run leaves no child
-  spinning in an infinite loop;
-* **a pids cgroup** capping its processes and threads (``RLIMIT_NPROC`` does not bind
-  root): a fork bomb stalls instead of filling the machine, and the parent kills every
-  task in the cgroup afterwards, even ones that left the process group;
-* **its own network and mount namespaces**: no network at all; every mount remounted
-  read-only, a small private tmpfs as the working directory, and an empty tmpfs over
-  ``reference/`` and over whatever the caller lists in :data:`HIDDEN_PATHS` (the class's
-  submissions, the results folder). The student's own folder stays visible. ``/proc``
-  and ``/sys`` turn read-only too (no sysrq, no moving out of the cgroup);
-* **no capabilities** afterwards (bounding set emptied, ``no_new_privs``): still uid 0,
-  but unable to unmount, remount or unshare its way back.
+* **die with its parent** (``PR_SET_PDEATHSIG``) and **not dumpable** (no same-user
+  process can read its memory or open its file descriptors through ``/proc``);
+* **its own user, mount, network and PID namespaces** where the machine allows them
+  (directly as root, through an unprivileged user namespace otherwise): no network at
+  all; every mount read-only; a small private tmpfs as the working directory; an empty
+  tmpfs over each ``hidden`` folder (the checkout, the class, the results, the other
+  students' scratch folders) with only the ``keep`` folders inside bound back read-only
+  (the grader package, the public exercise declarations, the interpreter, the student's
+  own files); every process the student leaves behind dies with the namespace;
+* **no capabilities** afterwards (bounding set emptied, ``no_new_privs``).
 
-Not root, a class run (:data:`AS_USER`) still gets the namespaces, through an
-unprivileged user namespace where the machine allows one (no cgroups: those need root).
-``calcgrade check`` on a student's own machine does not: it needs none of it.
+``strict`` (inside bubblewrap's shared sandbox) fails closed: an ``OSError`` when a step
+does not take, and the caller must then not run the student's code. Otherwise a step
+the machine refuses is skipped and :func:`problems` says why.
 
-Anything unavailable (no cgroup, no user namespaces, inside bubblewrap) is skipped, and
-:func:`problems` says why: bubblewrap already provides the namespaces there.
-:func:`applied` says what this process got.
+As root, the server as a whole also runs in fresh cgroups (:func:`cgroup_launcher`): a
+task cap (a fork bomb stalls instead of filling the machine), a CPU share and a memory
+cap for all of a student's processes together.
 """
 from __future__ import annotations
 
@@ -34,10 +31,10 @@ import signal
 import time
 from pathlib import Path
 
-HIDDEN_PATHS: list[Path] = []  # set by a batch grader before forking (results, class folder)
-AS_USER = False  # set by a batch grader: namespaces for non-root children too (see below)
 SCRATCH_MB = 64                # size of the child's private working directory
 PR_SET_PDEATHSIG = 1
+PR_SET_DUMPABLE = 4
+CLONE_NEWPID = 0x20000000
 PR_CAPBSET_DROP, PR_SET_NO_NEW_PRIVS, PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL = 24, 38, 47, 4
 _LINUX_CAPABILITY_VERSION_3 = 0x20080522
 CLONE_NEWNS = 0x00020000
@@ -78,58 +75,62 @@ def _libc() -> ctypes.CDLL:
     return ctypes.CDLL(ctypes.util.find_library("c") or None, use_errno=True)
 
 
-def harden_child(scratch: Path, solution_dir: Path | None, hidden: list[Path]) -> None:
-    """Child side, before student code: apply every step this machine allows."""
-    try:
-        libc = _libc()
-    except OSError:  # pragma: no cover - not glibc/Linux
-        return
-    if libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) == 0:
-        _applied.append("pdeathsig")
-    if os.environ.get(INSIDE_BWRAP):
-        return  # isolated already
-    if os.geteuid() == 0:
-        if _join_pids_cgroup(os.getpid()):
-            _applied.append("pids")
-    elif not AS_USER:
-        return  # a student checking their own code on their own machine needs none of it
-    if not _unshare(libc):
-        return
-    _applied.append("netns")
-    try:
-        _private_filesystem(libc, scratch, solution_dir, hidden)
-        _applied.append("mountns")
-    except OSError as exc:  # the namespace stays; the filesystem only as private as before
-        _problems.append(str(exc))
-    if _drop_capabilities(libc):  # last: nothing above can be undone without them
-        _applied.append("nocaps")
+def isolate(workdir: Path, *, keep: list[Path], hidden: list[Path], strict: bool = False,
+            namespaces: bool = True) -> bool:
+    """This process, before student code: apply every step this machine allows.
 
-
-def isolate_student(scratch: Path, student: Path, hidden: list[Path]) -> None:
-    """In a shared bubblewrap sandbox (:mod:`grader.sandbox.zygote`), before a student's
-    exercises: make this process's own user, mount and network namespaces, in which
-    ``hidden`` (every student's folder) is empty but ``student``'s own folder, everything
-    is read-only but a private tmpfs at ``scratch``, and no capability is left.
-
-    Fails closed: raises ``OSError`` when any step does not take, and the caller must
-    then not run the student's code here.
+    Returns whether a new PID namespace was made (the caller's next ``fork`` is then its
+    init: when that process ends, every process left in the namespace dies with it).
     """
     libc = _libc()
-    if libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) != 0:
+    if libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) == 0:
+        _applied.append("pdeathsig")
+    elif strict:
         raise OSError(ctypes.get_errno(), "prctl(PR_SET_PDEATHSIG)")
-    if not _unshare(libc) or any(p.startswith("id map") for p in _problems):
-        raise OSError(f"no namespaces for the student: {'; '.join(_problems)}")
-    _private_filesystem(libc, scratch, student, hidden)
-    if not _drop_capabilities(libc):
+    libc.prctl(PR_SET_DUMPABLE, 0, 0, 0, 0)
+    if not namespaces:
+        return False
+    made = _unshare(libc, pid=True)
+    if not made or (strict and any(p.startswith("id map") for p in _problems)):
+        if strict:
+            raise OSError(f"no namespaces for the student: {'; '.join(_problems)}")
+        return False
+    _applied.append("netns")
+    try:
+        _private_filesystem(libc, workdir, keep, hidden)
+        _applied.append("mountns")
+    except OSError as exc:  # the namespace stays; the filesystem only as private as before
+        if strict:
+            raise
+        _problems.append(str(exc))
+    if strict:
+        for path in hidden:  # what is left to see: at most the ways to the kept folders
+            if not path.is_dir():
+                continue
+            ways = {k.relative_to(path).parts[0] for k in keep if k != path and _within(k, path)}
+            if set(os.listdir(path)) - ways:
+                raise OSError(f"{path} is still visible to the student")
+    return "pidns" in _applied
+
+
+def lock_down(*, pid_init: bool, strict: bool = False) -> None:
+    """Last steps, in the process that runs the student's chain: a ``/proc`` of its own
+    PID namespace (``pid_init``: it is that namespace's init; no other process of the
+    machine is visible there), then no capabilities (nothing above can be undone)."""
+    libc = _libc()
+    if pid_init:
+        try:
+            _mount(libc, "proc", "/proc", "proc", MS_NOSUID | MS_NODEV | 8)  # 8: MS_NOEXEC
+            _applied.append("proc")
+        except OSError as exc:  # e.g. inside bubblewrap, whose /proc shows only its sandbox
+            _problems.append(str(exc))
+    if _drop_capabilities(libc):
+        _applied.append("nocaps")
+    elif strict:
         raise OSError(ctypes.get_errno(), "capset: the capabilities could not be dropped")
-    for path in hidden:  # what is left to see: at most the way to the student's folder
-        inside = student != path and _within(student, path)
-        way = {student.relative_to(path).parts[0]} if inside else set()
-        if set(os.listdir(path)) - way:
-            raise OSError(f"{path} is still visible to the student")
 
 
-def _unshare(libc: ctypes.CDLL) -> bool:
+def _unshare(libc: ctypes.CDLL, pid: bool = False) -> bool:
     """New mount and network namespaces, directly or inside a new user namespace.
 
     Root in a container often lacks CAP_SYS_ADMIN (or a seccomp filter refuses a plain
@@ -137,11 +138,17 @@ def _unshare(libc: ctypes.CDLL) -> bool:
     mounts below need, over this namespace only. Its mounts then stay locked for anything
     the student creates later, and the capabilities are dropped at the end anyway.
     """
-    if libc.unshare(CLONE_NEWNS | CLONE_NEWNET) == 0:
+    flags = CLONE_NEWNS | CLONE_NEWNET
+    if pid and libc.unshare(flags | CLONE_NEWPID) == 0:
+        _applied.append("pidns")
+        return True
+    if libc.unshare(flags) == 0:
         return True
     _problems.append(f"unshare: {os.strerror(ctypes.get_errno())}")
     uid, gid = os.geteuid(), os.getegid()
-    if libc.unshare(CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWNET) != 0:
+    if pid and libc.unshare(CLONE_NEWUSER | flags | CLONE_NEWPID) == 0:
+        _applied.append("pidns")
+    elif libc.unshare(CLONE_NEWUSER | flags) != 0:
         _problems.append(f"unshare with a user namespace: {os.strerror(ctypes.get_errno())}")
         return False
     try:  # the same ids inside, so file ownership reads as before
@@ -182,36 +189,44 @@ def _mount(libc: ctypes.CDLL, source: str | None, target: str, fstype: str | Non
         raise OSError(err, f"mount {target}: {os.strerror(err)}")
 
 
-def _private_filesystem(libc: ctypes.CDLL, scratch: Path, solution_dir: Path | None,
+def _private_filesystem(libc: ctypes.CDLL, workdir: Path, keep: list[Path],
                         hidden: list[Path]) -> None:
-    """Everything read-only but a private tmpfs at ``scratch``; ``hidden`` emptied.
+    """Everything read-only but a private tmpfs at ``workdir``; ``hidden`` emptied but
+    for the ``keep`` folders inside them, bound back read-only.
 
-    A student folder inside a hidden path is bound back. Its bind is taken from a path
-    in this mount namespace first (a stash in the scratch tmpfs): a bind from a file
-    descriptor opened before ``unshare`` would reach into the old namespace, which a
-    user namespace's root may not do.
+    Each bind is taken from a path in this mount namespace first (a stash in the
+    workdir's tmpfs): a bind from a file descriptor opened before ``unshare`` would reach
+    into the old namespace, which a user namespace's root may not do.
     """
     _mount(libc, None, "/", None, MS_REC | MS_PRIVATE)
-    _mount(libc, "tmpfs", str(scratch), "tmpfs", MS_NOSUID | MS_NODEV,
+    _mount(libc, "tmpfs", str(workdir), "tmpfs", MS_NOSUID | MS_NODEV,
            f"size={SCRATCH_MB}m,mode=0700")
-    hide = [p for p in hidden if p.is_dir() and not _needed(p)]
+    hide = [p for p in hidden if p.is_dir() and not _within(workdir, p)]
     hide = [p for p in hide if not any(q != p and _within(p, q) for q in hide)]  # outermost
-    stash = None
-    if solution_dir is not None and any(_within(solution_dir, p) for p in hide):
-        stash = scratch / ".student"
+    kept = [k for k in keep if k.exists() and any(_within(k, p) for p in hide)]
+    kept = [k for k in kept if not any(q != k and _within(k, q) for q in kept)]
+    stashes = []
+    for n, folder in enumerate(kept):
+        stash = workdir / f".keep-{n}"
         stash.mkdir()
-        _mount(libc, str(solution_dir), str(stash), None, MS_BIND | MS_REC)
+        _mount(libc, str(folder), str(stash), None, MS_BIND | MS_REC)
+        stashes.append((folder, stash))
     for mountpoint in _mountpoints():
-        if mountpoint.startswith("/dev") or _within(Path(mountpoint), scratch):
+        if mountpoint.startswith("/dev") or _within(Path(mountpoint), workdir):
             continue  # device nodes (/dev/null …) stay writable; /dev/shm is replaced
         try:
             _remount_readonly(libc, mountpoint)
         except OSError:
             pass  # e.g. a mount we may not touch; the others still turn read-only
     for path in hide:
-        _hide(libc, path, solution_dir if solution_dir and _within(solution_dir, path) else None,
-              stash)
-    if stash is not None:
+        _mount(libc, "tmpfs", str(path), "tmpfs", MS_NOSUID | MS_NODEV, "size=1m,mode=0755")
+        for folder, stash in stashes:
+            if _within(folder, path):
+                folder.mkdir(parents=True, exist_ok=True)
+                _mount(libc, str(stash), str(folder), None, MS_BIND | MS_REC)
+                _remount_readonly(libc, str(folder))
+        _remount_readonly(libc, str(path))
+    for _, stash in stashes:
         if libc.umount2(str(stash).encode(), MNT_DETACH) != 0:
             raise OSError(ctypes.get_errno(), f"umount {stash}")
         stash.rmdir()
@@ -221,27 +236,6 @@ def _private_filesystem(libc: ctypes.CDLL, scratch: Path, solution_dir: Path | N
 
 def _within(path: Path, folder: Path) -> bool:
     return path == folder or folder in path.parents
-
-
-def _needed(path: Path) -> bool:
-    """Never hide what the sandbox itself runs from (Python, the venv, the grader)."""
-    import sys
-
-    needed = {Path(sys.prefix).resolve(), Path(sys.base_prefix).resolve(),
-              Path(__file__).resolve().parent}
-    path = path.resolve()
-    return any(_within(p, path) for p in needed)
-
-
-def _hide(libc: ctypes.CDLL, path: Path, student: Path | None, stash: Path | None) -> None:
-    """An empty tmpfs over ``path``; the ``student`` folder inside it bound back from
-    ``stash``, read-only."""
-    _mount(libc, "tmpfs", str(path), "tmpfs", MS_NOSUID | MS_NODEV, "size=1m,mode=0755")
-    if student is not None and stash is not None:
-        student.mkdir(parents=True, exist_ok=True)
-        _mount(libc, str(stash), str(student), None, MS_BIND | MS_REC)
-        _remount_readonly(libc, str(student))
-    _remount_readonly(libc, str(path))
 
 
 def _remount_readonly(libc: ctypes.CDLL, target: str) -> None:
@@ -307,8 +301,11 @@ def join_cgroups(name: str, *, tasks: int, cpus: float | None = None) -> list[st
     return joined
 
 
-def _limits(tasks: int, cpus: float | None) -> dict[str, dict[str, str]]:
+def _limits(tasks: int, cpus: float | None, memory_mb: int | None = None
+            ) -> dict[str, dict[str, str]]:
     limits = {"pids": {"pids.max": str(tasks)}}
+    if memory_mb is not None:
+        limits["memory"] = {"memory.limit_in_bytes": str(memory_mb * 1024 * 1024)}
     if cpus is not None:
         period = 100_000
         limits["cpu"] = {"cpu.cfs_period_us": str(period),
@@ -316,7 +313,8 @@ def _limits(tasks: int, cpus: float | None) -> dict[str, dict[str, str]]:
     return limits
 
 
-def cgroup_launcher(prefix: str, *, tasks: int, cpus: float | None = None) -> list[str]:
+def cgroup_launcher(prefix: str, *, tasks: int, cpus: float | None = None,
+                    memory_mb: int | None = None) -> list[str]:
     """An argv prefix that runs a command in fresh cgroups ``<prefix>-<its pid>`` (as
     :func:`join_cgroups`), joined by a shell before it ``exec``s the command: no Python
     runs between ``fork`` and ``exec`` (unsafe once JAX has started threads). Empty when
@@ -326,7 +324,7 @@ def cgroup_launcher(prefix: str, *, tasks: int, cpus: float | None = None) -> li
     if os.geteuid() != 0:
         return []
     steps = []
-    for controller, values in _limits(tasks, cpus).items():
+    for controller, values in _limits(tasks, cpus, memory_mb).items():
         own = _own_cgroup(controller)
         if own is None:
             continue
@@ -337,15 +335,11 @@ def cgroup_launcher(prefix: str, *, tasks: int, cpus: float | None = None) -> li
     return ["sh", "-c", "; ".join([*steps, 'exec "$@"']), "sh"] if steps else []
 
 
-def _join_pids_cgroup(pid: int) -> bool:
-    return "pids" in join_cgroups(f"calcgrade-{pid}", tasks=max_tasks())
-
-
 def release_cgroups(name: str) -> None:
     """Kill every task left in cgroups ``name`` (and groups nested in them); remove them."""
     if os.geteuid() != 0:
         return
-    for controller in ("pids", "cpu"):
+    for controller in ("pids", "cpu", "memory"):
         path = _cgroup_dir(name, controller)
         if path is not None and path.is_dir():
             _release(path)
@@ -385,7 +379,7 @@ def remove_stale_cgroups() -> list[str]:
     if os.geteuid() != 0:
         return []
     removed = []
-    for controller in ("pids", "cpu"):
+    for controller in ("pids", "cpu", "memory"):
         own = _own_cgroup(controller)
         if own is None or not own.is_dir():
             continue
@@ -406,15 +400,6 @@ def process_alive(pid: int) -> bool:
         return False
 
 
-def release_child(child_pid: int) -> None:
-    """Parent side, after a sandbox child ended: empty and remove its cgroup.
-
-    The path is computed in the parent the same way as in the child (the child started
-    in the parent's cgroup), so nothing needs to travel between them.
-    """
-    release_cgroups(f"calcgrade-{child_pid}")
-
-
 def die_with_parent(parent_pid: int) -> None:
     """This process gets SIGKILL when its parent dies (and exits now if it already has)."""
     try:
@@ -423,41 +408,3 @@ def die_with_parent(parent_pid: int) -> None:
         return
     if os.getppid() != parent_pid:
         os._exit(1)
-
-
-def probe() -> dict[str, list[str]]:
-    """What a class run's sandbox child forked from this process would get (forks a
-    throwaway one): ``{"applied": [...], "problems": [...]}``.
-
-    Call it from a process that has not started JAX (fork is unsafe after threads).
-    """
-    import json
-    import tempfile
-
-    with tempfile.TemporaryDirectory(prefix="calcgrade-probe-") as scratch:
-        read, write = os.pipe()
-        pid = os.fork()
-        if pid == 0:  # pragma: no cover - runs in the child
-            os.close(read)
-            try:
-                from grader.course.paths import reference_dir
-
-                global AS_USER
-                AS_USER = True  # what a class run's sandbox child gets
-                harden_child(Path(scratch), None, [reference_dir()])
-                os.write(write, json.dumps({"applied": applied(),
-                                            "problems": problems()}).encode())
-            finally:
-                os._exit(0)
-        os.close(write)
-        with os.fdopen(read, "rb") as fh:
-            data = fh.read()
-        os.waitpid(pid, 0)
-        release_child(pid)
-    return json.loads(data or b'{"applied": [], "problems": ["the probe child died"]}')
-
-
-if __name__ == "__main__":  # python -m grader.sandbox.harden: what this machine allows
-    found = probe()
-    print(" ".join(found["applied"]) or "nothing")
-    print("; ".join(found["problems"]))

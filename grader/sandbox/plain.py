@@ -14,7 +14,8 @@ import os
 import struct
 from typing import Any
 
-MAX_FRAME = 64 * 1024 * 1024   # bytes in one message from the child
+MAX_FRAME = 16 * 1024 * 1024   # bytes in one message from a sandbox (one check's answer)
+MAX_REQUEST = 256 * 1024 * 1024  # bytes in one message between trusted processes
 MAX_ARRAY_ELEMENTS = 4_000_000
 MAX_DEPTH = 20
 MAX_ITEMS = 100_000
@@ -128,11 +129,32 @@ def _encode_array(obj: Any) -> Any:
                           "data": base64.b64encode(arr.tobytes()).decode("ascii")}}
 
 
-def decode(tree: Any, depth: int = 0) -> Any:
-    """Parent side: rebuild the answer from the child's tree, validating every node."""
+def decode(tree: Any) -> Any:
+    """Parent side: rebuild the answer from the child's tree, validating every node
+    (at most MAX_ITEMS nodes in all, MAX_DEPTH deep)."""
+    return _Decoder().decode(tree, 0)
+
+
+class _Decoder:
+    def __init__(self) -> None:
+        self.items = 0
+
+    def decode(self, tree: Any, depth: int) -> Any:
+        self.items += 1
+        if self.items > MAX_ITEMS:
+            raise ValueError(f"the answer has more than {MAX_ITEMS} items")
+        return _decode_node(self, tree, depth)
+
+
+def _decode_node(d: "_Decoder", tree: Any, depth: int) -> Any:
+    decode = d.decode
     if depth > MAX_DEPTH + 2:
         raise ValueError("nested too deeply")
-    if tree is None or isinstance(tree, (bool, int, float, str)):
+    if tree is None or isinstance(tree, (bool, int, str)):
+        return tree
+    if isinstance(tree, float):
+        if not math.isfinite(tree):
+            raise ValueError("malformed number")
         return tree
     if not isinstance(tree, dict) or len(tree) not in (1, 2):
         raise ValueError("malformed answer")
@@ -148,7 +170,7 @@ def decode(tree: Any, depth: int = 0) -> Any:
         return int(str(value)[:MAX_TEXT])
     if tag == "__complex__":
         re, im = _list(value)
-        return complex(decode(re), decode(im))
+        return complex(decode(re, depth + 1), decode(im, depth + 1))
     if tag == "__dict__":
         if not isinstance(value, dict):
             raise ValueError("malformed dict")
@@ -156,6 +178,9 @@ def decode(tree: Any, depth: int = 0) -> Any:
     if tag == "__expr__":
         return ExprText(_text(value))
     if tag == "__matrix__":
+        d.items += sum(len(row) for row in _list(value) if isinstance(row, list))
+        if d.items > MAX_ITEMS:
+            raise ValueError(f"the answer has more than {MAX_ITEMS} items")
         return MatrixText([[ExprText(_text(c)) for c in _list(row)] for row in _list(value)])
     if tag == "__array__":
         return _decode_array(value)
@@ -221,6 +246,10 @@ def frame(message: dict) -> bytes:
     return struct.pack(">I", len(body)) + body
 
 
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not strict JSON")  # NaN, Infinity: never accepted
+
+
 def write_all(fd: int, data: bytes) -> None:
     """All of ``data`` to the file descriptor (a pipe may take it in parts)."""
     view = memoryview(data)
@@ -236,9 +265,10 @@ def send(fd: int, message: dict) -> None:
 class FrameReader:
     """Accumulates bytes from a pipe and yields complete, size-checked messages."""
 
-    def __init__(self) -> None:
+    def __init__(self, max_frame: int = MAX_FRAME) -> None:
         self.buffer = bytearray()
         self.broken: str | None = None
+        self.max_frame = max_frame
 
     def feed(self, data: bytes) -> list[dict]:
         out: list[dict] = []
@@ -247,7 +277,7 @@ class FrameReader:
         self.buffer += data
         while len(self.buffer) >= 4:
             (size,) = struct.unpack(">I", self.buffer[:4])
-            if size > MAX_FRAME:
+            if size > self.max_frame:
                 self.broken = "the sandbox sent a message larger than allowed"
                 return out
             if len(self.buffer) < 4 + size:
@@ -255,8 +285,8 @@ class FrameReader:
             body = bytes(self.buffer[4:4 + size])
             del self.buffer[:4 + size]
             try:
-                msg = json.loads(body)
-            except ValueError:
+                msg = json.loads(body, parse_constant=_no_constant)
+            except (ValueError, RecursionError):
                 self.broken = "the sandbox sent a corrupt message"
                 return out
             if not isinstance(msg, dict):

@@ -1,79 +1,209 @@
-"""A fresh process that runs the sandbox for a parent that can no longer fork.
+"""The sandbox server: the one process that runs students' code, started clean by exec.
 
-Protocol: the parent writes one JSON document on stdin — the jobs as (slug, solution
-path, seed, with_figure), and ``chained`` for one student's exercises run through one
-child (:mod:`grader.sandbox.chain`) — and reads one frame per job from stdout with the
-raw results, values still as the child's plain trees. It is also what a stronger sandbox
-(bubblewrap) runs inside itself.
+``python -I -m grader.sandbox.server`` is started by the trusted side
+(:mod:`grader.sandbox.client`) with an empty environment and no file descriptors but its
+stdin (requests) and stdout (results), directly or inside bubblewrap. It imports what
+student code uses once (without running JAX, so it can fork), then serves students one
+at a time until its stdin closes. It never sees the reference, a seed or any judge-only
+data: each request carries the public inputs the trusted side drew.
+
+Per student it forks a **student process** that isolates itself
+(:func:`grader.sandbox.harden.isolate`: its own user, mount, network and PID namespaces
+where the machine allows, the checkout, the class, the results and the other students'
+folders hidden) and then forks the namespace's init, which runs the student's exercises
+(:func:`grader.sandbox.runner.run_chain`) and writes their raw results straight to
+stdout. The server itself never reads a student's results, so nothing of one student
+passes through the memory the next student's process is forked from; when the init
+ends, every process the student left behind dies with its namespace.
+
+Protocol (frames of :mod:`grader.sandbox.plain` both ways):
+  in:  ``{"config": {...}}`` once, then ``{"student": {...}}`` per student;
+  out: ``{"event": "ready", ...}`` once, then per student one ``{"event": "exercise"}``
+       frame per exercise and ``{"event": "end", "key": ..., "clean": bool}``.
 """
 from __future__ import annotations
 
-import json
-import subprocess
+import importlib
+import os
+import shutil
+import signal
 import sys
+import tempfile
 from pathlib import Path
 from typing import Any
 
-from grader.course.spec import load_exercise
-from grader.sandbox import plain
-from grader.sandbox.collector import Job, RawResult, collect
+from grader.sandbox import harden, plain
+from grader.sandbox.runner import Job, describe_exit, run_chain
+
+# Runnables other than an exercise's checks: the bench's timing runs (grader.bench.student
+# registers them; imported by name so the sandbox package does not depend on the bench).
+PROVIDERS = {"bench": "grader.bench.student"}
 
 
-def job_to_wire(job: Job) -> dict[str, Any]:
-    return {"slug": job.exercise.slug, "solution": str(job.solution) if job.solution else None,
-            "seed": job.seed, "with_figure": job.with_figure}
+def configure_jax() -> None:
+    """float64 everywhere (gradients are compared at 1e-9); the CPU unless asked."""
+    os.environ.setdefault("JAX_ENABLE_X64", "1")
+    os.environ.setdefault("JAX_PLATFORMS", os.environ.get("CALCGRADE_JAX_PLATFORMS", "cpu"))
 
 
-def jobs_from_wire(spec: dict[str, Any]) -> list[Job]:
-    return [Job(i, load_exercise(j["slug"]), Path(j["solution"]) if j["solution"] else None,
-                int(j["seed"]), bool(j["with_figure"])) for i, j in enumerate(spec["jobs"])]
+def preload(modules: list[str]) -> None:
+    """Import what student code and checks use, so each fork starts warm (no JAX run)."""
+    configure_jax()
+    for name in modules:
+        importlib.import_module(name)
 
 
-def result_messages(jobs: list[Job]) -> list[dict[str, Any]]:
-    """One message per job: its raw results, values still as the child's plain trees."""
-    return [{"key": job.key, "import_output": job.import_output,
-             "results": {str(i): r.to_wire() for i, r in job.results.items()}} for job in jobs]
+def serve(stdin_fd: int = 0, stdout_fd: int = 1) -> None:
+    out = os.dup(stdout_fd)  # results; fd 1 itself becomes /dev/null below
+    reader = _Reader(stdin_fd)
+    devnull = os.open(os.devnull, os.O_RDWR)
+    os.dup2(devnull, 1)
+    first = reader.next()
+    config = (first or {}).get("config")
+    if not isinstance(config, dict):
+        return
+    libc = harden._libc()
+    libc.prctl(harden.PR_SET_DUMPABLE, 0, 0, 0, 0)
+    libc.prctl(harden.PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)  # a killed run leaves no server
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the trusted side stops us
+    if config.get("course_root"):
+        os.environ["CALCGRADE_ROOT"] = str(config["course_root"])
+    from grader.course.spec import load_exercise
 
-
-def serve(stdin: Any = None, stdout: Any = None) -> None:
-    stdin = stdin or sys.stdin
-    out_fd = (stdout or sys.stdout).fileno()
-    spec = json.load(stdin)
-    jobs = jobs_from_wire(spec)
-    if spec.get("chained"):
-        from grader.sandbox.chain import collect_chained
-
-        collect_chained(jobs)
-    else:
-        collect(jobs, spec.get("parallel"))
-    for message in result_messages(jobs):
-        plain.send(out_fd, message)
-
-
-def apply_messages(jobs: list[Job], messages: list[dict], why_missing: str) -> None:
-    """Fill each job's results from its message; a job without one errors with ``why``."""
-    by_key = {m.get("key"): m for m in messages}
-    for i, job in enumerate(jobs):
-        message = by_key.get(i)
+    slugs = [str(s) for s in config.get("slugs", [])]
+    modules = {"numpy", "sympy", "jax.numpy"}
+    for slug in slugs:
+        modules.update(load_exercise(slug).preload)
+    preload(sorted(modules))
+    why = _self_test(config) if config.get("strict") else None
+    plain.send(out, {"event": "ready", "ok": why is None, "why": why or ""})
+    if why is not None:
+        return
+    while True:
+        message = reader.next()
         if message is None:
-            for index in range(len(job.runnables)):
-                job.results[index] = RawResult("error", f"the sandbox failed: {why_missing}")
-            continue
-        job.import_output = str(message.get("import_output", ""))
-        for index, wire in (message.get("results") or {}).items():
-            job.results[int(index)] = RawResult.from_wire(wire)
+            return
+        student = message.get("student")
+        if not isinstance(student, dict):
+            return
+        clean, why = _serve_student(student, config, out)
+        plain.send(out, {"event": "end", "key": student.get("key"), "clean": clean, "why": why})
 
 
-def collect_in_subprocess(jobs: list[Job], max_parallel: int | None,
-                          command: list[str] | None = None, chained: bool = False) -> None:
-    """Run :func:`serve` in a new interpreter (optionally wrapped, e.g. in bwrap)."""
-    request = json.dumps({"jobs": [job_to_wire(j) for j in jobs], "parallel": max_parallel,
-                          "chained": chained})
-    argv = (command or []) + [sys.executable, "-m", "grader.sandbox.server"]
-    proc = subprocess.run(argv, input=request.encode(), capture_output=True, check=False)
-    messages = plain.FrameReader().feed(proc.stdout)
-    err = proc.stderr.decode("utf-8", "replace").strip().splitlines()[-1:] or [""]
-    apply_messages(jobs, messages, err[0][:300])
+class _Reader:
+    def __init__(self, fd: int) -> None:
+        self.fd = fd
+        self.frames = plain.FrameReader()
+        self.pending: list[dict] = []
+
+    def next(self) -> dict | None:
+        while not self.pending:
+            chunk = os.read(self.fd, 1 << 20)
+            if not chunk:
+                return None
+            self.pending.extend(self.frames.feed(chunk))
+            if self.frames.broken:
+                return None
+        return self.pending.pop(0)
+
+
+def _jobs(student: dict[str, Any]) -> list[Job]:
+    from grader.course.spec import load_exercise
+
+    jobs = []
+    for i, ex in enumerate(student["exercises"]):
+        kind = ex.get("kind", "checks")
+        if kind == "checks":
+            exercise = load_exercise(str(ex["slug"]))
+            runnables = exercise.runnables(bool(ex.get("figure")))
+        else:
+            provider = importlib.import_module(PROVIDERS[kind])
+            runnables = provider.runnables_from_wire(ex["runnables"])
+        inputs = list(ex.get("inputs") or [None] * len(runnables))
+        limits = [float(x) for x in ex["limits"]]
+        if len(inputs) != len(runnables) or len(limits) != len(runnables):
+            raise ValueError("the request does not match the exercise's checks")
+        solution = Path(ex["solution"]) if ex.get("solution") else None
+        jobs.append(Job(i, runnables, limits, inputs, solution, int(ex["memory_mb"])))
+    return jobs
+
+
+def _serve_student(student: dict[str, Any], config: dict[str, Any], out: int) -> tuple[bool, str]:
+    """Fork the student's process, wait for it; (clean, why)."""
+    root = Path(student["root"]) if student.get("root") else None
+    workdir = Path(tempfile.mkdtemp(prefix="student-"))  # made here, removed here
+    pid = os.fork()
+    if pid == 0:
+        code = 70
+        try:
+            code = _student_process(student, config, root, workdir, out)
+        finally:
+            os._exit(code)
+    _, status = os.waitpid(pid, 0)
+    shutil.rmtree(workdir, ignore_errors=True)
+    if os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0:
+        return True, ""
+    if os.WIFEXITED(status) and os.WEXITSTATUS(status) == 3:
+        return False, "the student's process could not be isolated"
+    return False, f"the student's sandbox process ended badly ({describe_exit(status)})"
+
+
+def _student_process(student: dict[str, Any], config: dict[str, Any], root: Path | None,
+                     workdir: Path, out: int) -> int:
+    os.setsid()
+    strict = bool(config.get("strict"))
+    keep = [Path(p) for p in config.get("keep", [])] + ([root] if root else [])
+    hidden = [Path(p) for p in config.get("hidden", [])]
+    try:
+        pid_ns = harden.isolate(workdir, keep=keep, hidden=hidden, strict=strict,
+                                namespaces=bool(config.get("namespaces")))
+    except OSError as exc:
+        print(f"calcgrade sandbox: could not isolate the student: {exc}", file=sys.stderr)
+        return 3
+    jobs = _jobs(student)
+    init = os.fork()  # in a new PID namespace: its init
+    if init == 0:
+        code = 70
+        try:
+            harden.lock_down(pid_init=pid_ns, strict=strict)
+            run_chain(jobs, workdir, root)
+            for job in jobs:
+                plain.send(out, {"event": "exercise", "key": student.get("key"), "index": job.key,
+                                 "import_output": job.import_output,
+                                 "results": {str(i): r.to_wire() for i, r in job.results.items()}})
+            code = 0
+        except OSError as exc:
+            print(f"calcgrade sandbox: {exc}", file=sys.stderr)
+            code = 3 if strict else 71
+        finally:
+            os._exit(code)
+    os.close(out)
+    _, status = os.waitpid(init, 0)
+    if os.WIFEXITED(status):
+        return os.WEXITSTATUS(status)
+    return 72
+
+
+def _self_test(config: dict[str, Any]) -> str | None:
+    """Whether a student's process can be isolated strictly here (a throwaway one)."""
+    read_fd, write_fd = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        os.close(read_fd)
+        try:
+            workdir = Path(tempfile.mkdtemp(prefix="probe-"))  # left empty in bwrap's /tmp
+            harden.isolate(workdir, keep=[Path(p) for p in config.get("keep", [])],
+                           hidden=[Path(p) for p in config.get("hidden", [])], strict=True)
+            plain.write_all(write_fd, b"ok")
+        except OSError as exc:
+            plain.write_all(write_fd, f"could not isolate a student: {exc}".encode())
+        finally:
+            os._exit(0)
+    os.close(write_fd)
+    with os.fdopen(read_fd, "rb") as fh:
+        text = fh.read().decode("utf-8", "replace")
+    os.waitpid(pid, 0)
+    return None if text == "ok" else (text or "the self-test process died")
 
 
 if __name__ == "__main__":

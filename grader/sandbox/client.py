@@ -1,0 +1,424 @@
+"""The trusted side of the sandbox: the one way any command collects a student's answers.
+
+:func:`collect` takes one request per student (which exercises, where their files are,
+the public inputs the trusted side drew for each check) and a :class:`Policy` (process or
+bubblewrap, how many at a time, what to hide), starts sandbox servers
+(:mod:`grader.sandbox.server`, a fresh interpreter each, started by exec with an empty
+environment and only its own pipes) and returns each student's raw results, re-validated
+(:class:`~grader.sandbox.raw.RawResult`). ``check``, ``selftest``, ``grade`` at every
+isolation level, Dask workers, ``bench --submission`` and the report figures all use it;
+judging is the caller's, on the trusted side.
+
+A server serves several students in turn (its start-up, ~1.5 s of imports, is paid once
+per slot); each student gets a process of their own forked from it, isolated, in which
+nothing of another student has ever been. In bubblewrap the server sees the run's
+scratch folder read-only and each student's process hides it but for that student's
+own folder, failing closed; where that cannot be done (no nested namespaces), every
+student gets a bubblewrap sandbox of their own instead.
+"""
+from __future__ import annotations
+
+import os
+import selectors
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+from grader.sandbox import plain
+from grader.sandbox.raw import RawResult
+
+STUDENT_BYTES = 96 * 1024 * 1024    # all of one student's raw results, on the wire
+READY_TIMEOUT = 180.0               # a server's imports, on a loaded machine
+ENV_PASSED = ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE", "LD_LIBRARY_PATH", "CUDA_VISIBLE_DEVICES",
+              "CALCGRADE_JAX_PLATFORMS", "XLA_PYTHON_CLIENT_PREALLOCATE")
+
+
+@dataclass(frozen=True)
+class Policy:
+    """How and where student code runs. No module-level settings: each call says."""
+
+    isolation: str = "process"                 # process | bwrap
+    parallel: int = 1                          # servers at a time
+    hidden: tuple[Path, ...] = ()              # folders no student may see (class, results)
+    scratch_root: Path | None = None           # where the students' files were laid out
+    cpus: float | None = None                  # CPU share of one server (cgroups, as root)
+    shared: bool = True                        # bwrap: one server per slot (else one per student)
+    jax_platforms: str | None = None           # e.g. "cuda" for bench on a GPU
+
+
+@dataclass
+class ExerciseRequest:
+    slug: str
+    solution: Path | None
+    limits: list[float]
+    inputs: list[Any]
+    memory_mb: int
+    figure: bool = False
+    kind: str = "checks"
+    runnables: Any = None                      # kind != "checks": the provider's wire form
+
+    def to_wire(self) -> dict[str, Any]:
+        return {"slug": self.slug, "solution": str(self.solution) if self.solution else None,
+                "limits": self.limits, "inputs": self.inputs, "memory_mb": self.memory_mb,
+                "figure": self.figure, "kind": self.kind, "runnables": self.runnables}
+
+
+@dataclass
+class StudentRequest:
+    key: Any
+    root: Path | None                          # the student's folder (bound into bwrap)
+    exercises: list[ExerciseRequest]
+    budget: float = 600.0                      # seconds for everything, then the server is ended
+
+
+@dataclass
+class ExerciseRaw:
+    import_output: str = ""
+    results: dict[int, RawResult] = field(default_factory=dict)
+
+
+@dataclass
+class StudentRaw:
+    key: Any
+    exercises: list[ExerciseRaw]
+    failure: str = ""                          # why some results are missing, if any
+
+
+def collect(requests: list[StudentRequest], policy: Policy,
+            on_done: Callable[[StudentRaw], None] | None = None) -> dict[Any, StudentRaw]:
+    """Every student's raw results, by request key (``on_done`` as each finishes)."""
+    from grader.sandbox.harden import PR_SET_DUMPABLE, _libc
+
+    try:  # no sandboxed process of the same user may read this one's memory or fds
+        _libc().prctl(PR_SET_DUMPABLE, 0, 0, 0, 0)
+    except (OSError, AttributeError):  # pragma: no cover - not Linux
+        pass
+    out: dict[Any, StudentRaw] = {}
+
+    def done(raw: StudentRaw) -> None:
+        out[raw.key] = raw
+        if on_done is not None:
+            on_done(raw)
+
+    _Pool(requests, policy, done).run()
+    return out
+
+
+def course_slugs(requests: list[StudentRequest]) -> list[str]:
+    return sorted({e.slug for r in requests for e in r.exercises if e.kind == "checks"})
+
+
+# -- servers -----------------------------------------------------------------------------
+
+@dataclass
+class _Server:
+    proc: subprocess.Popen
+    reader: plain.FrameReader
+    shared: bool
+    fd: int = -1                               # the server's stdout (results)
+    ready: bool = False
+    student: StudentRequest | None = None
+    raw: StudentRaw | None = None
+    received: int = 0
+    deadline: float = 0.0
+    broken: str = ""
+    errors: Any = None                         # a temporary file with the server's stderr
+
+    def last_error(self) -> str:
+        if self.errors is None:
+            return ""
+        self.errors.seek(0, 2)
+        self.errors.seek(max(0, self.errors.tell() - 2000))
+        lines = self.errors.read().decode("utf-8", "replace").strip().splitlines()
+        return lines[-1][:300] if lines else ""
+
+
+
+class _Pool:
+    def __init__(self, requests: list[StudentRequest], policy: Policy,
+                 done: Callable[[StudentRaw], None]) -> None:
+        self.queue = list(requests)
+        self.policy = policy
+        self.done = done
+        self.slugs = course_slugs(requests)
+        self.selector = selectors.DefaultSelector()
+        self.servers: dict[int, _Server] = {}
+        self.shared = policy.isolation != "bwrap" or policy.shared
+        self.start_failures = 0
+
+    def run(self) -> None:
+        try:
+            while self.queue or any(s.student for s in self.servers.values()):
+                self._fill()
+                now = time.monotonic()
+                deadlines = [s.deadline for s in self.servers.values()]
+                wait = max(0.0, min(deadlines) - now) if deadlines else 1.0
+                for key, _ in self.selector.select(min(wait, 1.0)):
+                    server = self.servers.get(key.fd)
+                    if server is not None:
+                        self._read(server)
+                self._enforce_deadlines()
+        finally:
+            for server in list(self.servers.values()):
+                self._stop(server)
+
+    # -- starting ----------------------------------------------------------------
+    def _fill(self) -> None:
+        for server in [s for s in self.servers.values() if s.ready and s.student is None]:
+            if not self.queue:
+                break
+            self._give(server, self.queue.pop(0))
+        while self.queue and len(self.servers) < self.policy.parallel:
+            starting = sum(1 for s in self.servers.values() if not s.ready)
+            if self.shared and starting >= len(self.queue):
+                break
+            student = None if self.shared else self.queue.pop(0)
+            try:
+                server = self._start(student)
+            except OSError as exc:
+                self._give_up(f"the sandbox could not be started: {exc}", student)
+                continue
+            server.student = student
+
+    def _give_up(self, why: str, student: StudentRequest | None = None) -> None:
+        """Servers keep failing to start: every waiting student fails with the reason."""
+        for s in ([student] if student else []) + self.queue:
+            self.done(StudentRaw(s.key, [ExerciseRaw() for _ in s.exercises], failure=why))
+        self.queue.clear()
+
+    def _start(self, student: StudentRequest | None) -> _Server:
+        from grader.course.paths import project_root
+
+        policy = self.policy
+        config: dict[str, Any] = {"course_root": str(project_root()), "slugs": self.slugs,
+                                  "namespaces": True, "strict": False}
+        argv = [sys.executable, "-I", "-m", "grader.sandbox.server"]
+        if policy.isolation == "bwrap":
+            from grader.sandbox.isolation import bwrap_argv
+
+            if self.shared:
+                dirs = [policy.scratch_root] if policy.scratch_root else []
+                uid, gid = os.getuid() or 1000, os.getgid() or 1000
+                prefix = bwrap_argv(dirs, slugs=self.slugs, user=(uid, gid))
+                config.update(strict=True, hidden=[str(d) for d in dirs])
+            else:
+                dirs = [student.root] if student and student.root else []
+                prefix = bwrap_argv(dirs, slugs=self.slugs)
+                config["namespaces"] = False  # bubblewrap made them
+            argv = prefix + argv
+        else:
+            config["hidden"] = [str(p) for p in _hidden_for_process(policy)]
+            config["keep"] = [str(p) for p in _kept_for_process()]
+        launcher = _cgroups(policy)
+        errors = tempfile.TemporaryFile()  # the server's own errors, for the message
+        try:
+            proc = subprocess.Popen(launcher + argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                    stderr=errors, env=_environment(policy), close_fds=True,
+                                    start_new_session=True, cwd="/")
+        except OSError:
+            errors.close()
+            raise
+        server = _Server(proc, plain.FrameReader(), self.shared, proc.stdout.fileno(), errors=errors,
+                         deadline=time.monotonic() + READY_TIMEOUT)
+        os.set_blocking(server.fd, False)
+        self.servers[server.fd] = server
+        self.selector.register(server.fd, selectors.EVENT_READ)
+        self._send(server, {"config": config})
+        return server
+
+    def _give(self, server: _Server, student: StudentRequest) -> None:
+        server.student = student
+        server.raw = StudentRaw(student.key, [ExerciseRaw() for _ in student.exercises])
+        server.received = 0
+        server.deadline = time.monotonic() + student.budget
+        self._send(server, {"student": {"key": 0, "root": str(student.root) if student.root else None,
+                                        "exercises": [e.to_wire() for e in student.exercises]}})
+
+    def _send(self, server: _Server, message: dict) -> None:
+        try:
+            plain.write_all(server.proc.stdin.fileno(), plain.frame(message))  # type: ignore[union-attr]
+        except OSError as exc:
+            server.broken = f"the sandbox could not be reached ({exc})"
+
+    # -- reading -----------------------------------------------------------------
+    def _read(self, server: _Server) -> None:
+        try:
+            chunk = os.read(server.fd, 1 << 20)
+        except BlockingIOError:
+            return
+        if not chunk:
+            self._fail(server, server.broken or "the sandbox ended unexpectedly")
+            return
+        server.received += len(chunk)
+        if server.student is not None and server.received > STUDENT_BYTES:
+            self._fail(server, f"your answers came to more than {STUDENT_BYTES >> 20} MiB; "
+                               "the sandbox stopped reading them")
+            return
+        for message in server.reader.feed(chunk):
+            self._handle(server, message)
+            if server.fd not in self.servers:
+                return
+        if server.reader.broken:
+            self._fail(server, server.reader.broken)
+
+    def _handle(self, server: _Server, msg: dict) -> None:
+        event = msg.get("event")
+        if event == "ready":
+            if not msg.get("ok"):
+                self._unusable(server, str(msg.get("why", ""))[:300])
+                return
+            server.ready = True
+            server.deadline = time.monotonic() + 3600
+            if server.student is not None and server.raw is None:  # one per student: its own
+                student, server.student = server.student, None
+                self._give(server, student)
+            return
+        if server.student is None or server.raw is None:
+            self._fail(server, "the sandbox spoke out of turn")
+            return
+        if event == "exercise":
+            index = msg.get("index")
+            results = msg.get("results")
+            if not isinstance(index, int) or not 0 <= index < len(server.raw.exercises) \
+                    or not isinstance(results, dict):
+                self._fail(server, "the sandbox sent a malformed message")
+                return
+            ex = server.raw.exercises[index]
+            ex.import_output = str(msg.get("import_output", ""))[:4000]
+            count = len(server.student.exercises[index].limits)
+            for i, wire in results.items():
+                if str(i).isdigit() and int(i) < count:
+                    ex.results[int(i)] = RawResult.from_wire(wire)
+        elif event == "end":
+            raw, server.student, server.raw = server.raw, None, None
+            if not msg.get("clean"):
+                raw.failure = str(msg.get("why", ""))[:300]
+            self.done(raw)
+            server.deadline = time.monotonic() + 3600
+            if not msg.get("clean") or not self.shared:
+                self._stop(server)  # a fresh server for whoever is next
+        else:
+            self._fail(server, "the sandbox sent an unknown message")
+
+    # -- endings -----------------------------------------------------------------
+    def _enforce_deadlines(self) -> None:
+        now = time.monotonic()
+        for server in list(self.servers.values()):
+            if now <= server.deadline:
+                continue
+            if server.student is not None and server.raw is not None:
+                self._fail(server, f"grading took longer than {server.student.budget:.0f} s "
+                                   "and was stopped")
+            elif not server.ready:
+                self._unusable(server, "the sandbox did not start in time")
+            else:
+                self._stop(server)
+
+    def _fail(self, server: _Server, why: str) -> None:
+        """The server broke while grading a student: that student's missing results
+        say why; the server is ended (a fresh one serves the next student)."""
+        student, raw = server.student, server.raw
+        if not server.ready:
+            why = f"{why}: {server.last_error()}" if server.last_error() else why
+            self.start_failures += 1
+        self._stop(server)
+        if self.start_failures >= 3:
+            self._give_up(f"the sandbox server could not start ({why})", student)
+            return
+        if student is None:
+            return
+        if not server.ready:  # it never ran anything of theirs: they wait for another
+            self.queue.insert(0, student)
+            return
+        if raw is None:
+            raw = StudentRaw(student.key, [ExerciseRaw() for _ in student.exercises])
+        raw.failure = raw.failure or why
+        self.done(raw)
+
+    def _unusable(self, server: _Server, why: str) -> None:
+        """A server that cannot isolate students: in bubblewrap, one sandbox per student
+        from now on; otherwise its student (if any) fails with the reason."""
+        student = server.student
+        self._stop(server)
+        if self.policy.isolation == "bwrap" and self.shared:
+            self.shared = False
+            if student is not None:
+                self.queue.insert(0, student)
+            return
+        if student is not None:
+            self.done(StudentRaw(student.key, [ExerciseRaw() for _ in student.exercises],
+                                 failure=f"the sandbox could not start: {why}"))
+
+    def _stop(self, server: _Server) -> None:
+        from grader.sandbox.harden import release_cgroups
+
+        if server.fd in self.servers:
+            self.selector.unregister(server.fd)
+            del self.servers[server.fd]
+        proc = server.proc
+        for stream in (proc.stdin, proc.stdout):
+            try:
+                if stream is not None:
+                    stream.close()
+            except OSError:
+                pass
+        if proc.poll() is None:
+            try:
+                os.killpg(proc.pid, signal.SIGKILL)  # the server and everything it forked
+            except (ProcessLookupError, PermissionError):
+                proc.kill()
+        proc.wait()
+        if server.errors is not None:
+            server.errors.close()
+        release_cgroups(f"{CGROUP_PREFIX}-{proc.pid}")
+
+
+CGROUP_PREFIX = "calcgrade-server"
+
+
+def _cgroups(policy: Policy) -> list[str]:
+    from grader.course.spec import DEFAULT_MEMORY_MB
+    from grader.sandbox.harden import cgroup_launcher, student_tasks
+
+    return cgroup_launcher(CGROUP_PREFIX, tasks=student_tasks(), cpus=policy.cpus,
+                           memory_mb=DEFAULT_MEMORY_MB * 2 + 1024)
+
+
+def _environment(policy: Policy) -> dict[str, str]:
+    """The server's whole environment: nothing of the caller's but a few settings."""
+    env = {"PATH": "/usr/local/bin:/usr/bin:/bin", "HOME": "/tmp", "LANG": "C.UTF-8",
+           "PYTHONDONTWRITEBYTECODE": "1", "JAX_ENABLE_X64": "1",
+           "JAX_PLATFORMS": policy.jax_platforms or os.environ.get("CALCGRADE_JAX_PLATFORMS", "cpu"),
+           "TMPDIR": "/tmp"}
+    for name in ENV_PASSED:
+        if name in os.environ:
+            env[name] = os.environ[name]
+    return env
+
+
+def _hidden_for_process(policy: Policy) -> list[Path]:
+    """What a student's process hides in process isolation: the whole checkout (the
+    reference, the sample class, git history …), the class, the results, the scratch."""
+    from grader.course.paths import project_root
+
+    hidden = [project_root(), *policy.hidden]
+    if policy.scratch_root is not None:
+        hidden.append(policy.scratch_root)
+    return [p.resolve() for p in hidden]
+
+
+def _kept_for_process() -> list[Path]:
+    """What stays visible inside a hidden checkout: the grader itself, the public
+    exercise declarations and stubs, the interpreter and its packages."""
+    import grader
+    from grader.course.paths import exercises_dir
+
+    kept = {Path(grader.__file__).resolve().parent, exercises_dir().resolve(),
+            Path(sys.prefix).resolve(), Path(sys.base_prefix).resolve(),
+            Path(os.path.realpath(sys.executable)).parent.parent}
+    return sorted(kept)

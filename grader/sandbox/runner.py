@@ -1,0 +1,368 @@
+"""Inside the sandbox server: run one student's exercises in forked children.
+
+The server (:mod:`grader.sandbox.server`) is a fresh interpreter that has imported
+NumPy, SymPy and JAX without running any JAX operation, so it can ``fork`` children
+that use JAX. A student's exercises are chained through one child (JAX starts and
+compiles once per student): exercise after exercise, each with its own output file,
+its own ``solution`` module and the same per-check limits. The runner enforces each
+check's time limit; a check that overruns is a ``timeout``, a child that dies is a crash
+of that check, and in both cases a fresh child resumes with the next check, so one bad
+function never costs the others their points.
+
+Every student's grading, in every command, runs through this one chain: ``check``,
+``selftest``, ``grade`` (process or bubblewrap), Dask workers and ``bench --submission``.
+Global library state that one exercise's code changes (a monkeypatch) can therefore
+reach the same student's later exercises, identically everywhere, and only that
+student's points.
+"""
+from __future__ import annotations
+
+import os
+import resource
+import selectors
+import signal
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from grader.sandbox import plain
+from grader.sandbox.raw import CHILD_STATUSES, RawResult, cut_output, finite_duration, read_output
+
+IMPORT_TIME_LIMIT = 10.0
+DONE_GRACE = 2.0  # seconds a child that reported "done" has to close its pipe
+_OPEN_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_APPEND
+
+
+@dataclass
+class Job:
+    """One exercise of one student, as the server runs it."""
+
+    key: Any
+    runnables: list[Any]          # checks (then the figure), or bench runs
+    limits: list[float]           # each runnable's time limit, in seconds
+    inputs: list[Any]             # each runnable's public inputs, as the trusted side sent them
+    solution: Path | None
+    memory_mb: int
+    results: dict[int, RawResult] = field(default_factory=dict)
+    next_index: int = 0
+    import_output: str = ""
+    output: Path | None = None
+
+    @property
+    def done(self) -> bool:
+        return self.next_index >= len(self.runnables)
+
+
+@dataclass
+class _Child:
+    chain: list[Job]
+    pid: int
+    fd: int
+    reader: plain.FrameReader
+    deadline: float
+    current: int | None = None
+    current_out_pos: int = 0
+    imported: bool = False
+    finished: bool = False
+
+    @property
+    def job(self) -> Job:
+        return self.chain[0]
+
+
+def run_chain(jobs: list[Job], workdir: Path, student_root: Path | None) -> None:
+    """Run ``jobs`` (one student's exercises) in order; fills each job's ``results``."""
+    for i, job in enumerate(jobs):
+        job.output = workdir / f"out-{i}.txt"
+    pending = [j for j in jobs if not j.done]
+    while pending:
+        child = _start(pending, workdir, student_root)
+        _supervise(child)
+        pending = [j for j in jobs if not j.done]
+
+
+# -- the child ---------------------------------------------------------------------------
+
+def _start(chain: list[Job], workdir: Path, student_root: Path | None) -> _Child:
+    read_fd, write_fd = os.pipe()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    pid = os.fork()
+    if pid == 0:
+        code = 70
+        try:
+            os.close(read_fd)
+            os.setpgid(0, 0)
+            _child(chain, workdir, student_root, write_fd)
+            code = 0
+        except BaseException:  # noqa: BLE001 - never return into the runner's loop
+            pass
+        os._exit(code)
+    os.close(write_fd)
+    os.set_blocking(read_fd, False)
+    return _Child(chain, pid, read_fd, plain.FrameReader(), time.monotonic() + IMPORT_TIME_LIMIT)
+
+
+def _child(chain: list[Job], workdir: Path, student_root: Path | None, result_fd: int) -> None:
+    from grader.sandbox import child as sc
+
+    outputs = [os.open(j.output, _OPEN_FLAGS, 0o600) for j in chain]  # type: ignore[arg-type]
+    devnull = os.open(os.devnull, os.O_RDONLY)
+    os.dup2(devnull, 0)
+    keep = {0, 1, 2, result_fd, *outputs}
+    _close_other_fds(keep)  # only its own result channel and output files stay open
+    sc.apply_limits(max(j.memory_mb for j in chain))
+    scratch = workdir / f"scratch-{os.getpid()}"
+    scratch.mkdir(exist_ok=True)
+    os.chdir(scratch)
+    base_path = list(sys.path)
+    for k, (job, out) in enumerate(zip(chain, outputs)):
+        os.dup2(out, 1)
+        os.dup2(out, 2)
+        sys.path[:] = base_path
+        _forget_student_modules(student_root)
+        solution_dir = job.solution.parent if job.solution else scratch
+        sc.scrub_import_path(solution_dir)
+        sc.run_checks(job.runnables, job.inputs, job.solution,
+                      job.next_index if k == 0 else 0, result_fd)
+
+
+def _close_other_fds(keep: set[int]) -> None:
+    try:
+        fds = [int(n) for n in os.listdir("/proc/self/fd")]
+    except OSError:
+        fds = list(range(3, resource.getrlimit(resource.RLIMIT_NOFILE)[0]))
+    for fd in fds:
+        if fd not in keep:
+            try:
+                os.close(fd)
+            except OSError:
+                pass
+
+
+def _forget_student_modules(root: Path | None) -> None:
+    """Drop the previous exercise's ``solution`` and helper modules."""
+    sys.modules.pop("solution", None)
+    if root is None:
+        return
+    prefix = str(root) + os.sep
+    for name, module in list(sys.modules.items()):
+        path = getattr(module, "__file__", None)
+        if isinstance(path, str) and path.startswith(prefix):
+            del sys.modules[name]
+
+
+# -- the runner's side -------------------------------------------------------------------
+
+def _supervise(child: _Child) -> None:
+    selector = selectors.DefaultSelector()
+    selector.register(child.fd, selectors.EVENT_READ)
+    try:
+        while True:
+            timeout = max(0.0, child.deadline - time.monotonic())
+            if selector.select(timeout):
+                if not _read(child):
+                    return
+            if time.monotonic() > child.deadline:
+                if child.finished:
+                    _kill(child)  # all in; a process the student started holds the pipe
+                else:
+                    _timeout(child)
+                return
+    finally:
+        selector.close()
+        os.close(child.fd)
+        _kill(child)
+
+
+def _read(child: _Child) -> bool:
+    """Handle what the child sent; False once it has ended."""
+    try:
+        data = os.read(child.fd, 1 << 20)
+    except BlockingIOError:
+        return True
+    if not data:
+        _ended(child)
+        return False
+    for message in child.reader.feed(data):
+        try:
+            _handle(child, message)
+        except (ValueError, TypeError, KeyError):
+            child.reader.broken = "the sandbox sent a malformed message"
+            break
+    if child.reader.broken:
+        _kill(child)
+        _fail_current(child, "crashed", child.reader.broken)
+        return False
+    return bool(child.chain)
+
+
+def _handle(child: _Child, msg: dict) -> None:
+    job = child.job
+    event = msg.get("event")
+    now = time.monotonic()
+    if event == "imported":
+        child.imported = True
+        job.import_output = read_output(job.output, 0)
+        child.deadline = now + 3600  # until the first check starts
+    elif event == "import_error":
+        status = "missing" if msg.get("status") == "missing" else "error"
+        text = str(msg.get("message", ""))[:1000]
+        output = read_output(job.output, 0)
+        for i in range(job.next_index, len(job.runnables)):
+            job.results[i] = RawResult(status, text, output=output)
+        job.next_index = len(job.runnables)
+        job.import_output = output
+        _next_job(child)
+    elif event == "start":
+        index = _index(msg, job)
+        child.current = index
+        at = msg.get("output_at")
+        child.current_out_pos = at if isinstance(at, int) and at >= 0 else _size(job.output)
+        child.deadline = now + job.limits[index]
+    elif event == "result":
+        index = _index(msg, job)
+        status = str(msg.get("status"))
+        raw = RawResult(status if status in CHILD_STATUSES else "crashed",
+                        str(msg.get("message", ""))[:2000],
+                        duration=finite_duration(msg.get("duration")),
+                        output=read_output(job.output, child.current_out_pos))
+        if raw.status == "ok":
+            raw.decode(msg.get("value"))
+        job.results[index] = raw
+        job.next_index = index + 1
+        child.current = None
+        child.deadline = now + 3600
+    elif event == "done":
+        _next_job(child)
+
+
+def _next_job(child: _Child) -> None:
+    """The current exercise is over: on with the chain, or wait for the child to end."""
+    child.chain.pop(0)
+    child.imported, child.current = False, None
+    if child.chain:
+        child.deadline = time.monotonic() + IMPORT_TIME_LIMIT
+    else:
+        child.finished = True
+        child.deadline = time.monotonic() + DONE_GRACE  # then it is ended, whoever holds its pipe
+
+
+def _ended(child: _Child) -> None:
+    _, status = os.waitpid(child.pid, 0)
+    _killpg(child.pid)
+    child.pid = 0
+    if not child.chain:
+        return
+    if child.current is not None:
+        _fail_current(child, "crashed", describe_exit(status))
+    elif child.imported:  # between two checks: the next one is charged, so each restart progresses
+        child.current = child.job.next_index
+        _fail_current(child, "crashed", describe_exit(status))
+    else:
+        job = child.job
+        msg = "your solution.py ended the process while being imported: " + describe_exit(status)
+        output = read_output(job.output, 0)
+        for i in range(job.next_index, len(job.runnables)):
+            job.results[i] = RawResult("error", msg, output=output)
+        job.next_index = len(job.runnables)
+
+
+def _timeout(child: _Child) -> None:
+    _kill(child)
+    if not child.chain:
+        return
+    job = child.job
+    if child.current is None and not child.imported:
+        msg = f"importing solution.py took longer than {IMPORT_TIME_LIMIT:g} s"
+        for i in range(job.next_index, len(job.runnables)):
+            job.results[i] = RawResult("timeout", msg)
+        job.next_index = len(job.runnables)
+    elif child.current is not None:
+        check = job.runnables[child.current]
+        limit = job.limits[child.current]
+        _fail_current(child, "timeout",
+                      f"{check.function}() did not finish within {limit:g} s "
+                      "(infinite loop, or far too slow?)")
+
+
+def _fail_current(child: _Child, status: str, message: str) -> None:
+    if child.current is None or not child.chain:
+        return
+    job = child.job
+    job.results[child.current] = RawResult(
+        status, message, output=read_output(job.output, child.current_out_pos))
+    job.next_index = child.current + 1
+    child.current = None
+
+
+def _kill(child: _Child) -> None:
+    if not child.pid:
+        return
+    _killpg(child.pid)
+    try:
+        os.kill(child.pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+    try:
+        os.waitpid(child.pid, 0)
+    except ChildProcessError:
+        pass
+    child.pid = 0
+
+
+def _killpg(pid: int) -> None:
+    try:
+        os.killpg(pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
+    _kill_namespace()
+
+
+def _kill_namespace() -> None:
+    """As the init of the student's own PID namespace: end every other process in it
+    (whatever process group or session it moved to; a fork bomb included)."""
+    if os.getpid() != 1:
+        return  # not in a namespace of our own: kill(-1) would reach far beyond it
+    for _ in range(50):
+        try:
+            os.kill(-1, signal.SIGKILL)  # every process of the namespace but its init
+        except ProcessLookupError:
+            break
+        try:
+            while os.waitpid(-1, os.WNOHANG)[0] > 0:
+                pass
+        except ChildProcessError:
+            break
+        time.sleep(0.01)
+
+
+def _size(path: Path | None) -> int:
+    try:
+        return path.stat().st_size if path else 0
+    except OSError:
+        return 0
+
+
+def _index(msg: dict, job: Job) -> int:
+    index = msg.get("index")
+    if not isinstance(index, int) or not 0 <= index < len(job.runnables):
+        raise ValueError("bad check index from sandbox")
+    return index
+
+
+def describe_exit(status: int) -> str:
+    if os.WIFSIGNALED(status):
+        sig = os.WTERMSIG(status)
+        name = signal.Signals(sig).name if sig in signal.Signals._value2member_map_ else str(sig)
+        extra = " (segmentation fault)" if sig == signal.SIGSEGV else ""
+        if sig == signal.SIGKILL:
+            extra = " (killed; out of memory?)"
+        return f"the process was killed by signal {name}{extra}"
+    code = os.WEXITSTATUS(status)
+    return f"the process exited with code {code} (os._exit or exit() in your code?)"
+
+
+__all__ = ["Job", "run_chain", "cut_output", "describe_exit"]
