@@ -18,6 +18,7 @@ from grader.bench.kernels import kernel as kernel_by_id
 from grader.bench.measure import Settings, measure_method
 from grader.course.spec import DEFAULT_MEMORY_MB
 from grader.sandbox.raw import RawResult
+from grader.sandbox.runner import WALL_EXTRA, WALL_FACTOR
 
 CPU_MEMORY_MB = max(DEFAULT_MEMORY_MB, 4096)
 # CUDA maps device memory into the process's address space: an address-space limit of a
@@ -94,7 +95,7 @@ def collect_student(runs: list[BenchRun], submission: Path, platform: str,
             slug, path if path.is_file() else None, [r.time_limit * time_scale() for r in slug_runs],
             [None] * len(slug_runs), memory, kind="bench",
             runnables=[r.to_wire() for r in slug_runs]))
-    budget = 120.0 + 2 * sum(sum(e.limits) for e in exercises)
+    budget = 120.0 + sum(sum(WALL_FACTOR * x + WALL_EXTRA for x in e.limits) for e in exercises)
     platforms = (env or {}).get("JAX_PLATFORMS") or ("cuda" if platform == "gpu" else None)
     raw = collect([StudentRequest("bench", submission, exercises, budget=budget)],
                   Policy(isolation="process", parallel=1, jax_platforms=platforms))["bench"]

@@ -12,6 +12,7 @@ from typing import Any
 
 from grader.course.spec import Exercise
 from grader.sandbox.client import ExerciseRequest, StudentRequest
+from grader.sandbox.runner import IMPORT_TIME_LIMIT, WALL_EXTRA, WALL_FACTOR
 
 BUDGET_BASE = 60.0  # seconds of a student's budget besides the checks' own limits
 
@@ -19,11 +20,8 @@ BUDGET_BASE = 60.0  # seconds of a student's budget besides the checks' own limi
 def _public(check: Any, seed: int, cache: dict) -> Any:
     key = (check.id, seed)
     if key not in cache:
-        try:
-            from grader.sandbox.inputs import encode_inputs
-        except ImportError:  # TEMPORARY-SHIM until grader/sandbox/inputs.py lands
-            cache[key] = {"__shim__": [check.slug, check.id, seed]}
-            return cache[key]
+        from grader.sandbox.inputs import encode_inputs
+
         cache[key] = encode_inputs(check.make_inputs(seed))
     return cache[key]
 
@@ -48,5 +46,6 @@ def student_request(key: Any, root: Path | None, exercises: list[Exercise],
     cache = {} if cache is None else cache
     reqs = [exercise_request(ex, solutions.get(ex.slug), seed, figure=figures, cache=cache)
             for ex in exercises]
-    budget = BUDGET_BASE + sum(10.0 + sum(r.limits) for r in reqs)
-    return StudentRequest(key, root, reqs, budget=2.0 * budget)
+    budget = BUDGET_BASE + sum(IMPORT_TIME_LIMIT + sum(WALL_FACTOR * x + WALL_EXTRA for x in r.limits)
+                               for r in reqs)
+    return StudentRequest(key, root, reqs, budget=budget)

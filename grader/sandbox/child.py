@@ -170,11 +170,6 @@ def _decode_inputs(tree: Any) -> dict:
         return {}
     if isinstance(tree, dict) and "__input_error__" in tree:
         raise InputError(str(tree["__input_error__"]))
-    if isinstance(tree, dict) and "__shim__" in tree:  # TEMPORARY-SHIM
-        from grader.course.spec import load_exercise
-        slug, cid, seed = tree["__shim__"]
-        ex = load_exercise(slug)
-        return [c for c in ex.runnables(True) if c.id == cid][0].make_inputs(seed)
     from grader.sandbox.inputs import decode_inputs
 
     return decode_inputs(tree)

@@ -31,6 +31,9 @@ from grader.sandbox import plain
 from grader.sandbox.raw import CHILD_STATUSES, RawResult, cut_output, finite_duration, read_output
 
 IMPORT_TIME_LIMIT = 10.0
+# A check's limit is CPU time (machine load never turns correct work into a timeout);
+# a check that sleeps or waits instead is stopped at this much wall time.
+WALL_FACTOR, WALL_EXTRA = 3.0, 10.0
 DONE_GRACE = 2.0  # seconds a child that reported "done" has to close its pipe
 _OPEN_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_APPEND
 
@@ -64,6 +67,8 @@ class _Child:
     deadline: float
     current: int | None = None
     current_out_pos: int = 0
+    cpu_at_start: float = 0.0      # the child's CPU seconds when the current check started
+    backstop: float = 0.0          # wall-clock end of the current check, whatever its CPU
     imported: bool = False
     finished: bool = False
 
@@ -166,6 +171,8 @@ def _supervise(child: _Child) -> None:
                 if not _read(child):
                     return
             if time.monotonic() > child.deadline:
+                if _still_within_cpu(child):
+                    continue
                 if child.finished:
                     _kill(child)  # all in; a process the student started holds the pipe
                 else:
@@ -175,6 +182,31 @@ def _supervise(child: _Child) -> None:
         selector.close()
         os.close(child.fd)
         _kill(child)
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of process ``pid`` (all its threads), from /proc."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii", errors="replace") as fh:
+            fields = fh.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, IndexError, ValueError):
+        return 0.0
+
+
+def _still_within_cpu(child: _Child) -> bool:
+    """At the current check's deadline: has it used less CPU than its limit (a loaded
+    machine)? Then move the deadline to when it could have used it all, up to the wall
+    backstop."""
+    if child.current is None or not child.chain or child.finished:
+        return False
+    now = time.monotonic()
+    limit = child.job.limits[child.current]
+    used = cpu_seconds(child.pid) - child.cpu_at_start
+    if used >= limit or now >= child.backstop:
+        return False
+    child.deadline = min(child.backstop, now + max(0.05, limit - used))
+    return True
 
 
 def _read(child: _Child) -> bool:
@@ -222,6 +254,8 @@ def _handle(child: _Child, msg: dict) -> None:
         at = msg.get("output_at")
         child.current_out_pos = at if isinstance(at, int) and at >= 0 else _size(job.output)
         child.deadline = now + job.limits[index]
+        child.cpu_at_start = cpu_seconds(child.pid)
+        child.backstop = now + WALL_FACTOR * job.limits[index] + WALL_EXTRA
     elif event == "result":
         index = _index(msg, job)
         status = str(msg.get("status"))
@@ -283,8 +317,11 @@ def _timeout(child: _Child) -> None:
     elif child.current is not None:
         check = job.runnables[child.current]
         limit = job.limits[child.current]
+        waited = time.monotonic() >= child.backstop
+        what = (f"{WALL_FACTOR * limit + WALL_EXTRA:g} s of waiting" if waited
+                else f"{limit:g} s of CPU time")
         _fail_current(child, "timeout",
-                      f"{check.function}() did not finish within {limit:g} s "
+                      f"{check.function}() did not finish within {what} "
                       "(infinite loop, or far too slow?)")
 
 
