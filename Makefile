@@ -20,8 +20,11 @@ demo: install
 	$(VENV)/bin/calcgrade grade samples/class --out results
 	@echo "Open results/index.html for the class report."
 
+# Layering (import-linter), lint (ruff), then the suite on every core (pytest-xdist)
 test: install
-	$(PY) -m pytest -q
+	$(VENV)/bin/lint-imports
+	$(VENV)/bin/ruff check .
+	$(PY) -m pytest -q -n auto
 
 selftest: install
 	$(VENV)/bin/calcgrade selftest

@@ -175,7 +175,7 @@ _RAW_STATUS = {"not_implemented": "not_implemented", "missing": "missing", "exce
 def judge_exercise(raw: ExerciseRaw, exercise: Exercise, seed: int, *, figure: bool = False,
                    failure: str = "") -> ExerciseResult:
     """Judge one exercise's raw results (``failure``: why some never came back)."""
-    missing = f"the sandbox failed: {failure}" if failure else "this check did not run"
+    missing = failure or "this check did not run"
     checks = []
     for index, check in enumerate(exercise.checks):
         checks.append(judge_check(check, raw.results.get(index) or RawResult("error", missing), seed))

@@ -188,7 +188,8 @@ class _Pool:
     def _give_up(self, why: str, student: StudentRequest | None = None) -> None:
         """Servers keep failing to start: every waiting student fails with the reason."""
         for s in ([student] if student else []) + self.queue:
-            self.done(StudentRaw(s.key, [ExerciseRaw() for _ in s.exercises], failure=why))
+            self.done(StudentRaw(s.key, [ExerciseRaw() for _ in s.exercises],
+                                 failure=f"the sandbox failed: {why}"))
         self.queue.clear()
 
     def _start(self, student: StudentRequest | None) -> _Server:
@@ -297,7 +298,7 @@ class _Pool:
         elif event == "end":
             raw, server.student, server.raw = server.raw, None, None
             if not msg.get("clean"):
-                raw.failure = str(msg.get("why", ""))[:300]
+                raw.failure = "the sandbox failed: " + str(msg.get("why", ""))[:300]
             self.done(raw)
             server.deadline = time.monotonic() + 3600
             if not msg.get("clean") or not self.shared:
@@ -337,7 +338,7 @@ class _Pool:
             return
         if raw is None:
             raw = StudentRaw(student.key, [ExerciseRaw() for _ in student.exercises])
-        raw.failure = raw.failure or why
+        raw.failure = raw.failure or f"the sandbox failed: {why}"
         self.done(raw)
 
     def _unusable(self, server: _Server, why: str) -> None:
@@ -352,7 +353,7 @@ class _Pool:
             return
         if student is not None:
             self.done(StudentRaw(student.key, [ExerciseRaw() for _ in student.exercises],
-                                 failure=f"the sandbox could not start: {why}"))
+                                 failure=f"the sandbox failed: it could not start: {why}"))
 
     def _stop(self, server: _Server) -> None:
         from grader.sandbox.harden import release_cgroups
