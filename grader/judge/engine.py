@@ -23,7 +23,7 @@ from typing import Any, Callable
 from grader.course.paths import reference_dir
 from grader.course.spec import Check, Exercise, load_exercises
 from grader.judge.results import CheckResult, ExerciseResult, Results
-from grader.sandbox.client import ExerciseRaw, Policy, StudentRaw, collect
+from grader.sandbox.client import ExerciseRaw, Policy, StudentRaw, collect, start_servers
 from grader.sandbox.raw import RawResult
 
 
@@ -86,6 +86,10 @@ def grade(submissions: list[Submission], slugs: list[str] | None = None, *, seed
     total = sum(len(c) for c in chosen.values())
     cache: dict = {}
     scratch = Path(tempfile.mkdtemp(prefix="calcgrade-check-"))
+    parallel = max(1, min(jobs or os.cpu_count() or 1, len(submissions) or 1))
+    policy = Policy(isolation="process", parallel=parallel, scratch_root=scratch)
+    # the servers import NumPy, SymPy and JAX while this process draws the inputs
+    servers = start_servers(policy, [ex.slug for ex in exercises], parallel if submissions else 0)
     try:
         requests = []
         for i, sub in enumerate(submissions):
@@ -93,7 +97,7 @@ def grade(submissions: list[Submission], slugs: list[str] | None = None, *, seed
             solutions = lay_out(sub, [ex.slug for ex in chosen[i]], root)
             requests.append(student_request(i, root, chosen[i], solutions, seed,
                                             figures=figures, cache=cache))
-        raws = _collect(requests, jobs, scratch, progress, total)
+        raws = _collect(requests, policy, servers, progress, total)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
     out = []
@@ -135,7 +139,7 @@ def lay_out(sub: Submission, slugs: list[str], root: Path) -> dict[str, Path | N
 LAYOUT_FILE_BYTES = 8 * 1024 * 1024  # bigger files in an exercise folder are not copied
 
 
-def _collect(requests: list, jobs: int | None, scratch: Path,
+def _collect(requests: list, policy: Policy, servers: list,
              progress: Callable[[str, int, int], None] | None, total: int) -> dict:
     ran = [0]
 
@@ -144,9 +148,7 @@ def _collect(requests: list, jobs: int | None, scratch: Path,
         if progress:
             progress("running", ran[0], total)
 
-    parallel = max(1, min(jobs or os.cpu_count() or 1, len(requests) or 1))
-    return collect(requests, Policy(isolation="process", parallel=parallel, scratch_root=scratch),
-                   on_done=on_done)
+    return collect(requests, policy, on_done=on_done, servers=servers)
 
 
 _references: dict[str, ModuleType] = {}
@@ -248,18 +250,24 @@ def judge_check(check: Check, raw: RawResult, seed: int) -> CheckResult:
     from grader.judge.limits import JudgeTimeout, judge_seconds, time_limit
 
     try:
-        inputs, expected = _expected(check, seed)
+        with quiet_numpy():
+            inputs, expected = _expected(check, seed)
     except Exception as exc:  # noqa: BLE001 - a grader bug must not cost other checks
         result.message = f"internal grader error computing the expected answer ({type(exc).__name__}: {exc})"
         return result
     rng = np.random.default_rng([seed, 7, *map(ord, check.id[-8:])])
     try:
-        with time_limit(judge_seconds()):  # a huge expression costs this check only
+        # a huge expression costs this check only; an overflowing or NaN answer is judged,
+        # never turned into a NumPy warning (no judge needs to silence them itself)
+        with time_limit(judge_seconds()), quiet_numpy():
             try:
                 verdict = check.answer.compare(raw.value, expected, inputs, rng)
             except WrongType as exc:
                 verdict = Verdict(False, str(exc))
-            if not verdict.passed:  # a right answer is never reported as a mistake
+            if verdict.mistake is not None:  # an answer kind's requirement (Property)
+                verdict = _mistake_verdict(check, verdict.mistake, raw.value, expected,
+                                           inputs, verdict)
+            elif not verdict.passed:  # a right answer is never reported as a mistake
                 verdict = _find_mistake(check, raw.value, expected, inputs, rng) or verdict
     except JudgeTimeout as exc:
         result.message = str(exc)
@@ -294,7 +302,7 @@ def _expected(check: Check, seed: int) -> tuple[dict, Any]:
     key = (check.id, seed)
     if key not in _EXPECTED:
         inputs = check.make_inputs(seed)
-        expected = check.expect(load_reference(check.slug), inputs)
+        expected = check.expected(load_reference(check.slug), inputs)
         if len(_EXPECTED) >= _EXPECTED_MAX:
             _EXPECTED.clear()
         _EXPECTED[key] = (_freeze(inputs), _freeze(expected))
@@ -316,18 +324,79 @@ def _freeze(value: Any) -> Any:
     return value
 
 
-def _find_mistake(check: Check, got: Any, expected: Any, inputs: dict, rng: Any) -> Any:
+def quiet_numpy() -> Any:
+    """NumPy's floating-point errors and every warning off, for computing expected answers,
+    comparing and matching mistakes: a student's overflow or NaN is judged, not warned of."""
+    import contextlib
+    import warnings
+
+    import numpy as np
+
+    stack = contextlib.ExitStack()
+    stack.enter_context(np.errstate(all="ignore"))
+    stack.enter_context(warnings.catch_warnings())
+    warnings.simplefilter("ignore")
+    return stack
+
+
+def mistake_matches(check: Check, mistake: Any, got: Any, expected: Any, inputs: dict,
+                    rng: Any) -> bool:
+    """Whether ``got`` commits ``mistake`` (a matcher that cannot read the answer: no)."""
+    from grader.judge.answers import compare_arrays, to_array
+
+    try:
+        if mistake.equals is not None:
+            value = mistake.equals(expected, inputs)
+            if mistake.tolerance is not None:
+                g, v = to_array(got), to_array(value)
+                return g.shape == v.shape and compare_arrays(g, v, *mistake.tolerance).passed
+            return bool(check.answer.same(got, value, inputs, rng))
+        if mistake.match is not None:
+            return bool(mistake.match(got, expected, inputs))
+        return any(check.answer.same(got, text, inputs, rng) for text in mistake.answers)
+    except Exception:  # noqa: BLE001 - a matcher that cannot read the answer: no match
+        return False
+
+
+def _mistake_verdict(check: Check, mistake_id: str, got: Any, expected: Any, inputs: dict,
+                     fallback: Any) -> Any:
     from grader.judge.answers import Verdict, fmt
 
+    mistake = next((m for m in check.mistakes if m.id == mistake_id), None)
+    if mistake is None:
+        return fallback
+    if fallback is not None and fallback.mistake == mistake_id and fallback.message:
+        return fallback  # the answer kind rendered it already (Property)
+    try:
+        message = mistake.render(expected, inputs)
+    except Exception:  # noqa: BLE001 - a broken message template still names the mistake
+        message = mistake.message
+    detail = dict(fallback.detail) if fallback is not None and fallback.detail else {}
+    detail.setdefault("got", fmt(got))
+    if expected is not None:
+        detail.setdefault("expected", fmt(expected))
+    return Verdict(False, message, detail, mistake=mistake.id)
+
+
+def _find_mistake(check: Check, got: Any, expected: Any, inputs: dict, rng: Any) -> Any:
+    own = tuple(getattr(check.answer, "requirements", ()))  # tried by the answer itself
     for mistake in check.mistakes:
-        try:
-            if mistake.match is not None:
-                hit = bool(mistake.match(got, expected, inputs))
-            else:
-                hit = any(check.answer.same(got, text, inputs, rng) for text in mistake.answers)
-        except Exception:  # noqa: BLE001 - a matcher that cannot read the answer: no match
-            hit = False
-        if hit:
-            return Verdict(False, mistake.message, {"got": fmt(got), "expected": fmt(expected)},
-                           mistake=mistake.id)
+        if mistake not in own and mistake_matches(check, mistake, got, expected, inputs, rng):
+            return _mistake_verdict(check, mistake.id, got, expected, inputs, None)
     return None
+
+
+def judge_value(check: Check, value: Any, seed: int) -> CheckResult:
+    """Judge ``value`` as if the student's code had returned it (it goes through the wire
+    format first, as a real answer does): the self-test's generated mistake examples."""
+    from grader.sandbox import plain
+
+    return judge_check(check, RawResult("ok", value=plain.decode(plain.encode(value))), seed)
+
+
+def mistake_value(check: Check, mistake: Any, seed: int) -> Any:
+    """The answer that commits ``mistake`` in ``check`` for ``seed`` (its ``equals`` or
+    ``sample``), computed on the trusted side."""
+    with quiet_numpy():
+        inputs, expected = _expected(check, seed)
+        return mistake.generated(expected, inputs)

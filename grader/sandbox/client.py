@@ -90,8 +90,11 @@ class StudentRaw:
 
 
 def collect(requests: list[StudentRequest], policy: Policy,
-            on_done: Callable[[StudentRaw], None] | None = None) -> dict[Any, StudentRaw]:
-    """Every student's raw results, by request key (``on_done`` as each finishes)."""
+            on_done: Callable[[StudentRaw], None] | None = None,
+            servers: list[Any] | None = None) -> dict[Any, StudentRaw]:
+    """Every student's raw results, by request key (``on_done`` as each finishes).
+
+    ``servers``: already started by :func:`start_servers` with the same policy."""
     from grader.sandbox.harden import PR_SET_DUMPABLE, _libc
 
     try:  # no sandboxed process of the same user may read this one's memory or fds
@@ -105,7 +108,10 @@ def collect(requests: list[StudentRequest], policy: Policy,
         if on_done is not None:
             on_done(raw)
 
-    _Pool(requests, policy, done).run()
+    pool = _Pool(requests, policy, done)
+    for server in servers or []:
+        pool._adopt(server)
+    pool.run()
     return out
 
 
@@ -193,44 +199,13 @@ class _Pool:
         self.queue.clear()
 
     def _start(self, student: StudentRequest | None) -> _Server:
-        from grader.course.paths import project_root
+        server = start_server(self.policy, self.slugs, shared=self.shared, student=student)
+        self._adopt(server)
+        return server
 
-        policy = self.policy
-        config: dict[str, Any] = {"course_root": str(project_root()), "slugs": self.slugs,
-                                  "namespaces": True, "strict": False}
-        argv = [sys.executable, "-I", "-m", "grader.sandbox.server"]
-        if policy.isolation == "bwrap":
-            from grader.sandbox.isolation import bwrap_argv
-
-            if self.shared:
-                dirs = [policy.scratch_root] if policy.scratch_root else []
-                uid, gid = os.getuid() or 1000, os.getgid() or 1000
-                prefix = bwrap_argv(dirs, slugs=self.slugs, user=(uid, gid))
-                config.update(strict=True, hidden=[str(d) for d in dirs])
-            else:
-                dirs = [student.root] if student and student.root else []
-                prefix = bwrap_argv(dirs, slugs=self.slugs)
-                config["namespaces"] = False  # bubblewrap made them
-            argv = prefix + argv
-        else:
-            config["hidden"] = [str(p) for p in _hidden_for_process(policy)]
-            config["keep"] = [str(p) for p in _kept_for_process()]
-        launcher = _cgroups(policy)
-        errors = tempfile.TemporaryFile()  # the server's own errors, for the message
-        try:
-            proc = subprocess.Popen(launcher + argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                    stderr=errors, env=_environment(policy), close_fds=True,
-                                    start_new_session=True, cwd="/")
-        except OSError:
-            errors.close()
-            raise
-        server = _Server(proc, plain.FrameReader(), self.shared, proc.stdout.fileno(), errors=errors,
-                         deadline=time.monotonic() + READY_TIMEOUT)
-        os.set_blocking(server.fd, False)
+    def _adopt(self, server: _Server) -> None:
         self.servers[server.fd] = server
         self.selector.register(server.fd, selectors.EVENT_READ)
-        self._send(server, {"config": config})
-        return server
 
     def _give(self, server: _Server, student: StudentRequest) -> None:
         server.student = student
@@ -380,6 +355,55 @@ class _Pool:
 
 
 CGROUP_PREFIX = "calcgrade-server"
+
+
+def start_servers(policy: Policy, slugs: list[str], count: int) -> list[_Server]:
+    """Start ``count`` shared servers now (their imports overlap the caller's own work,
+    e.g. drawing the inputs); hand them to :func:`collect` with ``servers=``."""
+    return [start_server(policy, slugs, shared=True) for _ in range(max(0, count))]
+
+
+def start_server(policy: Policy, slugs: list[str], *, shared: bool = True,
+                 student: StudentRequest | None = None) -> _Server:
+    """One sandbox server, started by exec and sent its configuration (not yet ready)."""
+    from grader.course.paths import project_root
+
+    config: dict[str, Any] = {"course_root": str(project_root()), "slugs": slugs,
+                              "namespaces": True, "strict": False}
+    argv = [sys.executable, "-I", "-m", "grader.sandbox.server"]
+    if policy.isolation == "bwrap":
+        from grader.sandbox.isolation import bwrap_argv
+
+        if shared:
+            dirs = [policy.scratch_root] if policy.scratch_root else []
+            uid, gid = os.getuid() or 1000, os.getgid() or 1000
+            prefix = bwrap_argv(dirs, slugs=slugs, user=(uid, gid))
+            config.update(strict=True, hidden=[str(d) for d in dirs])
+        else:
+            dirs = [student.root] if student and student.root else []
+            prefix = bwrap_argv(dirs, slugs=slugs)
+            config["namespaces"] = False  # bubblewrap made them
+        argv = prefix + argv
+    else:
+        config["hidden"] = [str(p) for p in _hidden_for_process(policy)]
+        config["keep"] = [str(p) for p in _kept_for_process()]
+    errors = tempfile.TemporaryFile()  # the server's own errors, for the message
+    try:
+        proc = subprocess.Popen(_cgroups(policy) + argv, stdin=subprocess.PIPE,
+                                stdout=subprocess.PIPE, stderr=errors, env=_environment(policy),
+                                close_fds=True, start_new_session=True, cwd="/")
+    except OSError:
+        errors.close()
+        raise
+    assert proc.stdout is not None and proc.stdin is not None
+    server = _Server(proc, plain.FrameReader(), shared, proc.stdout.fileno(), errors=errors,
+                     deadline=time.monotonic() + READY_TIMEOUT)
+    os.set_blocking(server.fd, False)
+    try:
+        plain.write_all(proc.stdin.fileno(), plain.frame({"config": config}))
+    except OSError as exc:
+        server.broken = f"the sandbox could not be reached ({exc})"
+    return server
 
 
 def _cgroups(policy: Policy) -> list[str]:
