@@ -6,9 +6,8 @@ Generates ``--students`` submissions of mixed quality over every exercise with c
 (per exercise, seeded: 50 % the reference, 20 % a catalogued mistake, 10 % an equivalent
 alternative, 10 % half-done, 10 % the untouched stub), then times:
 
-* ``process``   ``calcgrade grade --jobs J --isolation process`` (forked workers);
-* ``bwrap``     the same with ``--isolation bwrap`` (one bubblewrap zygote per slot;
-                ``CALCGRADE_BWRAP_ZYGOTE=0`` for a fresh sandbox per student);
+* ``process``   ``calcgrade grade --jobs J --isolation process`` (J sandbox servers);
+* ``bwrap``     the same with ``--isolation bwrap`` (one shared bubblewrap server per slot);
 * ``pytest``    the GitHub Classroom way: one ``python -m pytest`` per submission over
                 equivalent tests (``baseline_pytest_checks.py``), one at a time;
 * ``pytest-jJ`` the same, J submissions at a time (the fair comparison on J cores).

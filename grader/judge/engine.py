@@ -14,6 +14,7 @@ import os
 import shutil
 import sys
 import tempfile
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -97,7 +98,11 @@ def grade(submissions: list[Submission], slugs: list[str] | None = None, *, seed
             solutions = lay_out(sub, [ex.slug for ex in chosen[i]], root)
             requests.append(student_request(i, root, chosen[i], solutions, seed,
                                             figures=figures, cache=cache))
+        # the expected answers (references, JAX) are computed while the sandbox runs
+        warm = threading.Thread(target=_precompute_expected, args=(exercises, seed), daemon=True)
+        warm.start()
         raws = _collect(requests, policy, servers, progress, total)
+        warm.join()
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
     out = []
@@ -149,6 +154,15 @@ def _collect(requests: list, policy: Policy, servers: list,
             progress("running", ran[0], total)
 
     return collect(requests, policy, on_done=on_done, servers=servers)
+
+
+def _precompute_expected(exercises: list[Exercise], seed: int) -> None:
+    for exercise in exercises:
+        for check in exercise.checks:
+            try:
+                _expected(check, seed)
+            except Exception:  # noqa: BLE001 - judge_check reports it, for that check
+                pass
 
 
 _references: dict[str, ModuleType] = {}

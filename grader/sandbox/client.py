@@ -396,7 +396,7 @@ def start_server(policy: Policy, slugs: list[str], *, shared: bool = True,
         errors.close()
         raise
     assert proc.stdout is not None and proc.stdin is not None
-    server = _Server(proc, plain.FrameReader(), shared, proc.stdout.fileno(), errors=errors,
+    server = _Server(proc, plain.FrameReader(max_frame=STUDENT_BYTES), shared, proc.stdout.fileno(), errors=errors,
                      deadline=time.monotonic() + READY_TIMEOUT)
     os.set_blocking(server.fd, False)
     try:

@@ -1,4 +1,4 @@
-"""Isolation levels for grading a class: "process" (forked children) or "bwrap".
+"""Isolation levels for grading: "process" (the sandbox server on its own) or "bwrap".
 
 ``bwrap`` (Debian's ``bubblewrap``) runs the sandbox server of one submission in an
 empty root filesystem that holds only, read-only: the system (``/usr`` and its links),
@@ -99,7 +99,7 @@ def bwrap_argv(student_dirs: list[Path], *, slugs: list[str],
     """The ``bwrap …`` prefix that runs a command on one student's files only.
 
     ``user``: run as this (uid, gid) in a user namespace of the sandbox's own, so that
-    the command may make nested namespaces (:mod:`grader.sandbox.zygote`).
+    the command may make nested namespaces (a shared server, :mod:`grader.sandbox.server`).
     """
     import grader
 
