@@ -1,0 +1,48 @@
+"""Limits are CPU time: a saturated machine never turns correct work into a timeout,
+and a real infinite loop still times out (issue 11, "load-proof limits")."""
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from grader.course.paths import reference_dir
+from grader.judge.engine import Submission, grade
+
+SUBMISSIONS = Path(__file__).parent / "submissions"
+HOGS_PER_CORE = 3
+HOG = "import time\nend = time.monotonic() + 120\nwhile time.monotonic() < end: pass\n"
+
+
+@pytest.fixture
+def saturated_machine():
+    """3 busy processes per core for the test's duration (each ends by itself in 2 min)."""
+    hogs = [subprocess.Popen([sys.executable, "-c", HOG])
+            for _ in range(HOGS_PER_CORE * (os.cpu_count() or 1))]
+    time.sleep(0.5)
+    try:
+        yield len(hogs)
+    finally:
+        for hog in hogs:
+            hog.kill()
+            hog.wait()
+
+
+def test_load_changes_no_verdict(saturated_machine, tmp_path, monkeypatch):
+    monkeypatch.setenv("CALCGRADE_TIME_SCALE", "0.2")  # 2 s of CPU per check
+    honest = tmp_path / "honest" / "01_derivative"
+    honest.mkdir(parents=True)
+    shutil.copyfile(reference_dir() / "01_derivative.py", honest / "solution.py")
+    started = time.monotonic()
+    ok, looping = grade([Submission.from_dir(honest.parent),
+                         Submission.from_dir(SUBMISSIONS / "infinite_loop")],
+                        ["01_derivative"], seed=3, jobs=1)
+    assert [c.id for c in ok.checks if not c.passed] == [], [c.message for c in ok.checks]
+    loop = next(c for c in looping.checks if c.status == "timeout")
+    assert "of CPU time" in loop.message, loop.message
+    assert time.monotonic() - started < 120  # the wall backstop bounds it all
