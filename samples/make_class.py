@@ -9,7 +9,7 @@ checks (``grader.course.spec.all_slugs()``), built from the course itself:
                        ``raise NotImplementedError``;
 * ``cho_mistakes`` …   the reference with one catalogued mistake per exercise appended
   ``eva_mistakes``     (``reference/mistakes/<slug>/``), a different one per student;
-* ``fin_alternative``  an equivalent-but-different correct answer (``tests/alt/``);
+* ``fin_alternative``  an equivalent-but-different correct answer (``tests/cases/``);
 * ``gia_untouched``    the stubs as handed out (zero);
 * ``hal_crash``        a segfault in one function; ``ian_timeout`` an infinite loop;
   ``jia_tamper``       reads reference/ and patches NumPy/SymPy/builtins (all in vain);
@@ -70,10 +70,13 @@ def mistake(slug: str, k: int) -> str:
 
 
 def alternative(slug: str) -> str:
-    files = sorted((ROOT / "tests" / "alt" / slug).glob("*.py"))
-    if not files:
+    # the first equivalent answer under tests/cases/<slug>/<case>/ (outcome "full_marks")
+    folders = [f.parent for f in sorted((ROOT / "tests" / "cases" / slug).glob("*/expected.toml"))
+               if 'outcome = "full_marks"' in f.read_text()]
+    if not folders:
         return reference(slug)
-    return with_appended(slug, files[0].read_text(), f"alternative: {files[0].stem}")
+    return with_appended(slug, (folders[0] / "solution.py").read_text(),
+                         f"alternative: {folders[0].name}")
 
 
 def hand_written(kind: str, slug: str) -> str:

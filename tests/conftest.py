@@ -1,7 +1,19 @@
-"""Shared fixtures: paths into the project and a way to grade folders in one batch."""
+"""Shared fixtures: paths into the project, a way to grade folders in one batch, the
+whole-course selftest shared per seed, and the suite's layout on pytest-xdist workers.
+
+Under ``-n N`` (``--dist loadgroup``, set in pyproject.toml) every test that uses a
+module-scoped fixture is sent to one worker with the rest of its module's users, so an
+expensive fixture (a batch grading, a class run) is computed once per run, not once per
+worker; slow tests are handed out first, so no worker is left alone with one at the end.
+"""
 from __future__ import annotations
 
+import fcntl
+import json
 import os
+import subprocess
+import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -23,3 +35,133 @@ def overlay(slug: str, extra: Path, dest: Path) -> Path:
     base = (ROOT / "reference" / f"{slug}.py").read_text()
     target.write_text(f"{base}\n\n# --- override ---\n{extra.read_text()}\n")
     return dest
+
+
+# -- the whole-course selftest, once per seed per run -------------------------------------
+
+@dataclass(frozen=True)
+class SelftestRun:
+    """What ``calcgrade selftest --seed SEED`` (every exercise) printed and returned."""
+
+    seed: int
+    returncode: int
+    stdout: str
+    stderr: str
+
+    def lines_for(self, slug: str) -> list[str]:
+        """The verdict lines about exercise ``slug`` (reference, stub, each mistake), with
+        the problem lines printed under a failing one."""
+        out: list[str] = []
+        mine = False
+        for line in self.stdout.splitlines():
+            if line.startswith(("ok  ", "FAIL")):
+                words = line.split()
+                mine = len(words) > 2 and words[2].split(":")[0] == slug
+            elif not line.startswith("        "):
+                mine = False
+            if mine:
+                out.append(line)
+        return out
+
+    def failures_for(self, slugs: list[str]) -> list[str]:
+        """Every failing verdict (and its problems) about the given exercises."""
+        bad = []
+        for slug in slugs:
+            lines = self.lines_for(slug)
+            if not lines:
+                bad.append(f"{slug}: no selftest lines at all")
+            failing = False
+            for line in lines:
+                if line.startswith(("ok  ", "FAIL")):
+                    failing = line.startswith("FAIL")
+                if failing:
+                    bad.append(line)
+        return bad
+
+
+def _run_selftest(seed: int) -> SelftestRun:
+    proc = subprocess.run([sys.executable, "-m", "grader.cli.main", "selftest", "--seed", str(seed)],
+                          cwd=ROOT, capture_output=True, text=True, timeout=900)
+    return SelftestRun(seed, proc.returncode, proc.stdout, proc.stderr)
+
+
+@pytest.fixture(scope="session")
+def whole_course_selftest(tmp_path_factory):
+    """``whole_course_selftest(seed)``: the selftest of every exercise at ``seed``, run once
+    per seed for the whole test run (shared by the xdist workers through a locked file in
+    the run's base temporary folder) however many tests ask for it."""
+    base = tmp_path_factory.getbasetemp()
+    shared = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+    memo: dict[int, SelftestRun] = {}
+
+    def get(seed: int) -> SelftestRun:
+        if seed in memo:
+            return memo[seed]
+        cache = shared / f"calcgrade-selftest-{seed}.json"
+        with open(shared / f"calcgrade-selftest-{seed}.lock", "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)  # one worker runs it, the others read it
+            if cache.is_file():
+                run = SelftestRun(**json.loads(cache.read_text()))
+            else:
+                run = _run_selftest(seed)
+                cache.write_text(json.dumps(run.__dict__))
+        memo[seed] = run
+        return run
+
+    return get
+
+
+# -- the layout on xdist workers ----------------------------------------------------------
+
+def _module_fixtures(item: pytest.Item) -> list[str]:
+    """The module-scoped fixtures defined in the test's own module that it uses."""
+    info = getattr(item, "_fixtureinfo", None)
+    if info is None:
+        return []
+    names = []
+    for name in item.fixturenames:
+        defs = info.name2fixturedefs.get(name)
+        if defs and defs[-1].scope == "module":
+            names.append(name)
+    return sorted(names)
+
+
+SHARED_SESSION_FIXTURES = ("whole_course_selftest",)
+
+
+def _set_group(item: pytest.Item, group: str) -> None:
+    """What xdist's own hook does for an ``xdist_group`` mark: the group after an ``@`` in
+    the node id the worker reports (xdist 3.8 writes ``item._nodeid``, which pytest 9 no
+    longer reads, so its ``--dist loadgroup`` silently distributes every test alone)."""
+    if "@" in item.nodeid:
+        return  # xdist did it
+    new = f"{item.nodeid}@{group}"
+    if hasattr(item, "_id"):  # pytest >= 9: a NodeId, parsed back from its string form
+        from _pytest.nodeid import coerce_node_id
+
+        item._id = coerce_node_id(new)
+    else:  # pragma: no cover - older pytest (where xdist's hook works anyway)
+        item._nodeid = new
+
+
+@pytest.hookimpl(trylast=True)  # after deselection (-k, -m) and after xdist's own hook
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if not os.environ.get("PYTEST_XDIST_WORKER"):
+        return  # one process: the collection order, every module's fixtures set up once
+    for item in items:
+        shared = [n for n in SHARED_SESSION_FIXTURES if n in item.fixturenames]
+        group = ("session-" + "-".join(shared) if shared else
+                 getattr(item, "module", None) and _module_fixtures(item) and item.module.__name__)
+        if group:
+            item.add_marker(pytest.mark.xdist_group(group))
+        if group and config.getvalue("loadgroup"):
+            _set_group(item, group)
+
+    # handed out in this order (pyproject: --no-loadscope-reorder): slow tests first, then
+    # the groups (each a batch fixture), then the many quick tests to fill in the gaps
+    def cost(item: pytest.Item) -> int:
+        if item.get_closest_marker("slow"):
+            return 0
+        return 1 if item.get_closest_marker("xdist_group") else 2
+
+    items.sort(key=cost)

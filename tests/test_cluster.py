@@ -47,7 +47,7 @@ def test_cluster_grades_the_class_like_this_machine(tmp_path):
     local = _grade(subs, tmp_path / "local", "--jobs", "2")
     assert local.returncode == 0, local.stderr
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                                  host="127.0.0.1", dashboard_address=None) as cluster:
+                                  host="127.0.0.1", dashboard_address=":0") as cluster:
         remote = _grade(subs, tmp_path / "remote", "--scheduler", cluster.scheduler_address)
         assert remote.returncode == 0, remote.stdout + remote.stderr
         assert "5 submissions: 5 graded" in remote.stdout

@@ -1,7 +1,7 @@
 """Content of exercises 01-04: references, stubs, catalogued mistakes, wrong and alt answers.
 
 Each reference is imported by path and must reproduce the catalogue's numbers. Variants
-(``reference/mistakes``, ``tests/wrong``, ``tests/alt``) are built the way the self-test
+(``reference/mistakes``, and ``tests/cases``: wrong and equivalent answers) are built the way the self-test
 builds them, the reference source with the variant's text appended, and run through a
 small local version of each exercise's checks: alt answers must pass every check, wrong
 answers and mistakes must fail at least one, and each mistake must give the catalogued
@@ -26,6 +26,8 @@ import jax.numpy as jnp
 import numpy as np
 import pytest
 import sympy as sp
+from case_data import variant_files as case_variants
+from case_data import variant_name
 from sympy.parsing.sympy_parser import (
     convert_xor,
     implicit_multiplication_application,
@@ -53,7 +55,7 @@ def reference(slug: str) -> types.ModuleType:
 def variant(slug: str, path: Path) -> types.ModuleType:
     """The reference with ``path`` appended, so its definitions override the reference's."""
     source = (ROOT / "reference" / f"{slug}.py").read_text() + "\n\n" + path.read_text()
-    module = types.ModuleType(f"calcgrade_variant_{slug}_{path.stem}")
+    module = types.ModuleType(f"calcgrade_variant_{slug}_{variant_name(path)}")
     module.__file__ = str(path)
     exec(compile(source, str(path), "exec"), module.__dict__)
     return module
@@ -81,7 +83,7 @@ CONTENT_MISTAKES = {
 def variant_files(kind: str, slug: str) -> list[Path]:
     if kind == "mistakes":
         return [ROOT / "reference/mistakes" / slug / f"{m}.py" for m in CONTENT_MISTAKES[slug]]
-    return sorted((ROOT / "tests" / kind / slug).glob("*.py"))
+    return case_variants(slug, {"wrong": "fails", "alt": "full_marks"}[kind])
 
 
 # Checking a variant of these builds and compiles fresh JAX functions (seconds each).
@@ -89,7 +91,7 @@ JAX_FUNCTIONS = {"autodiff_derivative", "jax_gradient", "jax_jacobian"}
 
 
 def variant_params(kind: str, mark_jax_slow: bool = False) -> list:
-    return [pytest.param(slug, p, id=f"{slug}/{p.stem}",
+    return [pytest.param(slug, p, id=f"{slug}/{variant_name(p)}",
                          marks=[pytest.mark.slow] if mark_jax_slow
                          and defined_functions(p) & JAX_FUNCTIONS else [])
             for slug in SLUGS for p in variant_files(kind, slug)]

@@ -22,6 +22,8 @@ import jax  # noqa: E402
 import jax.numpy as jnp  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
+from case_data import variant_files as case_variants  # noqa: E402
+from case_data import variant_name  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 SLUGS = ("05_backprop", "09_perceptron_regression", "10_perceptron_classification")
@@ -40,7 +42,7 @@ def _compose(slug: str, extra: Path | None = None) -> types.ModuleType:
     name = f"composed_{slug}"
     if extra is not None:
         source += "\n\n" + extra.read_text()
-        name += "_" + extra.stem
+        name += "_" + variant_name(extra)
     module = types.ModuleType(name)
     module.__file__ = str(extra or ROOT / "reference" / f"{slug}.py")
     exec(compile(source, module.__file__, "exec"), module.__dict__)
@@ -48,9 +50,9 @@ def _compose(slug: str, extra: Path | None = None) -> types.ModuleType:
 
 
 def _variants(kind: str, slug: str) -> list[Path]:
-    base = {"mistake": ROOT / "reference" / "mistakes", "wrong": ROOT / "tests" / "wrong",
-            "alt": ROOT / "tests" / "alt"}[kind]
-    return sorted((base / slug).glob("*.py"))
+    if kind != "mistake":
+        return case_variants(slug, {"wrong": "fails", "alt": "full_marks"}[kind])
+    return sorted((ROOT / "reference" / "mistakes" / slug).glob("*.py"))
 
 
 def _safe(out: dict, name: str, fn) -> None:
@@ -341,7 +343,7 @@ def test_05_reference_passes_all_checks():
     assert all(checks_05(_compose("05_backprop")).values())
 
 
-@pytest.mark.parametrize("path", _variants("alt", "05_backprop"), ids=lambda p: p.stem)
+@pytest.mark.parametrize("path", _variants("alt", "05_backprop"), ids=variant_name)
 def test_05_alt_passes_all_checks(path):
     result = checks_05(_compose("05_backprop", path))
     assert all(result.values()), result
@@ -349,7 +351,7 @@ def test_05_alt_passes_all_checks(path):
 
 @pytest.mark.parametrize(
     "path", _variants("mistake", "05_backprop") + _variants("wrong", "05_backprop"),
-    ids=lambda p: p.stem,
+    ids=variant_name,
 )
 def test_05_mistake_or_wrong_fails_a_check(path):
     result = checks_05(_compose("05_backprop", path))
@@ -493,7 +495,7 @@ def test_09_reference_passes_all_checks():
     assert all(checks_09(_compose("09_perceptron_regression")).values())
 
 
-@pytest.mark.parametrize("path", _variants("alt", "09_perceptron_regression"), ids=lambda p: p.stem)
+@pytest.mark.parametrize("path", _variants("alt", "09_perceptron_regression"), ids=variant_name)
 def test_09_alt_passes_all_checks(path):
     result = checks_09(_compose("09_perceptron_regression", path))
     assert all(result.values()), result
@@ -502,7 +504,7 @@ def test_09_alt_passes_all_checks(path):
 @pytest.mark.parametrize(
     "path",
     _variants("mistake", "09_perceptron_regression") + _variants("wrong", "09_perceptron_regression"),
-    ids=lambda p: p.stem,
+    ids=variant_name,
 )
 def test_09_mistake_or_wrong_fails_a_check(path):
     result = checks_09(_compose("09_perceptron_regression", path))
@@ -621,7 +623,7 @@ def test_10_reference_passes_all_checks():
     assert all(checks_10(_compose("10_perceptron_classification")).values())
 
 
-@pytest.mark.parametrize("path", _variants("alt", "10_perceptron_classification"), ids=lambda p: p.stem)
+@pytest.mark.parametrize("path", _variants("alt", "10_perceptron_classification"), ids=variant_name)
 def test_10_alt_passes_all_checks(path):
     result = checks_10(_compose("10_perceptron_classification", path))
     assert all(result.values()), result
@@ -631,7 +633,7 @@ def test_10_alt_passes_all_checks(path):
     "path",
     _variants("mistake", "10_perceptron_classification")
     + _variants("wrong", "10_perceptron_classification"),
-    ids=lambda p: p.stem,
+    ids=variant_name,
 )
 def test_10_mistake_or_wrong_fails_a_check(path):
     result = checks_10(_compose("10_perceptron_classification", path))

@@ -1,8 +1,8 @@
 """Content tests for 06_optimum, 07_svm and 08_descent.
 
 The references reproduce every number the catalogue publishes; the stubs only raise
-NotImplementedError; every alternative answer (tests/alt) passes the same checks and every
-mistake (reference/mistakes) and wrong answer (tests/wrong) fails at least one of them.
+NotImplementedError; every alternative answer (tests/cases, full_marks) passes the same checks
+and every mistake (reference/mistakes) and wrong answer (tests/cases, fails) fails at least one.
 """
 
 from __future__ import annotations
@@ -18,6 +18,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 import sympy as sp
+from case_data import variant_files as case_variants
+from case_data import variant_name
 from sympy.parsing.sympy_parser import (
     implicit_multiplication,
     parse_expr,
@@ -42,14 +44,15 @@ def _reference(slug: str):
 def _variant(slug: str, path: Path):
     """The reference source with ``path`` appended (the self-test's convention)."""
     source = (ROOT / "reference" / f"{slug}.py").read_text() + "\n\n" + path.read_text()
-    module = types.ModuleType(f"variant_{slug}_{path.stem}")
+    module = types.ModuleType(f"variant_{slug}_{variant_name(path)}")
     exec(compile(source, str(path), "exec"), module.__dict__)
     return module
 
 
 def _variant_files(slug: str, kind: str) -> list[Path]:
-    folder = ROOT / ("reference/mistakes" if kind == "mistakes" else f"tests/{kind}") / slug
-    return sorted(folder.glob("*.py"))
+    if kind != "mistakes":
+        return case_variants(slug, {"wrong": "fails", "alt": "full_marks"}[kind])
+    return sorted((ROOT / "reference/mistakes" / slug).glob("*.py"))
 
 
 REF06 = _reference("06_optimum")
@@ -369,7 +372,7 @@ def test_reference_passes_its_own_checks(slug):
 
 
 def _variant_params(kind):
-    return [pytest.param(slug, p, id=f"{slug}/{p.stem}") for slug in SLUGS for p in _variant_files(slug, kind)]
+    return [pytest.param(slug, p, id=f"{slug}/{variant_name(p)}") for slug in SLUGS for p in _variant_files(slug, kind)]
 
 
 @pytest.mark.parametrize("slug, path", _variant_params("alt"))

@@ -235,15 +235,10 @@ def _verdict(check, got, inputs, expected):
     return verdict, found
 
 
-def _answer_key(slug):
-    return {"01_derivative": "values", "03_gradient": "gradient", "04_jacobian": "jacobian"}[slug]
-
-
 @pytest.mark.parametrize("slug, check", list(_autodiff_checks()))
 def test_judge_names_finite_differences_and_sympy_not_autodiff(slug, check):
     inputs = check.make_inputs(11)
     expected = check.expect(load_reference(slug), inputs)
-    key = _answer_key(slug)
     reference_answer = check.run(load_reference(slug), wire(inputs))
     verdict, found = _verdict(check, reference_answer, inputs, expected)
     assert verdict.passed and not found
@@ -266,7 +261,7 @@ def test_judge_names_finite_differences_and_sympy_not_autodiff(slug, check):
     symbolic = (np.asarray(fn(point))[0] if slug == "01_derivative"
                 else np.asarray(fn(*point), dtype=float))
     for cheat in (numeric, symbolic):
-        verdict, found = _verdict(check, {key: cheat}, inputs, expected)
+        verdict, found = _verdict(check, cheat, inputs, expected)  # g(xs) / ∇f(p) / J(p) itself
         assert not verdict.passed and found == ["not_autodiff"], (verdict.message, found)
 
 

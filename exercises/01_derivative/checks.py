@@ -4,7 +4,7 @@ from __future__ import annotations
 from grader.course import hidden
 from grader.course.lazy import np
 from grader.course.spec import Check, Exercise, Figure, Mistake
-from grader.judge.answers import Close, Custom, Expr, Verdict, compare_arrays, to_array
+from grader.judge.answers import Close, Expr
 from grader.judge.checklib import close_to, equivalent_up_to_constant, matches_exact
 
 # -- symbolic_derivative ---------------------------------------------------------------
@@ -36,12 +36,6 @@ def _exact_derivative(ref, inputs):
     return inputs["_hidden"].derivative()(inputs["x"])
 
 
-def _returned_f(got, expected, inputs) -> bool:
-    g = to_array(got)
-    f = inputs["_hidden"].numpy()(inputs["x"])
-    return g.shape == f.shape and bool(np.allclose(g, f, rtol=1e-6))
-
-
 ROC_MISTAKES = (
     Mistake("not_divided_by_dx",
             "Your values are about dx times too small: a rate of change divides the change "
@@ -49,9 +43,12 @@ ROC_MISTAKES = (
             match=lambda g, e, i: close_to(1e-6, 0.05)(g, e, i) or close_to(2e-6, 0.05)(g, e, i)),
     Mistake("wrong_sign",
             "Your values have the opposite sign: subtract the value on the left from the "
-            "value on the right, f(x + dx) − f(x − dx).", match=close_to(-1.0, 1e-4)),
+            "value on the right, f(x + dx) − f(x − dx).",
+            equals=lambda expected, inputs: -expected, tolerance=(1e-4, 1e-12)),
     Mistake("returned_values",
-            "You returned f(x), not its rate of change.", match=_returned_f),
+            "You returned f(x), not its rate of change.",
+            equals=lambda expected, inputs: inputs["_hidden"].numpy()(inputs["x"]),
+            tolerance=(1e-6, 0.0)),
 )
 
 ROC_CASES = [("polynomial", (50,)), ("trig", (50,)), ("logarithm", (40,)),
@@ -87,7 +84,7 @@ def _ad_inputs(kind: str):
 
 def _ad_call(solution, inputs):
     g = solution.autodiff_derivative(inputs["f"])
-    return {"values": g(inputs["xs"])}
+    return g(inputs["xs"])
 
 
 def _ad_expected(ref, inputs):
@@ -99,29 +96,11 @@ def _ad_exact(inputs):
     return inputs["_hidden"].derivative()(inputs["xs"])
 
 
-def _ad_judge(got, expected, inputs, rng) -> Verdict:
-    if not isinstance(got, dict) or "values" not in got:
-        return Verdict(False, "autodiff_derivative(f) must return a function g; calling "
-                       "g(xs) should give an array")
-    return compare_arrays(_as_shape(got["values"], expected), expected, 1e-9, 1e-12,
-                          "derivative values")
-
-
-def _as_shape(values, expected):
-    from grader.judge.answers import WrongType
-
-    arr = to_array(values)
-    if arr.shape != expected.shape:
-        raise WrongType(f"g(xs) should return one derivative per point: expected shape "
-                        f"{expected.shape}, got {arr.shape}")
-    return arr
-
-
 NOT_AUTODIFF = Mistake(
     "not_autodiff",
     "Your g never let JAX trace f, so it is not automatic differentiation (a finite "
     "difference?). Build it with jax.vmap(jax.grad(f)).",
-    match=matches_exact(lambda got: got["values"], _ad_exact))
+    match=matches_exact(lambda got: got, _ad_exact))
 
 
 def _ad_check(kind: str) -> Check:
@@ -129,7 +108,10 @@ def _ad_check(kind: str) -> Check:
         function="autodiff_derivative", case=kind, points=1,
         title=f"JAX derivative of a hidden {kind} function",
         inputs=_ad_inputs(kind), call=_ad_call, expect=_ad_expected,
-        answer=Custom(_ad_judge), mistakes=(NOT_AUTODIFF,),
+        answer=Close(rtol=1e-9, atol=1e-12, what="derivative values",
+                     wrong_shape="g(xs) should return one derivative per point: expected shape "
+                                 "{expected}, got {got}"),
+        mistakes=(NOT_AUTODIFF,),
         hint="Return jax.vmap(jax.grad(f)).")
 
 
@@ -172,7 +154,6 @@ EXERCISE = Exercise(
         Check(function="symbolic_derivative", points=2,
               title="f′(x) of x³ − 2x² + 1 with SymPy",
               answer=Expr(symbols=("x",), domain={"x": (-3.0, 3.0)}),
-              expect=lambda ref, inputs: ref.symbolic_derivative(),
               mistakes=SYMBOLIC_MISTAKES,
               hint="Differentiate term by term with the power rule."),
         *[_roc_check(kind, shape) for kind, shape in ROC_CASES],

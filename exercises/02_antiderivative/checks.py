@@ -4,7 +4,7 @@ from __future__ import annotations
 from grader.course import hidden
 from grader.course.lazy import np
 from grader.course.spec import Check, Exercise, Figure, Mistake
-from grader.judge.answers import Custom, Expr, Verdict, WrongType, compare_arrays, to_array
+from grader.judge.answers import Close, Expr, to_array
 
 # -- antiderivative ----------------------------------------------------------------------
 
@@ -53,15 +53,6 @@ def _riemann_tolerance(inputs) -> float:
     return (b - a) * dx * slope + 1e-9
 
 
-def _riemann_judge(got, expected, inputs, rng) -> Verdict:
-    g = to_array(got)
-    if g.size != 1:
-        raise WrongType(f"riemann_sum should return one number (the area), got an array "
-                        f"of shape {g.shape}")
-    return compare_arrays(g.reshape(()), np.asarray(expected), 0.0, _riemann_tolerance(inputs),
-                          "area")
-
-
 def _forgot_dx(got, expected, inputs) -> bool:
     g = float(to_array(got).reshape(()))
     return abs(g * inputs["dx"] - expected) <= 2 * _riemann_tolerance(inputs) + 1e-6 * abs(expected)
@@ -89,16 +80,10 @@ def _exact_area(ref, inputs):
     return F(xs) - F(xs[0])
 
 
-def _area_judge(got, expected, inputs, rng) -> Verdict:
-    g = to_array(got)
-    if g.shape != expected.shape:
-        raise WrongType(f"area_function should return one value per grid point: expected "
-                        f"shape {expected.shape}, got {g.shape}")
+def _area_tolerance(inputs) -> tuple[float, float]:
     xs = inputs["xs"]
-    steps = np.diff(xs)
     slope = float(np.max(np.abs(inputs["_hidden"].derivative()(xs))))
-    atol = float(np.sum(steps**2)) * slope + 1e-9  # a left/right Riemann sum's error bound
-    return compare_arrays(g, expected, 0.0, atol, "areas")
+    return 0.0, float(np.sum(np.diff(xs) ** 2)) * slope + 1e-9  # a left/right Riemann sum's error bound
 
 
 def _area_without_zero(got, expected, inputs) -> bool:
@@ -146,13 +131,15 @@ EXERCISE = Exercise(
         Check(function="antiderivative", points=2,
               title="an antiderivative of 3x² − 4x (any constant)",
               answer=Expr(symbols=("x",), domain={"*": (-3.0, 3.0)}, up_to_constant="x"),
-              expect=lambda ref, inputs: ref.antiderivative(),
               mistakes=ANTIDERIVATIVE_MISTAKES,
               hint="Check it: the derivative of your answer must be 3x² − 4x."),
         *[Check(function="riemann_sum", case=kind, points=1,
                 title=f"Riemann sum of a hidden {kind} function against its exact integral",
                 inputs=_riemann_inputs(kind), expect=_exact_integral,
-                answer=Custom(_riemann_judge),
+                answer=Close(what="area", scalar=True,
+                             tolerance=lambda inputs: (0.0, _riemann_tolerance(inputs)),
+                             wrong_shape="riemann_sum should return one number (the area), "
+                                         "got an array of shape {got}"),
                 mistakes=(Mistake("forgot_dx",
                                   "You added up the heights f(xᵢ) but did not multiply by the "
                                   "strip width dx: each strip's area is height × width.",
@@ -162,7 +149,9 @@ EXERCISE = Exercise(
         *[Check(function="area_function", case=case, points=1,
                 title=f"area function of a hidden {kind} function on a {case} grid",
                 inputs=_area_inputs(kind, case == "uniform"), expect=_exact_area,
-                answer=Custom(_area_judge),
+                answer=Close(what="areas", tolerance=_area_tolerance,
+                             wrong_shape="area_function should return one value per grid "
+                                         "point: expected shape {expected}, got {got}"),
                 mistakes=(Mistake("area_without_zero",
                                   "Your area function does not start at 0: A(xs[0]) is the area "
                                   "of an empty strip, so start with [0.0] and add the cumulative "

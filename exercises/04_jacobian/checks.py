@@ -5,7 +5,7 @@ from grader.course import hidden
 from grader.course.lazy import np
 from grader.course.lazy import sp as sympy
 from grader.course.spec import Check, Exercise, Mistake
-from grader.judge.answers import Custom, ExprArray, Verdict, WrongType, compare_arrays, to_array
+from grader.judge.answers import Close, ExprArray
 from grader.judge.checklib import matches_exact
 
 NAMES = ("x", "y", "p", "q", "r", "s", "t", "u")
@@ -81,7 +81,7 @@ def _jax_inputs(n: int, m: int):
 
 def _jax_call(solution, inputs):
     jac = solution.jax_jacobian(inputs["f"])
-    return {"jacobian": jac(inputs["point"])}
+    return jac(inputs["point"])
 
 
 def _exact_jacobian(inputs):
@@ -93,34 +93,18 @@ def _jax_expected(ref, inputs):
     return inputs["_rule"].apply(_exact_jacobian(inputs))
 
 
-def _jax_judge(got, expected, inputs, rng) -> Verdict:
-    if not isinstance(got, dict):
-        raise WrongType("jax_jacobian(f) must return a function; calling it at a point "
-                        "should give the Jacobian")
-    J = to_array(got["jacobian"])
-    m, n = expected.shape
-    if J.shape != expected.shape:
-        raise WrongType(f"for f: R^{n} → R^{m} the Jacobian has shape ({m}, {n}) — one row "
-                        f"per output — got {J.shape}")
-    return compare_arrays(J, expected, 1e-9, 1e-12, "Jacobian entries")
-
-
-def _jax_transposed(got, expected, inputs) -> bool:
-    J = to_array(got["jacobian"])
-    return (expected.shape[0] != expected.shape[1] and J.shape == expected.T.shape
-            and bool(np.allclose(J, expected.T, rtol=1e-7, atol=1e-10)))
-
-
 JAX_TRANSPOSED = Mistake(
     "jacobian_transposed",
     "Your Jacobian is transposed: it must have one row per output and one column per "
-    "input, shape (m, n).", match=_jax_transposed)
+    "input, shape (m, n).",
+    equals=lambda expected, inputs: expected.T if expected.shape[0] != expected.shape[1] else None,
+    tolerance=(1e-7, 1e-10))
 
 NOT_AUTODIFF = Mistake(
     "not_autodiff",
     "Your Jacobian never let JAX trace f, so it is not automatic differentiation (finite "
     "differences?). Build it with jax.jacfwd(f) or jax.jacrev(f).",
-    match=matches_exact(lambda got: got["jacobian"], _exact_jacobian))
+    match=matches_exact(lambda got: got, _exact_jacobian))
 
 
 EXERCISE = Exercise(
@@ -130,19 +114,20 @@ EXERCISE = Exercise(
         Check(function="example_jacobian", points=2,
               title="the Jacobian of (2xy, x²y)",
               answer=ExprArray(shape=(2, 2), symbols=("x", "y"), kind="matrix"),
-              expect=lambda ref, inputs: ref.example_jacobian(),
               hint="Row i holds the partial derivatives of output i: [[∂f₁/∂x, ∂f₁/∂y], "
                    "[∂f₂/∂x, ∂f₂/∂y]]."),
         Check(function="sigmoid_jacobian", points=3,
               title="the 3 × 2 Jacobian of a sigmoid layer",
               answer=ExprArray(shape=(3, 2), symbols=NAMES, domain=DOMAIN, kind="matrix"),
-              expect=lambda ref, inputs: ref.sigmoid_jacobian(),
               mistakes=SIGMOID_MISTAKES,
               hint="Entry (i, j) is σ′(zᵢ)·∂zᵢ/∂xⱼ with σ′ = σ(1 − σ)."),
         *[Check(function="jax_jacobian", case=f"{n}_to_{m}", points=1,
                 title=f"JAX Jacobian of a hidden f: R^{n} → R^{m}",
                 inputs=_jax_inputs(n, m), call=_jax_call, expect=_jax_expected,
-                answer=Custom(_jax_judge), mistakes=(JAX_TRANSPOSED, NOT_AUTODIFF),
+                answer=Close(rtol=1e-9, atol=1e-12, what="Jacobian entries",
+                             wrong_shape=f"for f: R^{n} → R^{m} the Jacobian has shape ({m}, {n}) "
+                                         "— one row per output — got {got}"),
+                mistakes=(JAX_TRANSPOSED, NOT_AUTODIFF),
                 hint="Return jax.jacfwd(f) (or jax.jacrev(f)).")
           for n, m in ((2, 3), (3, 2), (4, 2))],
     ],

@@ -8,15 +8,19 @@ from __future__ import annotations
 
 from grader.course.lazy import np
 from grader.course.spec import Check, Exercise, Figure, Mistake
-from grader.judge.answers import Custom, Verdict, WrongType, compare_arrays, describe, fmt, to_array
-from grader.judge.gradcheck import (
-    gradients_match,
-    jax_grad,
-    jax_jacfwd,
-    judge_gradients,
-    quiet,
-    relative_error,
+from grader.judge.answers import (
+    Close,
+    Custom,
+    Gradients,
+    Property,
+    Verdict,
+    WrongType,
+    compare_arrays,
+    describe,
+    fmt,
+    to_array,
 )
+from grader.judge.gradcheck import gradients_match, jax_grad, jax_jacfwd, relative_error
 
 KEYS = ("W1", "b1", "W2", "b2", "W3", "b3")
 GRADIENT_RTOL = 1e-6   # relative error per array, promised in the README
@@ -88,34 +92,84 @@ def _param_dict(got, shapes: dict, what: str) -> dict:
     return out
 
 
-def _init_judge(got, expected, inputs, rng) -> Verdict:
+def _read_init(got, inputs) -> dict:
+    """The four init_params results as parameter dicts of the right shapes (or WrongType)."""
     sizes, seed = inputs["sizes"], inputs["seed"]
     what = f"init_params({sizes}, {seed})"
-    params = _param_dict(got["params"], _shapes(sizes), what)
-    _param_dict(got["default"], _shapes((2, 8, 8, 1)), "init_params() with the default sizes")
-    detail = {"sizes": list(sizes), "shapes": {k: list(v.shape) for k, v in params.items()}}
-    for k in ("b1", "b2", "b3"):
-        if np.any(params[k] != 0):
-            return Verdict(False, f"the biases start at zero; {k} = {fmt(params[k])}", detail)
-    for k in ("W1", "W2", "W3"):
-        w = params[k]
-        if not np.all(np.isfinite(w)):
-            return Verdict(False, f"{k} contains NaN or infinite values", detail)
-        if w.size > 1 and float(np.std(w)) == 0.0:
-            return Verdict(False, f"every entry of {k} is the same number: draw the weights "
-                           "at random, or all hidden units stay identical for ever", detail)
-        if float(np.max(np.abs(w))) > 10.0:
-            return Verdict(False, f"{k} has entries as large as {float(np.max(np.abs(w))):.3g}: "
-                           "scale the weights (e.g. by 1/sqrt(fan_in)) or tanh saturates", detail)
-    again = _param_dict(got["again"], _shapes(sizes), what)
-    if any(not np.array_equal(again[k], params[k]) for k in KEYS):
-        return Verdict(False, "two calls with the same seed gave different weights: draw them "
-                       "from np.random.default_rng(seed)", detail)
-    other = _param_dict(got["other_seed"], _shapes(sizes), f"init_params({sizes}, {seed + 1})")
-    if all(np.array_equal(other[k], params[k]) for k in ("W1", "W2", "W3")):
-        return Verdict(False, "a different seed gave the same weights: use the seed argument, "
-                       "np.random.default_rng(seed)", detail)
-    return Verdict(True, detail=detail)
+    if not isinstance(got, dict) or "params" not in got:
+        raise WrongType(f"{what} did not return anything usable; got {describe(got)}")
+    return {"params": _param_dict(got["params"], _shapes(sizes), what),
+            "default": _param_dict(got["default"], _shapes((2, 8, 8, 1)),
+                                   "init_params() with the default sizes"),
+            "again": _param_dict(got["again"], _shapes(sizes), what),
+            "other_seed": _param_dict(got["other_seed"], _shapes(sizes),
+                                      f"init_params({sizes}, {seed + 1})")}
+
+
+def _init_sample(change):
+    """A self-test answer: well-drawn parameters for the check's sizes, then ``change``."""
+    def sample(expected, inputs):
+        def draw(seed):
+            rng = np.random.default_rng(seed)
+            return {k: rng.standard_normal(s) / 3 if k[0] == "W" else np.zeros(s)
+                    for k, s in _shapes(inputs["sizes"]).items()}
+        out = {"params": draw(inputs["seed"]), "again": draw(inputs["seed"]),
+               "other_seed": draw(inputs["seed"] + 1),
+               "default": {k: np.zeros(s) for k, s in _shapes((2, 8, 8, 1)).items()}}
+        change(out)
+        return out
+    return sample
+
+
+def _nonzero_bias(got, expected, inputs):
+    k = next((k for k in ("b1", "b2", "b3") if np.any(got["params"][k] != 0)), None)
+    return k is not None and {"key": k, "value": fmt(got["params"][k])}
+
+
+def _first_weight(test):
+    def match(got, expected, inputs):
+        k = next((k for k in ("W1", "W2", "W3") if test(got["params"][k])), None)
+        w = got["params"].get(k)
+        return k is not None and {"key": k, "largest": f"{float(np.max(np.abs(w))):.3g}"}
+    return match
+
+
+def _set(key, value):
+    """Every entry of parameter ``key`` set to ``value`` (in both same-seed calls); the
+    first entry alone when ``value`` is large (the weights then are not constant)."""
+    def change(out):
+        w = np.full_like(out["params"][key], value) if abs(value) < 10 else out["params"][key].copy()
+        if abs(value) >= 10:
+            w.flat[0] = value
+        out["params"][key] = out["again"][key] = w
+    return change
+
+
+INIT_REQUIREMENTS = (
+    Mistake("init_bias_not_zero", "the biases start at zero; {key} = {value}",
+            match=_nonzero_bias, sample=_init_sample(_set("b2", 0.5))),
+    Mistake("init_weights_not_finite", "{key} contains NaN or infinite values",
+            match=_first_weight(lambda w: not np.all(np.isfinite(w))),
+            sample=_init_sample(_set("W2", float("inf")))),
+    Mistake("init_weights_constant", "every entry of {key} is the same number: draw the "
+            "weights at random, or all hidden units stay identical for ever",
+            match=_first_weight(lambda w: w.size > 1 and bool(np.all(w == w.flat[0]))),
+            sample=_init_sample(_set("W1", 0.25))),
+    Mistake("init_weights_too_large", "{key} has entries as large as {largest}: scale the "
+            "weights (e.g. by 1/sqrt(fan_in)) or tanh saturates",
+            match=_first_weight(lambda w: float(np.max(np.abs(w))) > 10.0),
+            sample=_init_sample(_set("W3", 50.0))),
+    Mistake("init_not_reproducible", "two calls with the same seed gave different weights: "
+            "draw them from np.random.default_rng(seed)",
+            match=lambda got, e, i: any(not np.array_equal(got["again"][k], got["params"][k])
+                                        for k in KEYS),
+            sample=_init_sample(lambda out: out.update(again=out["other_seed"]))),
+    Mistake("init_seed_ignored", "a different seed gave the same weights: use the seed "
+            "argument, np.random.default_rng(seed)",
+            match=lambda got, e, i: all(np.array_equal(got["other_seed"][k], got["params"][k])
+                                        for k in ("W1", "W2", "W3")),
+            sample=_init_sample(lambda out: out.update(other_seed=out["params"]))),
+)
 
 
 # -- forward and loss ---------------------------------------------------------------------
@@ -131,25 +185,32 @@ def _forward_inputs(rng):
 def _forward_call(solution, inputs):
     out = solution.forward(inputs["params"], inputs["X"])
     if isinstance(out, (tuple, list)) and len(out) == 2:
-        return {"y_hat": out[0]}
+        return out[0]
     return {"returned": out}
 
 
 def _forward_judge(got, expected, inputs, rng) -> Verdict:
-    if "y_hat" not in got:
+    if isinstance(got, dict) and "returned" in got:
         raise WrongType(f"forward must return a pair (y_hat, cache); got {describe(got['returned'])}")
-    y_hat = to_array(got["y_hat"])
+    y_hat = to_array(got)
     n = expected.shape[0]
     if y_hat.shape != expected.shape:
         hint = " — flatten it, e.g. y_hat[:, 0] or y_hat.ravel()" if y_hat.size == n else ""
         raise WrongType(f"y_hat should have shape ({n},), one probability per point; "
                         f"got shape {y_hat.shape}{hint}")
+    return compare_arrays(y_hat, expected, VALUE_RTOL, 1e-12, "probabilities")
+
+
+def _z3(expected, inputs):
     p = inputs["params"]
     _, _, H2 = _np_forward(p, inputs["X"])
-    if np.allclose(y_hat, (H2 @ p["W3"] + p["b3"])[:, 0], rtol=1e-9, atol=1e-12):
-        return Verdict(False, "y_hat equals Z3 = H2 @ W3 + b3: apply the sigmoid "
-                       "1 / (1 + exp(-Z3)) to get probabilities", {"got": fmt(y_hat)})
-    return compare_arrays(y_hat, expected, VALUE_RTOL, 1e-12, "probabilities")
+    return (H2 @ p["W3"] + p["b3"])[:, 0]
+
+
+FORWARD_MISTAKES = (
+    Mistake("forgot_sigmoid", "y_hat equals Z3 = H2 @ W3 + b3: apply the sigmoid "
+            "1 / (1 + exp(-Z3)) to get probabilities", equals=_z3),
+)
 
 
 def _loss_inputs(rng):
@@ -158,26 +219,17 @@ def _loss_inputs(rng):
     return {"y_hat": rng.uniform(0.02, 0.98, n), "y": y}
 
 
-def _loss_judge(got, expected, inputs, rng) -> Verdict:
-    g = to_array(got)
-    if g.size != 1:
-        raise WrongType(f"loss should return one number (the mean over the points), "
-                        f"got {describe(g)}")
-    g = g.reshape(())
-    n = inputs["y"].size
-    verdict = compare_arrays(g, np.asarray(expected), VALUE_RTOL, 1e-12, "loss")
-    if verdict.passed:
-        return verdict
-    value = float(g)
-    if np.isclose(value, n * expected, rtol=1e-9):
-        verdict.message = (f"your loss is n = {n} times the expected one: take the mean of the "
-                           "per-point losses, not their sum")
-    elif np.isclose(value, -expected, rtol=1e-9):
-        verdict.message = ("your loss is negative: the cross-entropy is "
-                           "-(1/n) Σ [y log ŷ + (1 − y) log(1 − ŷ)], with a leading minus")
-    elif np.isclose(value, expected / np.log(10), rtol=1e-9):
-        verdict.message = "use the natural logarithm (np.log), not log10"
-    return verdict
+LOSS_MISTAKES = (
+    Mistake("loss_sum_not_mean", "your loss is n = {n} times the expected one: take the mean "
+            "of the per-point losses, not their sum",
+            equals=lambda expected, inputs: inputs["y"].size * expected,
+            facts=lambda expected, inputs: {"n": inputs["y"].size}),
+    Mistake("loss_missing_minus", "your loss is negative: the cross-entropy is "
+            "-(1/n) Σ [y log ŷ + (1 − y) log(1 − ŷ)], with a leading minus",
+            equals=lambda expected, inputs: -expected),
+    Mistake("loss_log10", "use the natural logarithm (np.log), not log10",
+            equals=lambda expected, inputs: expected / np.log(10)),
+)
 
 
 # -- backward -----------------------------------------------------------------------------
@@ -219,10 +271,6 @@ def _expected_gradients(ref, inputs) -> dict:
     return {k: grads[k][tuple(slice(0, n) for n in params[k].shape)] for k in KEYS}
 
 
-def _backward_judge(got, expected, inputs, rng) -> Verdict:
-    return judge_gradients(got, expected, function="backward", rtol=GRADIENT_RTOL)
-
-
 def _backprop(params, X, y, *, mean=True, tanh1=True, tanh2=True, through_W2=False) -> dict:
     """The backward pass with one of the catalogued slips switched on (NumPy), to tell a
     mistake by its exact numbers."""
@@ -255,19 +303,19 @@ SUM_NOT_MEAN = Mistake(
     "Your gradients are n times too large: you differentiated the sum of the per-point "
     "losses, not their mean. Divide the output error (y_hat − y) by the number of points n "
     "before propagating it back.",
-    match=quiet(_variant_matcher(mean=False)))
+    equals=lambda expected, inputs: {k: inputs["X"].shape[0] * v for k, v in expected.items()})
 MISSING_ACTIVATION_DERIVATIVE = Mistake(
     "missing_activation_derivative",
     "A tanh derivative is missing: when the error passes back through a tanh layer it must "
     "be multiplied element-wise by tanh′(z) = 1 − h² (h the layer's output). The chain rule "
     "needs this factor at every hidden layer.",
-    match=quiet(_missing_tanh_derivative))
+    match=_missing_tanh_derivative)
 TRANSPOSED_WEIGHTS = Mistake(
     "transposed_weights",
     "The error is propagated back through W2 instead of its transpose. Going forward a layer "
     "computes Z = H @ W; going back the error becomes dH = dZ @ W.T. With square hidden "
     "layers the shapes still fit, so only the values are wrong.",
-    match=quiet(_variant_matcher(through_W2=True)))
+    match=_variant_matcher(through_W2=True))
 
 
 def _backward_check(case: str, points: float) -> Check:
@@ -278,7 +326,7 @@ def _backward_check(case: str, points: float) -> Check:
         title="gradients of the mean loss against jax.grad, "
               + ("hidden layers of equal width" if square else "hidden layers of different widths"),
         inputs=_backward_inputs(square), call=_backward_call, expect=_expected_gradients,
-        answer=Custom(quiet(_backward_judge)), mistakes=mistakes,
+        answer=Gradients(function="backward", rtol=GRADIENT_RTOL), mistakes=mistakes,
         hint="From the output back: dZ3 = (y_hat − y)/n; for each layer dW = H_prev.T @ dZ, "
              "db = dZ summed over the points, dH_prev = dZ @ W.T, dZ_prev = dH_prev * (1 − H_prev²).")
 
@@ -308,16 +356,21 @@ def _jacobian_judge(got, expected, inputs, rng) -> Verdict:
     if J.shape != expected.shape:
         rows = " (rows are the outputs h_i, columns the inputs x_j)" if J.shape == (2, h1) else ""
         raise WrongType(f"the Jacobian of h: R² → R^{h1} has shape ({h1}, 2), got {J.shape}{rows}")
-    verdict = compare_arrays(J, expected, VALUE_RTOL, 1e-12, "entries")
-    if not verdict.passed:
-        W = inputs["W"]
-        h = np.tanh(inputs["x"] @ W + inputs["b"])
-        if np.allclose(J, W.T, rtol=1e-9, atol=1e-12):
-            verdict.message = ("your Jacobian is W.T, the derivative of the linear part only: "
-                               "the tanh contributes the factor diag(1 − h²).")
-        elif np.allclose(J, (1 - h)[:, None] * W.T, rtol=1e-9, atol=1e-12):
-            verdict.message = "tanh′(z) is 1 − h², not 1 − h: square the layer's output"
-    return verdict
+    return compare_arrays(J, expected, VALUE_RTOL, 1e-12, "entries")
+
+
+def _layer_output(inputs):
+    return np.tanh(inputs["x"] @ inputs["W"] + inputs["b"])
+
+
+JACOBIAN_MISTAKES = (
+    Mistake("jacobian_linear_part_only", "your Jacobian is W.T, the derivative of the linear "
+            "part only: the tanh contributes the factor diag(1 − h²).",
+            equals=lambda expected, inputs: inputs["W"].T),
+    Mistake("tanh_derivative_one_minus_h", "tanh′(z) is 1 − h², not 1 − h: square the "
+            "layer's output",
+            equals=lambda expected, inputs: (1 - _layer_output(inputs))[:, None] * inputs["W"].T),
+)
 
 
 # -- train --------------------------------------------------------------------------------
@@ -335,19 +388,36 @@ def _train_call(solution, inputs):
     return solution.train(inputs["X"], inputs["y"], sizes=inputs["sizes"], seed=inputs["seed"])
 
 
-def _train_judge(got, expected, inputs, rng) -> Verdict:
+def _read_trained(got, inputs) -> dict:
     sizes = inputs["sizes"]
-    params = _param_dict(got, _shapes(sizes), f"train(X, y, sizes={sizes})")
-    if not all(np.all(np.isfinite(v)) for v in params.values()):
-        return Verdict(False, "the trained parameters contain NaN or infinite values "
-                       "(is the step size right? is the update p − rate · grad?)")
+    return _param_dict(got, _shapes(sizes), f"train(X, y, sizes={sizes})")
+
+
+def _held_out_accuracy(params, inputs) -> float:
     y_hat, _, _ = _np_forward(params, inputs["_X_test"])
-    acc = float(np.mean((y_hat >= 0.5) == (inputs["_y_test"] == 1)))
-    detail = {"accuracy": acc, "threshold": TRAIN_ACCURACY, "held_out_points": len(y_hat)}
-    if acc >= TRAIN_ACCURACY:
-        return Verdict(True, f"{acc:.1%} of fresh points classified correctly", detail)
-    return Verdict(False, f"your trained network classifies {acc:.1%} of {len(y_hat)} fresh "
-                   f"points correctly; at least {TRAIN_ACCURACY:.0%} is needed", detail)
+    return float(np.mean((y_hat >= 0.5) == (inputs["_y_test"] == 1)))
+
+
+def _too_inaccurate(params, expected, inputs):
+    acc = _held_out_accuracy(params, inputs)
+    return acc < TRAIN_ACCURACY and {"accuracy": f"{acc:.1%}", "points": len(inputs["_y_test"])}
+
+
+def _trained_sample(value):
+    def sample(expected, inputs):
+        return {k: np.full(s, value) for k, s in _shapes(inputs["sizes"]).items()}
+    return sample
+
+
+TRAIN_REQUIREMENTS = (
+    Mistake("training_diverged", "the trained parameters contain NaN or infinite values "
+            "(is the step size right? is the update p − rate · grad?)",
+            match=lambda params, e, i: not all(np.all(np.isfinite(v)) for v in params.values()),
+            sample=_trained_sample(float("nan"))),
+    Mistake("training_inaccurate", "your trained network classifies {accuracy} of {points} "
+            f"fresh points correctly; at least {TRAIN_ACCURACY:.0%} is needed",
+            match=_too_inaccurate, sample=_trained_sample(0.0)),
+)
 
 
 # -- the report's figure ------------------------------------------------------------------
@@ -432,32 +502,32 @@ EXERCISE = Exercise(
     checks=[
         Check(function="init_params", points=1,
               title="parameter shapes for random layer sizes, zero biases, seeded weights",
-              inputs=_init_inputs, call=_init_call, expect=lambda ref, inputs: None,
-              answer=Custom(quiet(_init_judge)),
+              inputs=_init_inputs, call=_init_call,
+              answer=Property(INIT_REQUIREMENTS, converter=_read_init),
               hint="W1 (2, h1), b1 (h1,), W2 (h1, h2), b2 (h2,), W3 (h2, 1), b3 (1,)."),
         Check(function="forward", points=1,
               title="forward pass at random parameters and points",
               inputs=_forward_inputs, call=_forward_call,
-              expect=lambda ref, inputs: ref.forward(inputs["params"], inputs["X"])[0],
-              answer=Custom(quiet(_forward_judge)),
+              answer=Custom(_forward_judge), mistakes=FORWARD_MISTAKES,
               hint="H1 = tanh(X @ W1 + b1), H2 = tanh(H1 @ W2 + b2), "
                    "y_hat = sigmoid(H2 @ W3 + b3) flattened to shape (n,)."),
         Check(function="loss", points=1, title="mean binary cross-entropy",
-              inputs=_loss_inputs,
-              expect=lambda ref, inputs: ref.loss(inputs["y_hat"], inputs["y"]),
-              answer=Custom(quiet(_loss_judge)),
+              inputs=_loss_inputs, mistakes=LOSS_MISTAKES,
+              answer=Close(rtol=VALUE_RTOL, atol=1e-12, what="loss", scalar=True),
               hint="-(1/n) Σ [y log ŷ + (1 − y) log(1 − ŷ)], a single float."),
         _backward_check("square_layers", 2),
         _backward_check("different_widths", 2),
         Check(function="hidden_jacobian", points=1,
               title="Jacobian of one tanh layer against jax.jacfwd",
               inputs=_jacobian_inputs, expect=_expected_jacobian,
-              answer=Custom(quiet(_jacobian_judge)),
+              answer=Custom(_jacobian_judge), mistakes=JACOBIAN_MISTAKES,
               hint="dh/dx = diag(1 − h²) @ W.T with h = tanh(x @ W + b): shape (h1, 2)."),
         Check(function="train", points=3, time_limit=20.0,
               title=f"training reaches {TRAIN_ACCURACY:.0%} accuracy on held-out points",
-              inputs=_train_inputs, call=_train_call, expect=lambda ref, inputs: None,
-              answer=Custom(quiet(_train_judge)),
+              inputs=_train_inputs, call=_train_call,
+              answer=Property(TRAIN_REQUIREMENTS, converter=_read_trained,
+                              summary=lambda params, inputs: f"{_held_out_accuracy(params, inputs):.1%} "
+                              "of fresh points classified correctly"),
               hint="Start from init_params(sizes, seed); each epoch: forward on all of X, "
                    "backward, then p = p − learning_rate · grad for every parameter."),
     ],

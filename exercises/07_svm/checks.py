@@ -104,9 +104,6 @@ def _svm_judge(got, expected, inputs, rng) -> Verdict:
         return Verdict(False, "your line has NaN or infinite coefficients", detail)
     bad = np.flatnonzero(margins < 1 - FEASIBILITY)
     optimal = abs(_norm2(w) - best) <= OPTIMALITY * best
-    if (bad.size or not optimal) and _through_origin(w, expected):
-        return Verdict(False, "your line passes through the origin (c = 0): the intercept c is a "
-                       "variable of the problem too — optimise over (a, b, c), with c free", detail)
     if bad.size:
         i = int(bad[np.argmin(margins[bad])])
         P, lab = np.asarray(inputs["points"]), np.asarray(inputs["labels"])
@@ -172,6 +169,11 @@ SVM_MISTAKES = (
             "soft-margin SVM (a penalty for points inside the margin)? This exercise asks for "
             "the hard margin: every constraint must hold, so give them to "
             "scipy.optimize.minimize as constraints, not penalties.", match=_soft_margin),
+    Mistake("no_intercept",
+            "your line passes through the origin (c = 0): the intercept c is a variable of the "
+            "problem too — optimise over (a, b, c), with c free",
+            match=lambda got, expected, inputs: _through_origin(_line(got), expected),
+            sample=lambda expected, inputs: (float(expected[0]), float(expected[1]), 0.0)),
 )
 
 SVM_HINT = ("Minimise a² + b² over w = (a, b, c) with scipy.optimize.minimize, one constraint "
@@ -227,9 +229,15 @@ def _sv_judge(got, expected, inputs, rng) -> Verdict:
                        f"lᵢ(a·xᵢ + b·yᵢ + c) = {margins[i]:.6g} > 1 + tol: it lies outside the "
                        "margin, so it is not a support vector", detail)
     if idx != sorted(set(idx)):
-        return Verdict(False, "the right indices, but give each once in ascending order "
-                       f"(got {idx})", detail)
+        return Verdict(False, f"give each index once, in ascending order (got {idx})", detail)
     return Verdict(True, detail=detail)
+
+
+UNSORTED = Mistake(
+    "support_vectors_unsorted", "the right indices, but give each once in ascending order",
+    match=lambda got, expected, inputs: (_indices(got) != sorted(int(i) for i in expected)
+                                         and sorted(set(_indices(got))) == sorted(int(i) for i in expected)),
+    sample=lambda expected, inputs: [int(i) for i in expected][::-1] + [int(expected[0])])
 
 
 # -- extra_points_change_line ------------------------------------------------------------------
@@ -243,10 +251,14 @@ def _bool_judge(got, expected, inputs, rng) -> Verdict:
         raise WrongType(f"expected True or False, got {describe(got)}")
     if value == expected:
         return Verdict(True)
-    return Verdict(False, "the line does not move: the three added points lie strictly outside "
-                   "the margins (lᵢ(a·xᵢ + b·yᵢ + c) > 1), so their multipliers are 0 and the "
-                   "optimum is unchanged. Compare the two solutions with a tolerance that suits "
-                   "your solver (e.g. 1e-3).", {"expected": expected, "got": value})
+    return Verdict(False, f"expected {expected}, got {value}", {"expected": expected, "got": value})
+
+
+LINE_MOVES = Mistake(
+    "more_points_move_line", "the line does not move: the three added points lie strictly outside "
+    "the margins (lᵢ(a·xᵢ + b·yᵢ + c) > 1), so their multipliers are 0 and the optimum is "
+    "unchanged. Compare the two solutions with a tolerance that suits your solver (e.g. 1e-3).",
+    equals=lambda expected, inputs: not expected)
 
 
 # -- the report's figure --------------------------------------------------------------------
@@ -305,34 +317,27 @@ EXERCISE = Exercise(
         *[Check(function="solve_svm", case=case, points=1,
                 title=f"widest-margin line for a hidden separable set of {lo}–{hi} points",
                 inputs=_svm_inputs(lo, hi),
-                expect=lambda ref, inputs: ref.solve_svm(inputs["points"], inputs["labels"]),
                 answer=Custom(_svm_judge), mistakes=SVM_MISTAKES, hint=SVM_HINT)
           for case, lo, hi in (("few_points", 5, 8), ("dozen_points", 10, 16),
                                ("many_points", 25, 40))],
         Check(function="six_point_line", points=1, needs=("solve_svm",),
               title="the SVM line of the six course points: (2/3, 2/3, −1)",
               inputs=_six_inputs, call=lambda solution, inputs: solution.six_point_line(),
-              expect=lambda ref, inputs: ref.six_point_line(),
               answer=Custom(_six_judge), mistakes=SVM_MISTAKES,
               hint="Call your solve_svm on the six points and labels."),
         Check(function="support_vectors", case="six_points", points=1,
               title="support vectors of the six points for the line (2/3, 2/3, −1)",
               inputs=_six_sv_inputs,
-              expect=lambda ref, inputs: ref.support_vectors(inputs["points"], inputs["labels"],
-                                                             inputs["line"]),
-              answer=Custom(_sv_judge),
+              answer=Custom(_sv_judge), mistakes=(UNSORTED,),
               hint="Keep every i with lᵢ(a·xᵢ + b·yᵢ + c) − 1 ≤ tol (ties included)."),
         Check(function="support_vectors", case="hidden", points=1,
               title="support vectors of a hidden separable set for its optimal line",
               inputs=_sv_inputs(8, 20),
-              expect=lambda ref, inputs: ref.support_vectors(inputs["points"], inputs["labels"],
-                                                             inputs["line"]),
-              answer=Custom(_sv_judge),
+              answer=Custom(_sv_judge), mistakes=(UNSORTED,),
               hint="Keep every i with lᵢ(a·xᵢ + b·yᵢ + c) − 1 ≤ tol (ties included)."),
         Check(function="lagrangian_partials", points=2,
               title="∂L/∂a, ∂L/∂b, ∂L/∂c of the three-point Lagrangian",
               answer=ExprArray(shape=(3,), symbols=LAGRANGIAN_SYMBOLS, domain={"*": (-2.0, 2.0)}),
-              expect=lambda ref, inputs: list(ref.lagrangian_partials()),
               mistakes=(Mistake(
                   "lagrangian_sign_error",
                   "∂L/∂c has a sign error: the first constraint term λ1(−c − 1) contributes −λ1 "
@@ -343,8 +348,7 @@ EXERCISE = Exercise(
                    "λ3(2a + b + c − 1) term by term, holding the other symbols fixed."),
         Check(function="extra_points_change_line", points=1,
               title="do three extra points outside the margins move the line?",
-              answer=Custom(_bool_judge), needs=("solve_svm",),
-              expect=lambda ref, inputs: ref.extra_points_change_line(),
+              answer=Custom(_bool_judge), needs=("solve_svm",), mistakes=(LINE_MOVES,),
               hint="Solve the three-point and the six-point problems and compare the lines."),
     ],
 )

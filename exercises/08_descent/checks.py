@@ -13,7 +13,16 @@ from grader.course import hidden
 from grader.course.lazy import np
 from grader.course.lazy import sp as sympy
 from grader.course.spec import Check, Exercise, Figure, Mistake
-from grader.judge.answers import Close, Custom, Verdict, WrongType, compare_arrays, fmt, to_array
+from grader.judge.answers import (
+    Close,
+    Custom,
+    DescentPath,
+    Verdict,
+    WrongType,
+    compare_arrays,
+    fmt,
+    to_array,
+)
 
 PATH_RTOL, PATH_ATOL = 1e-9, 1e-12
 
@@ -67,38 +76,6 @@ def _gd_bowl(near_limit: bool):
     return inputs
 
 
-def _expected_path(ref, inputs):
-    return ref.gradient_descent(inputs["grad"], inputs["x0"], inputs["learning_rate"],
-                                inputs["num_iterations"])
-
-
-def _path_judge(got, expected, inputs, rng) -> Verdict:
-    g = to_array(got)
-    if g.shape != expected.shape:
-        raise WrongType(f"the path should have shape {expected.shape} (row 0 is x0, then one row "
-                        f"per step: num_iterations + 1 rows), got shape {g.shape}")
-    verdict = compare_arrays(g, expected, PATH_RTOL, PATH_ATOL, "path values")
-    if verdict.passed:
-        return verdict
-    rows = g.reshape(len(g), -1)
-    exp = expected.reshape(len(expected), -1)
-    with np.errstate(all="ignore"):
-        bad = ~(np.abs(rows - exp) <= PATH_ATOL + PATH_RTOL * np.abs(exp))
-    k = int(np.flatnonzero(bad.any(axis=1))[0])
-    show = (lambda r: f"{r[0]:.10g}") if rows.shape[1] == 1 else (lambda r: fmt(r))
-    where = "row 0 must be x0 itself" if k == 0 else f"step {k} is the first that differs"
-    verdict.message = (f"{where}: expected {show(exp[k])}, got {show(rows[k])} "
-                       f"({verdict.detail.get('mismatched', 'some')} path values differ beyond "
-                       f"rtol {PATH_RTOL:g})")
-    return verdict
-
-
-def _without_x0(got, expected, inputs) -> bool:
-    g = to_array(got)
-    return g.shape == expected[1:].shape and bool(
-        np.allclose(g, expected[1:], rtol=PATH_RTOL, atol=PATH_ATOL))
-
-
 def _ascent(got, expected, inputs) -> bool:
     g = to_array(got)
     if g.shape != expected.shape or len(g) < 2:
@@ -114,7 +91,7 @@ PATH_MISTAKES = (
     Mistake("path_without_x0",
             "Your path is one row short: it must start with the starting point x0 itself, then "
             "one row per step — num_iterations + 1 rows in all (row k is x after k steps).",
-            match=_without_x0),
+            equals=lambda expected, inputs: expected[1:], tolerance=(PATH_RTOL, PATH_ATOL)),
     Mistake("ascent_not_descent",
             "Your steps go uphill: the gradient points in the direction of steepest ascent, so "
             "descent subtracts it — x_new = x − learning_rate · grad(x).", match=_ascent),
@@ -126,7 +103,7 @@ PATH_HINT = ("x_{k+1} = x_k − learning_rate · grad(x_k): every coordinate mov
 
 def _gd_check(case: str, title: str, inputs) -> Check:
     return Check(function="gradient_descent", case=case, points=1, title=title, inputs=inputs,
-                 expect=_expected_path, answer=Custom(_path_judge), mistakes=PATH_MISTAKES,
+                 answer=DescentPath(rtol=PATH_RTOL, atol=PATH_ATOL), mistakes=PATH_MISTAKES,
                  hint=PATH_HINT)
 
 
@@ -152,11 +129,6 @@ def _global_2d(rng):
             "num_iterations": 300}
 
 
-def _expected_global(ref, inputs):
-    return ref.find_global_minimum(inputs["f"], inputs["grad"], inputs["starts"],
-                                   inputs["learning_rate"], inputs["num_iterations"])
-
-
 def _global_judge(got, expected, inputs, rng) -> Verdict:
     g = to_array(got)
     e = np.asarray(expected, dtype=float)
@@ -169,11 +141,7 @@ def _global_judge(got, expected, inputs, rng) -> Verdict:
     verdict = compare_arrays(g, e, 1e-7, 1e-9, "coordinates")
     if verdict.passed:
         return verdict
-    best = float(inputs["f"](float(e) if e.ndim == 0 else e))
-    if g.ndim == 0 and abs(float(g) - best) <= 1e-9 + 1e-7 * abs(best):
-        verdict.message = (f"you returned the lowest value f(x) = {best:.6g}, not the point x "
-                           f"where it is reached ({float(e):.6g})")
-        return verdict
+    best = _lowest_value(e, inputs)
     try:
         value = float(inputs["f"](float(g) if g.ndim == 0 else g))
     except Exception:  # noqa: BLE001 - an answer f cannot take: keep the plain message
@@ -182,6 +150,19 @@ def _global_judge(got, expected, inputs, rng) -> Verdict:
         verdict.message = (f"f at your point is {value:.6g}, but descent from another start ends "
                            f"where f = {best:.6g}: {verdict.message}")
     return verdict
+
+
+def _lowest_value(expected, inputs) -> float:
+    e = np.asarray(expected, dtype=float)
+    return float(inputs["f"](float(e) if e.ndim == 0 else e))
+
+
+MIN_VALUE_NOT_POINT = Mistake(
+    "min_value_not_point", "you returned the lowest value f(x) = {best}, not the point x where "
+    "it is reached ({point})", equals=lambda expected, inputs: _lowest_value(expected, inputs),
+    tolerance=(1e-7, 1e-9),
+    facts=lambda expected, inputs: {"best": f"{_lowest_value(expected, inputs):.6g}",
+                                    "point": fmt(expected)})
 
 
 # -- max_stable_learning_rate ------------------------------------------------------------------
@@ -197,21 +178,19 @@ def _spd_inputs(n: int):
     return inputs
 
 
-def _rate_judge(got, expected, inputs, rng) -> Verdict:
-    verdict = Close(rtol=1e-8, atol=0.0, what="learning rate", scalar=True).compare(
-        got, expected, inputs, rng)
-    if verdict.passed:
-        return verdict
-    g = float(to_array(got).reshape(()))
-    lam = np.linalg.eigvalsh(np.asarray(inputs["A"]))
-    if np.isclose(g, 1 / lam[-1], rtol=1e-6):
-        verdict.message = ("1/λmax is the rate that removes the stiffest direction in one step, "
-                           "not the limit of stability: descent multiplies that component by "
-                           "1 − η·λmax each step, which stays inside (−1, 1) until η = 2/λmax")
-    elif np.isclose(g, 2 / lam[0], rtol=1e-6):
-        verdict.message = ("you used the smallest eigenvalue: the largest one (the stiffest "
-                           "direction) is the first to diverge, so the limit is 2/λmax")
-    return verdict
+def _eigenvalues(inputs):
+    return np.linalg.eigvalsh(np.asarray(inputs["A"]))
+
+
+RATE_MISTAKES = (
+    Mistake("one_over_lambda_max", "1/λmax is the rate that removes the stiffest direction in "
+            "one step, not the limit of stability: descent multiplies that component by "
+            "1 − η·λmax each step, which stays inside (−1, 1) until η = 2/λmax",
+            equals=lambda expected, inputs: 1 / _eigenvalues(inputs)[-1], tolerance=(1e-6, 0.0)),
+    Mistake("smallest_eigenvalue", "you used the smallest eigenvalue: the largest one (the "
+            "stiffest direction) is the first to diverge, so the limit is 2/λmax",
+            equals=lambda expected, inputs: 2 / _eigenvalues(inputs)[0], tolerance=(1e-6, 0.0)),
+)
 
 
 # -- regression: full batch, SGD, L2 ---------------------------------------------------------
@@ -265,9 +244,6 @@ def _sgd_judge(got, expected, inputs, rng) -> Verdict:
     n = expected["theta"].shape
     if theta.shape != n:
         raise WrongType(f"expected θ of shape {n}, got shape {theta.shape}")
-    if not np.all(np.isfinite(theta)):
-        return Verdict(False, "your θ has NaN or infinite entries: SGD diverged (is the step "
-                       "−learning_rate · (1/b)·X_bᵀ(X_bθ − y_b)?)", {"got": fmt(theta)})
     mse = _mse(inputs["X"], inputs["y"], theta)
     excess = mse / expected["mse"] - 1
     detail = {"mse": mse, "least_squares_mse": expected["mse"], "excess": excess,
@@ -280,6 +256,13 @@ def _sgd_judge(got, expected, inputs, rng) -> Verdict:
                    f"{100 * SGD_TOLERANCE:g} %)", detail)
 
 
+SGD_DIVERGED = Mistake(
+    "sgd_diverged", "your θ has NaN or infinite entries: SGD diverged (is the step "
+    "−learning_rate · (1/b)·X_bᵀ(X_bθ − y_b)?)",
+    match=lambda got, expected, inputs: not np.all(np.isfinite(to_array(got))),
+    sample=lambda expected, inputs: np.full(expected["theta"].shape, np.nan))
+
+
 def _l2_example(rng):
     return {"X": np.array(WORKED_X), "y": np.array(WORKED_Y), "theta": np.array([1.0, 1.0]),
             "lam": 0.5}
@@ -290,18 +273,17 @@ def _l2_hidden(rng):
     return {"X": X, "y": y, "theta": rng.standard_normal(4), "lam": round(float(rng.uniform(0.1, 1.0)), 3)}
 
 
-def _lambda_over_m(got, expected, inputs) -> bool:
+def _lambda_over_m(expected, inputs):
     X, y, theta, lam = inputs["X"], inputs["y"], inputs["theta"], inputs["lam"]
     m = X.shape[0]
-    wrong = X.T @ (X @ theta - y) / m + lam * theta / m
-    g = to_array(got)
-    return g.shape == wrong.shape and bool(np.allclose(g, wrong, rtol=1e-6, atol=1e-12))
+    return X.T @ (X @ theta - y) / m + lam * theta / m
 
 
 LAMBDA_OVER_M = Mistake(
     "lambda_over_m",
     "The penalty (λ/2)‖θ‖² is not averaged over the examples, so its gradient is λθ, not λθ/m: "
-    "only the data term (1/2m)‖Xθ − y‖² carries the 1/m.", match=_lambda_over_m)
+    "only the data term (1/2m)‖Xθ − y‖² carries the 1/m.", equals=_lambda_over_m,
+    tolerance=(1e-6, 1e-12))
 
 # -- clip_gradient ---------------------------------------------------------------------------
 
@@ -323,22 +305,33 @@ def _clip_judge(got, expected, inputs, rng) -> Verdict:
     verdict = compare_arrays(g, e, 1e-9, 1e-12, "components")
     if verdict.passed:
         return verdict
-    original, c = np.asarray(inputs["g"], dtype=float), float(inputs["max_norm"])
-    norm = float(np.linalg.norm(original))
-    if norm <= c:
-        verdict.message = (f"‖g‖ = {norm:.6g} is not above max_norm = {c:g}: return g "
-                           "unchanged")
-    elif np.allclose(g, original, rtol=1e-12):
-        verdict.message = (f"‖g‖ = {norm:.6g} is above max_norm = {c:g}, so g must be rescaled "
-                           "to norm max_norm: g · max_norm/‖g‖")
-    elif np.allclose(g, np.clip(original, -c, c), rtol=1e-12):
-        verdict.message = ("you clipped each component to [−max_norm, max_norm]; clipping by "
-                           "norm rescales the whole vector, g · max_norm/‖g‖, which keeps its "
-                           "direction")
-    else:
-        verdict.message += (f" (your vector has norm {float(np.linalg.norm(g)):.6g}; expected "
-                            f"the direction of g with norm {c:g})")
+    verdict.message += (f" (your vector has norm {float(np.linalg.norm(g)):.6g}; expected "
+                        f"the direction of g with norm {float(inputs['max_norm']):g})")
     return verdict
+
+
+def _norms(expected, inputs) -> dict:
+    return {"norm": f"{float(np.linalg.norm(inputs['g'])):.6g}", "c": f"{float(inputs['max_norm']):g}"}
+
+
+def _short(inputs) -> bool:
+    return float(np.linalg.norm(inputs["g"])) <= float(inputs["max_norm"])
+
+
+CLIP_MISTAKES = (
+    Mistake("clip_changed_short_gradient", "‖g‖ = {norm} is not above max_norm = {c}: return g "
+            "unchanged", match=lambda got, expected, inputs: _short(inputs), facts=_norms,
+            sample=lambda expected, inputs: 0.5 * np.asarray(inputs["g"])),
+    Mistake("clip_not_rescaled", "‖g‖ = {norm} is above max_norm = {c}, so g must be rescaled "
+            "to norm max_norm: g · max_norm/‖g‖", facts=_norms,
+            equals=lambda expected, inputs: np.asarray(inputs["g"], dtype=float),
+            tolerance=(1e-12, 0.0)),
+    Mistake("clip_by_value", "you clipped each component to [−max_norm, max_norm]; clipping by "
+            "norm rescales the whole vector, g · max_norm/‖g‖, which keeps its direction",
+            equals=lambda expected, inputs: np.clip(np.asarray(inputs["g"], dtype=float),
+                                                    -inputs["max_norm"], inputs["max_norm"]),
+            tolerance=(1e-12, 0.0)),
+)
 
 
 # -- bfgs_minimum ----------------------------------------------------------------------------
@@ -428,23 +421,20 @@ EXERCISE = Exercise(
                   _gd_bowl(True)),
         *[Check(function="find_global_minimum", case=case, points=1, needs=("gradient_descent",),
                 title=f"best end point of descents from several starts ({what})",
-                inputs=inputs, expect=_expected_global, answer=Custom(_global_judge),
+                inputs=inputs, answer=Custom(_global_judge),
+                mistakes=(MIN_VALUE_NOT_POINT,) if case == "1d" else (),
                 hint="Run your gradient_descent from each start, evaluate f at each end point "
                      "and return the end point (not the value) where f is lowest.")
           for case, what, inputs in (("1d", "a hidden function with several minima", _global_1d),
                                      ("2d", "a hidden 2-D function with several minima", _global_2d))],
         *[Check(function="max_stable_learning_rate", case=f"{n}x{n}", points=1,
                 title=f"largest stable rate for a hidden {n}×{n} symmetric positive definite A",
-                inputs=_spd_inputs(n),
-                expect=lambda ref, inputs: ref.max_stable_learning_rate(inputs["A"]),
-                answer=Custom(_rate_judge),
+                inputs=_spd_inputs(n), mistakes=RATE_MISTAKES,
+                answer=Close(rtol=1e-8, atol=0.0, what="learning rate", scalar=True),
                 hint="Each step multiplies the component along an eigenvector by 1 − η·λ; "
                      "descent converges when |1 − η·λ| < 1 for every eigenvalue.")
           for n in (2, 5)],
         *[Check(function="linear_regression_gd", case=case, points=1, title=title, inputs=inputs,
-                expect=lambda ref, inputs: ref.linear_regression_gd(
-                    inputs["X"], inputs["y"], inputs["theta0"], inputs["learning_rate"],
-                    inputs["num_iterations"]),
                 answer=Close(rtol=1e-9, atol=1e-12, what="coefficients"),
                 hint="Repeat θ ← θ − learning_rate · (1/m)·Xᵀ(Xθ − y) num_iterations times.")
           for case, title, inputs in (
@@ -453,11 +443,10 @@ EXERCISE = Exercise(
         Check(function="sgd", points=2,
               title="mini-batch SGD on 500 hidden examples: loss within 1 % of least squares",
               inputs=_sgd_inputs, expect=_sgd_expected, answer=Custom(_sgd_judge),
+              mistakes=(SGD_DIVERGED,),
               hint="Each epoch: order = rng.permutation(m); for each batch of batch_size indices, "
                    "θ ← θ − learning_rate · (1/b)·X_bᵀ(X_bθ − y_b)."),
         *[Check(function="l2_gradient", case=case, points=1, title=title, inputs=inputs,
-                expect=lambda ref, inputs: ref.l2_gradient(inputs["X"], inputs["y"],
-                                                           inputs["theta"], inputs["lam"]),
                 answer=Close(rtol=1e-9, atol=1e-12, what="components"),
                 mistakes=(LAMBDA_OVER_M,),
                 hint="The gradient of (1/2m)‖Xθ − y‖² + (λ/2)‖θ‖² is (1/m)Xᵀ(Xθ − y) + λθ.")
@@ -467,8 +456,8 @@ EXERCISE = Exercise(
               ("hidden", "L2-regularised gradient on hidden data", _l2_hidden))],
         *[Check(function="clip_gradient", case=case, points=1, title=title,
                 inputs=_clip_inputs(case == "above"),
-                expect=lambda ref, inputs: ref.clip_gradient(inputs["g"], inputs["max_norm"]),
                 answer=Custom(_clip_judge),
+                mistakes=CLIP_MISTAKES[1:] if case == "above" else CLIP_MISTAKES[:1],
                 hint="If ‖g‖ > max_norm return g · max_norm/‖g‖, otherwise g itself.")
           for case, title in (("above", "a hidden gradient longer than max_norm"),
                               ("below", "a hidden gradient shorter than max_norm"))],

@@ -9,8 +9,7 @@ from __future__ import annotations
 from grader.course.lazy import np
 from grader.course.spec import Check, Exercise, Figure, Mistake
 from grader.judge import perceptron_checks as pc
-from grader.judge.answers import Custom, Verdict, WrongType, compare_arrays, to_array
-from grader.judge.gradcheck import judge_gradients, quiet
+from grader.judge.answers import Close, Custom, Gradients, Verdict, WrongType, compare_arrays, to_array
 
 GRADIENT_RTOL = 1e-6
 VALUE_RTOL = 1e-9
@@ -42,12 +41,12 @@ def _linear_judge(function: str):
                 if g.shape == expected.shape[::-1] else ""
             raise WrongType(f"{function} should return shape (n_y, m) = {expected.shape}, "
                             f"got {g.shape}{extra}")
-        verdict = compare_arrays(g, expected, VALUE_RTOL, 1e-12, "predictions")
-        p = inputs["parameters"]
-        if not verdict.passed and np.allclose(g, p["W"] @ inputs["X"], rtol=1e-9, atol=1e-12):
-            verdict.message = "your predictions leave out the bias: Ŷ = W X + b"
-        return verdict
+        return compare_arrays(g, expected, VALUE_RTOL, 1e-12, "predictions")
     return judge
+
+
+FORGOT_BIAS = Mistake("forgot_bias", "your predictions leave out the bias: Ŷ = W X + b",
+                      equals=lambda expected, inputs: inputs["parameters"]["W"] @ inputs["X"])
 
 
 def _predict_inputs(rng):
@@ -67,31 +66,20 @@ def _cost_inputs(rng):
     return {"Y_hat": Y + 3.0 * rng.standard_normal(Y.shape), "Y": Y}
 
 
-def _cost_judge(got, expected, inputs, rng) -> Verdict:
-    g = to_array(got)
-    if g.size != 1:
-        raise WrongType(f"compute_cost should return one number, got an array of shape {g.shape}")
-    value = float(g.reshape(()))
-    verdict = compare_arrays(g.reshape(()), np.asarray(expected), VALUE_RTOL, 1e-12, "cost")
-    m = inputs["Y"].shape[1]
-    if not verdict.passed and np.isclose(value, m * expected, rtol=1e-9):
-        verdict.message = f"your cost is m = {m} times too large: divide the sum of squares by 2m"
-    elif not verdict.passed and np.isclose(value, 2 * m * expected, rtol=1e-9):
-        verdict.message = "you returned the sum of squares: divide it by 2m"
-    return verdict
-
-
-def _scalar_is(got, value: float) -> bool:
-    g = to_array(got)
-    return g.size == 1 and bool(np.isclose(float(g.reshape(())), value, rtol=1e-9, atol=0.0))
-
-
 COST_WITHOUT_HALF = Mistake(
     "cost_without_half",
     "Your cost is twice the expected value: this exercise defines the cost as "
     "(1/2m) Σ (Ŷ − Y)². The 1/2 is there so that the derivative has no factor 2 and "
     "dW = (1/m)(Ŷ − Y) Xᵀ exactly; divide by 2m, not m.",
-    match=quiet(lambda got, expected, inputs: _scalar_is(got, 2 * expected)))
+    equals=lambda expected, inputs: 2 * expected)
+COST_MISTAKES = (
+    Mistake("cost_not_divided_by_m", "your cost is m = {m} times too large: divide the sum of "
+            "squares by 2m", equals=lambda expected, inputs: inputs["Y"].shape[1] * expected,
+            facts=lambda expected, inputs: {"m": inputs["Y"].shape[1]}),
+    Mistake("cost_sum_of_squares", "you returned the sum of squares: divide it by 2m",
+            equals=lambda expected, inputs: 2 * inputs["Y"].shape[1] * expected),
+    COST_WITHOUT_HALF,
+)
 
 # -- backward_propagation ------------------------------------------------------------------------
 
@@ -115,23 +103,18 @@ def _expected_gradients(ref, inputs):
     return pc.padded_gradient(ref.cost_fn, inputs["_parameters"], inputs["X"], inputs["Y"])
 
 
-def _backward_judge(got, expected, inputs, rng) -> Verdict:
-    return judge_gradients(got, expected, function="backward_propagation", rtol=GRADIENT_RTOL,
-                           shape_of={"dW": "W", "db": "b"})
-
-
 DB_NOT_SUMMED = Mistake(
     "db_not_summed",
     "db has shape (n_y, m) instead of (n_y, 1): you divided the errors by m but did not add "
     "them up over the examples. Use np.sum(Y_hat - Y, axis=1, keepdims=True) / m; otherwise "
     "b silently broadcasts to one bias per training example.",
-    match=quiet(pc.db_not_summed))
+    match=pc.db_not_summed)
 DW_TRANSPOSED = Mistake(
     "dW_transposed",
     "dW has shape (n_x, n_y), the transpose of W's (n_y, n_x): you computed "
     "X (Ŷ − Y)ᵀ / m. The gradient of W must have W's shape: dW = (Ŷ − Y) Xᵀ / m. With one "
     "feature the numbers agree, which hides the bug until there are two.",
-    match=quiet(pc.dW_transposed))
+    match=pc.dW_transposed)
 
 
 def _backward_check(case: str, points: float) -> Check:
@@ -141,7 +124,9 @@ def _backward_check(case: str, points: float) -> Check:
         title="dW and db against jax.grad of the cost, "
               + ("random shapes with several outputs" if several else "budgets (TV and radio) and sales"),
         inputs=_backward_inputs(several), expect=_expected_gradients,
-        answer=Custom(quiet(_backward_judge)), mistakes=(DB_NOT_SUMMED, DW_TRANSPOSED),
+        answer=Gradients(function="backward_propagation", rtol=GRADIENT_RTOL,
+                         shape_of={"dW": "W", "db": "b"}),
+        mistakes=(DB_NOT_SUMMED, DW_TRANSPOSED),
         hint="dW = (1/m)(Ŷ − Y) Xᵀ has W's shape (n_y, n_x); "
              "db = (1/m) Σ over the examples of (Ŷ − Y) has b's shape (n_y, 1).")
 
@@ -177,11 +162,20 @@ def _nn_judge(got, expected, inputs, rng) -> Verdict:
         if not verdict.passed:
             verdict.message = (f"the trained {key} is not the least-squares solution: "
                                + verdict.message)
-            if not np.all(np.isfinite(p[key])) or np.max(np.abs(p[key])) > 1e6:
-                verdict.message += " — training diverged: is the step W − rate · dW (minus)?"
             return verdict
     return Verdict(True, detail={"W": p["W"].tolist(), "b": p["b"].tolist(),
                                  "tolerance": {"atol": LSTSQ_ATOL}})
+
+
+def _diverged(got, expected, inputs) -> bool:
+    values = [to_array(got[k]) for k in ("W", "b")]
+    return any(not np.all(np.isfinite(v)) or float(np.max(np.abs(v))) > 1e6 for v in values)
+
+
+NN_DIVERGED = Mistake(
+    "training_diverged", "the trained parameters are not the least-squares solution — "
+    "training diverged: is the step W − rate · dW (minus)?", match=_diverged,
+    sample=lambda expected, inputs: {"W": expected["W"] * 0 + 1e9, "b": expected["b"]})
 
 
 # -- the report's figure ----------------------------------------------------------------------
@@ -232,35 +226,26 @@ EXERCISE = Exercise(
         *pc.shared_checks(),
         Check(function="forward_propagation", points=1,
               title="Ŷ = W X + b for random shapes and parameters",
-              inputs=_forward_inputs,
-              expect=lambda ref, inputs: ref.forward_propagation(inputs["X"], inputs["parameters"]),
-              answer=Custom(quiet(_linear_judge("forward_propagation"))),
+              inputs=_forward_inputs, answer=Custom(_linear_judge("forward_propagation")),
+              mistakes=(FORGOT_BIAS,),
               hint="W @ X + b: b of shape (n_y, 1) broadcasts over the m columns."),
         Check(function="compute_cost", points=1, title="(1/2m) Σ (Ŷ − Y)² on generated sales",
-              inputs=_cost_inputs,
-              expect=lambda ref, inputs: ref.compute_cost(inputs["Y_hat"], inputs["Y"]),
-              answer=Custom(quiet(_cost_judge)), mistakes=(COST_WITHOUT_HALF,),
+              inputs=_cost_inputs, mistakes=COST_MISTAKES,
+              answer=Close(rtol=VALUE_RTOL, atol=1e-12, what="cost", scalar=True),
               hint="np.sum((Y_hat - Y) ** 2) / (2 * m) with m = Y.shape[1]."),
         _backward_check("budgets", 2),
         _backward_check("several_outputs", 1),
-        Check(function="update_parameters", points=1,
-              title="one gradient-descent step at a random learning rate",
-              inputs=pc.update_inputs, call=pc.update_call,
-              expect=lambda ref, inputs: ref.update_parameters(
-                  inputs["parameters"], inputs["grads"], inputs["learning_rate"]),
-              answer=Custom(quiet(pc.update_judge)),
-              hint="W − learning_rate · dW and b − learning_rate · db."),
+        pc.update_check(),
         *[Check(function="nn_model", case=case, points=2,
                 title=f"trained on normalised budgets ({label}): the least-squares line",
                 inputs=_nn_inputs(n), call=_nn_call, expect=_least_squares,
-                answer=Custom(quiet(_nn_judge)), time_limit=10.0,
+                answer=Custom(_nn_judge), mistakes=(NN_DIVERGED,), time_limit=10.0,
                 hint="initialize_parameters, then num_iterations times forward, backward, "
                      "update with the learning rate given.")
           for case, n, label in (("one_feature", 1, "TV"), ("two_features", 2, "TV and radio"))],
         Check(function="predict", points=1, title="predictions on fresh budgets",
-              inputs=_predict_inputs,
-              expect=lambda ref, inputs: ref.predict(inputs["X"], inputs["parameters"]),
-              answer=Custom(quiet(_linear_judge("predict"))),
+              inputs=_predict_inputs, answer=Custom(_linear_judge("predict")),
+              mistakes=(FORGOT_BIAS,),
               hint="The same as forward_propagation: W @ X + b."),
     ],
 )

@@ -9,8 +9,17 @@ from __future__ import annotations
 from grader.course.lazy import np
 from grader.course.spec import Check, Exercise, Figure, Mistake
 from grader.judge import perceptron_checks as pc
-from grader.judge.answers import Custom, Verdict, WrongType, compare_arrays, fmt, to_array
-from grader.judge.gradcheck import gradients_match, judge_gradients, quiet
+from grader.judge.answers import (
+    Close,
+    Custom,
+    Gradients,
+    Property,
+    Verdict,
+    WrongType,
+    compare_arrays,
+    fmt,
+    to_array,
+)
 
 GRADIENT_RTOL = 1e-6
 VALUE_RTOL = 1e-9
@@ -53,11 +62,9 @@ def _forward_judge(got, expected, inputs, rng) -> Verdict:
     return verdict
 
 
-def _returned_z(got, expected, inputs) -> bool:
+def _z(expected, inputs):
     p = inputs["parameters"]
-    Z = p["W"] @ inputs["X"] + p["b"]
-    A = to_array(got)
-    return A.shape == Z.shape and bool(np.allclose(A, Z, rtol=1e-9, atol=1e-12))
+    return p["W"] @ inputs["X"] + p["b"]
 
 
 SIGMOID_MISSING = Mistake(
@@ -65,7 +72,7 @@ SIGMOID_MISSING = Mistake(
     "forward_propagation returns Z = W X + b, not the probability A = σ(Z). Apply the "
     "sigmoid 1 / (1 + exp(−Z)) so that every output lies in (0, 1) and can be read as the "
     "probability of class 1.",
-    match=quiet(_returned_z))
+    equals=_z)
 
 # -- compute_cost ---------------------------------------------------------------------------------
 
@@ -80,37 +87,23 @@ def _log_loss(A, Y) -> float:
     return float(-np.mean(Y * np.log(A) + (1 - Y) * np.log(1 - A)))
 
 
-def _cost_judge(got, expected, inputs, rng) -> Verdict:
-    g = to_array(got)
-    if g.size != 1:
-        raise WrongType(f"compute_cost should return one number, got an array of shape {g.shape}")
-    value = float(g.reshape(()))
-    verdict = compare_arrays(g.reshape(()), np.asarray(expected), VALUE_RTOL, 1e-12, "cost")
-    if verdict.passed:
-        return verdict
-    A, Y = inputs["A"], inputs["Y"]
-    m = Y.shape[1]
-    if np.isclose(value, _log_loss(A, 1 - Y), rtol=1e-9):
-        verdict.message = ("each label is paired with the wrong log: Y goes with log A (the "
-                           "probability of class 1) and 1 − Y with log(1 − A)")
-    elif np.isclose(value, m * expected, rtol=1e-9):
-        verdict.message = f"your cost is m = {m} times too large: divide the sum by m"
-    elif np.isclose(value, expected / np.log(10), rtol=1e-9):
-        verdict.message = "use the natural logarithm (np.log), not log10"
-    return verdict
-
-
-def _negated(got, expected, inputs) -> bool:
-    g = to_array(got)
-    return g.size == 1 and bool(np.isclose(float(g.reshape(())), -expected, rtol=1e-9, atol=0.0))
-
-
 MISSING_MINUS_SIGN = Mistake(
     "missing_minus_sign",
     "Your cost is negative: the log loss is −(1/m) Σ [Y log A + (1 − Y) log(1 − A)]. Both "
     "logs are of numbers in (0, 1), so they are negative, and the leading minus sign makes "
     "the cost positive (and minimising it the right thing to do).",
-    match=quiet(_negated))
+    equals=lambda expected, inputs: -expected)
+COST_MISTAKES = (
+    Mistake("labels_swapped_in_cost", "each label is paired with the wrong log: Y goes with "
+            "log A (the probability of class 1) and 1 − Y with log(1 − A)",
+            equals=lambda expected, inputs: _log_loss(inputs["A"], 1 - inputs["Y"])),
+    Mistake("cost_not_divided_by_m", "your cost is m = {m} times too large: divide the sum by m",
+            equals=lambda expected, inputs: inputs["Y"].shape[1] * expected,
+            facts=lambda expected, inputs: {"m": inputs["Y"].shape[1]}),
+    Mistake("cost_log10", "use the natural logarithm (np.log), not log10",
+            equals=lambda expected, inputs: expected / np.log(10)),
+    MISSING_MINUS_SIGN,
+)
 
 # -- backward_propagation ---------------------------------------------------------------------------
 
@@ -134,18 +127,17 @@ def _expected_gradients(ref, inputs):
     return pc.padded_gradient(ref.cost_fn, inputs["_parameters"], inputs["X"], inputs["Y"])
 
 
-def _backward_judge(got, expected, inputs, rng) -> Verdict:
-    verdict = judge_gradients(got, expected, function="backward_propagation",
-                              rtol=GRADIENT_RTOL, shape_of={"dW": "W", "db": "b"})
-    if not verdict.passed and isinstance(got, dict):
-        A, X, Y = inputs["A"], inputs["X"], inputs["Y"]
-        dZ = (A - Y) * A * (1 - A)
-        m = X.shape[1]
-        squared = {"dW": dZ @ X.T / m, "db": dZ.sum(axis=1, keepdims=True) / m}
-        if gradients_match(got, squared, 1e-6):
-            verdict.message = ("these are the gradients of the squared error (A − Y) · A(1 − A); "
-                               "for the log loss the sigmoid's derivative cancels and dZ = A − Y")
-    return verdict
+def _squared_error_gradients(expected, inputs):
+    A, X, Y = inputs["A"], inputs["X"], inputs["Y"]
+    dZ = (A - Y) * A * (1 - A)
+    m = X.shape[1]
+    return {"dW": dZ @ X.T / m, "db": dZ.sum(axis=1, keepdims=True) / m}
+
+
+SQUARED_ERROR_GRADIENT = Mistake(
+    "squared_error_gradient",
+    "these are the gradients of the squared error (A − Y) · A(1 − A); for the log loss the "
+    "sigmoid's derivative cancels and dZ = A − Y", equals=_squared_error_gradients)
 
 
 def _backward_check(case: str, points: float) -> Check:
@@ -155,7 +147,9 @@ def _backward_check(case: str, points: float) -> Check:
         title="dW and db against jax.grad of the log loss, "
               + ("random shapes with several outputs" if several else "two clusters of points"),
         inputs=_backward_inputs(several), expect=_expected_gradients,
-        answer=Custom(quiet(_backward_judge)), mistakes=(),
+        answer=Gradients(function="backward_propagation", rtol=GRADIENT_RTOL,
+                         shape_of={"dW": "W", "db": "b"}),
+        mistakes=(SQUARED_ERROR_GRADIENT,),
         hint="dZ = A − Y; dW = (1/m) dZ Xᵀ (shape of W), db = (1/m) Σ over the examples of dZ "
              "(shape of b).")
 
@@ -181,15 +175,9 @@ def _predict_judge(got, expected, inputs, rng) -> Verdict:
     if not wrong.any():
         return Verdict(True, detail=detail)
     A = _probabilities(inputs["parameters"], inputs["X"])
-    msg = f"{int(wrong.sum())} of {wrong.size} labels differ from 1 where A > 0.5, else 0"
-    if np.all(labels == 1):
-        msg += ": every point got label 1 — is the threshold 0.5 on A (or 0 on Z)?"
-    elif np.array_equal(labels, 1.0 - expected):
-        msg += ": every label is flipped — class 1 is where A > 0.5"
-    else:
-        worst = np.unravel_index(int(np.argmax(wrong)), wrong.shape)
-        msg += f" (e.g. example {worst[1]}, A = {float(A[worst]):.4g})"
-    return Verdict(False, msg, detail)
+    worst = np.unravel_index(int(np.argmax(wrong)), wrong.shape)
+    return Verdict(False, f"{int(wrong.sum())} of {wrong.size} labels differ from 1 where "
+                   f"A > 0.5, else 0 (e.g. example {worst[1]}, A = {float(A[worst]):.4g})", detail)
 
 
 def _returned_probabilities(got, expected, inputs) -> bool:
@@ -202,7 +190,16 @@ PREDICT_RETURNS_PROBABILITIES = Mistake(
     "predict_returns_probabilities",
     "predict returns the probabilities A instead of class labels. Threshold them: 1 where "
     "A > 0.5 and 0 otherwise, e.g. (A > 0.5).astype(float).",
-    match=quiet(_returned_probabilities))
+    match=_returned_probabilities)
+PREDICT_MISTAKES = (
+    Mistake("predict_all_ones", "every point got label 1 — is the threshold 0.5 on A (or 0 on Z)?",
+            match=lambda got, expected, inputs: bool(np.all(to_array(got) == 1)),
+            sample=lambda expected, inputs: np.ones_like(expected)),
+    # when every expected label is 0, flipped labels are all 1: that is predict_all_ones
+    Mistake("predict_flipped", "every label is flipped — class 1 is where A > 0.5",
+            equals=lambda expected, inputs: None if np.all(expected == 0) else 1.0 - expected),
+    PREDICT_RETURNS_PROBABILITIES,
+)
 
 # -- nn_model -------------------------------------------------------------------------------------
 
@@ -217,22 +214,46 @@ def _nn_call(solution, inputs):
     return solution.nn_model(inputs["X"], inputs["Y"])
 
 
-def _nn_judge(got, expected, inputs, rng) -> Verdict:
-    p = pc.as_parameters(got, 2, 1, "nn_model")
-    if not (np.all(np.isfinite(p["W"])) and np.all(np.isfinite(p["b"]))):
-        return Verdict(False, "the trained W or b contains NaN or infinite values")
-    X_test, Y_test = inputs["_X_test"], inputs["_Y_test"]
-    labels = (p["W"] @ X_test + p["b"] > 0).astype(float)
-    acc = float(np.mean(labels == Y_test))
-    detail = {"accuracy": acc, "threshold": ACCURACY, "held_out_points": Y_test.size,
-              "W": p["W"].tolist(), "b": p["b"].tolist()}
-    if acc >= ACCURACY:
-        return Verdict(True, f"{acc:.1%} of fresh points classified correctly", detail)
-    msg = (f"your trained perceptron classifies {acc:.1%} of {Y_test.size} fresh points "
-           f"correctly; at least {ACCURACY:.0%} is needed")
-    if acc <= 1 - ACCURACY:
-        msg += " — it labels the two classes the wrong way round"
-    return Verdict(False, msg, detail)
+def _read_trained(got, inputs):
+    return pc.as_parameters(got, 2, 1, "nn_model")
+
+
+def _held_out_accuracy(p, inputs) -> float:
+    labels = (p["W"] @ inputs["_X_test"] + p["b"] > 0).astype(float)
+    return float(np.mean(labels == inputs["_Y_test"]))
+
+
+def _accuracy_below(limit: float):
+    def match(p, expected, inputs):
+        acc = _held_out_accuracy(p, inputs)
+        return acc < limit and {"accuracy": f"{acc:.1%}", "points": inputs["_Y_test"].size}
+    return match
+
+
+def _separating_line(sign: float):
+    """A self-test answer: the least-squares line through the held-out points' ±1 labels
+    (``sign`` −1: the same line with the classes swapped)."""
+    def sample(expected, inputs):
+        X, Y = inputs["_X_test"], inputs["_Y_test"]
+        A = np.vstack([X, np.ones((1, X.shape[1]))]).T
+        sol, *_ = np.linalg.lstsq(A, (2 * Y - 1).T, rcond=None)
+        return {"W": sign * sol[:-1].T, "b": sign * sol[-1:].T}
+    return sample
+
+
+NN_REQUIREMENTS = (
+    Mistake("training_diverged", "the trained W or b contains NaN or infinite values",
+            match=lambda p, e, i: not (np.all(np.isfinite(p["W"])) and np.all(np.isfinite(p["b"]))),
+            sample=lambda e, i: {"W": np.full((1, 2), np.nan), "b": np.zeros((1, 1))}),
+    Mistake("classes_swapped", "your trained perceptron classifies {accuracy} of {points} "
+            f"fresh points correctly; at least {ACCURACY:.0%} is needed — it labels the two "
+            "classes the wrong way round", match=_accuracy_below(1 - ACCURACY + 1e-12),
+            sample=_separating_line(-1.0)),
+    Mistake("training_inaccurate", "your trained perceptron classifies {accuracy} of {points} "
+            f"fresh points correctly; at least {ACCURACY:.0%} is needed",
+            match=_accuracy_below(ACCURACY),
+            sample=lambda e, i: {"W": np.zeros((1, 2)), "b": np.zeros((1, 1))}),
+)
 
 
 # -- the report's figure --------------------------------------------------------------------------
@@ -297,34 +318,25 @@ EXERCISE = Exercise(
         *pc.shared_checks(),
         Check(function="forward_propagation", points=1,
               title="A = σ(W X + b) for random shapes and parameters",
-              inputs=_forward_inputs,
-              expect=lambda ref, inputs: ref.forward_propagation(inputs["X"], inputs["parameters"]),
-              answer=Custom(quiet(_forward_judge)), mistakes=(SIGMOID_MISSING,),
+              inputs=_forward_inputs, answer=Custom(_forward_judge), mistakes=(SIGMOID_MISSING,),
               hint="A = 1 / (1 + np.exp(-(W @ X + b))), shape (n_y, m)."),
         Check(function="compute_cost", points=1, title="the log loss of random probabilities",
-              inputs=_cost_inputs,
-              expect=lambda ref, inputs: ref.compute_cost(inputs["A"], inputs["Y"]),
-              answer=Custom(quiet(_cost_judge)), mistakes=(MISSING_MINUS_SIGN,),
+              inputs=_cost_inputs, mistakes=COST_MISTAKES,
+              answer=Close(rtol=VALUE_RTOL, atol=1e-12, what="cost", scalar=True),
               hint="-(1/m) * np.sum(Y * np.log(A) + (1 - Y) * np.log(1 - A)), a float."),
         _backward_check("clusters", 2),
         _backward_check("several_outputs", 1),
-        Check(function="update_parameters", points=1,
-              title="one gradient-descent step at a random learning rate",
-              inputs=pc.update_inputs, call=pc.update_call,
-              expect=lambda ref, inputs: ref.update_parameters(
-                  inputs["parameters"], inputs["grads"], inputs["learning_rate"]),
-              answer=Custom(quiet(pc.update_judge)),
-              hint="W − learning_rate · dW and b − learning_rate · db."),
+        pc.update_check(),
         Check(function="predict", points=1, title="0/1 labels at threshold 0.5",
               inputs=_predict_inputs,
-              expect=lambda ref, inputs: np.asarray(ref.predict(inputs["X"], inputs["parameters"]),
-                                                    dtype=float),
-              answer=Custom(quiet(_predict_judge)), mistakes=(PREDICT_RETURNS_PROBABILITIES,),
+              answer=Custom(_predict_judge), mistakes=PREDICT_MISTAKES,
               hint="(forward_propagation(X, parameters) > 0.5) as 0/1 labels."),
         Check(function="nn_model", points=3, time_limit=10.0,
               title=f"trained on two clusters: {ACCURACY:.0%} accuracy on held-out points",
-              inputs=_nn_inputs, call=_nn_call, expect=lambda ref, inputs: None,
-              answer=Custom(quiet(_nn_judge)),
+              inputs=_nn_inputs, call=_nn_call,
+              answer=Property(NN_REQUIREMENTS, converter=_read_trained,
+                              summary=lambda p, inputs: f"{_held_out_accuracy(p, inputs):.1%} "
+                              "of fresh points classified correctly"),
               hint="initialize_parameters, then num_iterations times forward, backward, "
                    "update with the learning rate given."),
     ],

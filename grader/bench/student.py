@@ -79,28 +79,44 @@ def collect_student(runs: list[BenchRun], submission: Path, platform: str,
                     env: dict[str, str] | None = None) -> dict[str, RawResult]:
     """Run every bench run on the student's code, in the sandbox like any check; raw
     results by run id. One server, one exercise after another (runs would share cores)."""
-    from grader.course.spec import time_scale
-    from grader.sandbox.client import ExerciseRequest, Policy, StudentRequest, collect
+    import shutil
+    import tempfile
 
     if not runs:
         return {}
+    scratch = Path(tempfile.mkdtemp(prefix="calcgrade-bench-"))
+    try:
+        return _collect(runs, submission, scratch, platform, env)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+def _collect(runs: list[BenchRun], submission: Path, scratch: Path, platform: str,
+             env: dict[str, str] | None) -> dict[str, RawResult]:
+    from grader.course.spec import time_scale
+    from grader.judge.engine import Submission, lay_out
+    from grader.sandbox.client import ExerciseRequest, Policy, StudentRequest, collect
+
     by_slug: dict[str, list[BenchRun]] = {}
     for r in runs:
         by_slug.setdefault(r.slug, []).append(r)
     memory = GPU_MEMORY_MB if platform == "gpu" else CPU_MEMORY_MB
+    scratch.chmod(0o755)  # the sandbox sees the student's copy there, nothing else of it
+    root = scratch / "s0"
+    solutions = lay_out(Submission.from_dir(submission), list(by_slug), root)
     exercises = []
     for slug, slug_runs in by_slug.items():
-        path = submission / slug / "solution.py"
         exercises.append(ExerciseRequest(
-            slug, path if path.is_file() else None, [r.time_limit * time_scale() for r in slug_runs],
+            slug, solutions.get(slug), [r.time_limit * time_scale() for r in slug_runs],
             [None] * len(slug_runs), memory, kind="bench",
             runnables=[r.to_wire() for r in slug_runs]))
     budget = 120.0 + sum(sum(WALL_FACTOR * x + WALL_EXTRA for x in e.limits) for e in exercises)
     platforms = (env or {}).get("JAX_PLATFORMS") or ("cuda" if platform == "gpu" else None)
-    raw = collect([StudentRequest("bench", submission, exercises, budget=budget)],
-                  Policy(isolation="process", parallel=1, jax_platforms=platforms))["bench"]
+    raw = collect([StudentRequest("bench", root, exercises, budget=budget)],
+                  Policy(isolation="process", parallel=1, jax_platforms=platforms,
+                         scratch_root=scratch))["bench"]
     out: dict[str, RawResult] = {}
-    missing = f"the sandbox failed: {raw.failure}" if raw.failure else "this run did not happen"
+    missing = raw.failure or "this run did not happen"
     for ex, slug_runs in zip(raw.exercises, by_slug.values()):
         for index, run in enumerate(slug_runs):
             out[run.id] = ex.results.get(index) or RawResult("error", missing)

@@ -13,6 +13,8 @@ process per student (a threaded Dask worker must not fork).
 """
 from __future__ import annotations
 
+import os
+import threading
 from pathlib import Path
 from typing import Any, Callable
 
@@ -110,9 +112,10 @@ def grade_remote(payload: dict[str, Any]) -> dict[str, Any]:
     import tempfile
     import traceback
 
+    from grader.classrun.judge_server import judge_request
     from grader.classrun.submission_files import SubmissionFiles
     from grader.course.spec import load_exercise
-    from grader.judge.engine import judge_student
+    from grader.judge.engine import open_to_sandbox
     from grader.judge.requests import student_request
     from grader.sandbox.client import ExerciseRaw, Policy, StudentRaw, collect
 
@@ -125,12 +128,14 @@ def grade_remote(payload: dict[str, Any]) -> dict[str, Any]:
             resolve("bwrap")  # raises IsolationUnavailable on a worker without bubblewrap
         exercises = [load_exercise(s) for s in slugs]
         scratch = Path(tempfile.mkdtemp(prefix="calcgrade-dask-"))
+        scratch.chmod(0o755)  # the student may run as nobody
         try:
             if files.error is not None:
                 raw = StudentRaw(0, [ExerciseRaw() for _ in slugs],
                                  failure=f"your submission could not be read: {files.error}")
             else:
                 root = files.materialize(scratch / "s0")
+                open_to_sandbox(root)
                 solutions = {s: root / s / "solution.py" for s in slugs
                              if (root / s / "solution.py").is_file()}
                 request = student_request(0, root, exercises, solutions, seed, figures=figures)
@@ -138,11 +143,33 @@ def grade_remote(payload: dict[str, Any]) -> dict[str, Any]:
                                                 scratch_root=scratch))[0]
         finally:
             shutil.rmtree(scratch, ignore_errors=True)
-        doc = judge_student(raw, exercises, name=files.student, seed=seed, isolation=isolation,
-                            figures=figures).to_dict()
+        doc = _judge(judge_request(files.student, slugs, seed=seed, isolation=isolation,
+                                   figures=figures, raw=raw))
         return {"student": files.student, "results": doc,
                 "course": {s: course_fingerprint(s) for s in slugs}}
     except Exception as exc:  # noqa: BLE001 - reported to the client as this student's failure
         return {"student": payload.get("files", {}).get("student"),
                 "failure": f"{type(exc).__name__}: {exc}",
                 "traceback": traceback.format_exc()[-2000:]}
+
+
+_JUDGES: dict[int, Any] = {}  # per worker process: a warm judge, as a local run keeps
+_JUDGE_LOCK = threading.Lock()
+
+
+def _judge(request: dict[str, Any]) -> dict[str, Any]:
+    """Judge in a judge process, as a local run does: there, in its main thread, the
+    per-check judging limit (a CPU timer signal) holds, which a Dask task thread cannot
+    arm. Raises JudgeFailed."""
+    from grader.classrun.judge_server import Judge, JudgeFailed
+
+    with _JUDGE_LOCK:
+        judge = _JUDGES.get(os.getpid())
+        if judge is None or judge.proc.poll() is not None:
+            judge = _JUDGES[os.getpid()] = Judge.start()
+        try:
+            return judge.judge(request)
+        except JudgeFailed:
+            if judge.proc.poll() is not None:
+                _JUDGES.pop(os.getpid(), None)
+            raise

@@ -189,6 +189,7 @@ def _run(tasks: list[Task], *, scheduler: str | None, jobs: int | None, seed: in
 
     _remove_stale_scratch()
     scratch_root = Path(tempfile.mkdtemp(prefix=f"{SCRATCH_PREFIX}{os.getpid()}-"))
+    scratch_root.chmod(0o755)  # students may run as nobody; each sees only its own folder
     try:
         pool = LocalPool(jobs=jobs or os.cpu_count() or 1, seed=seed, isolation=isolation,
                          figures=figures, scratch_root=scratch_root, on_result=on_result,

@@ -29,6 +29,16 @@ class JudgeFailed(RuntimeError):
     """The judge died, hung or broke the protocol; the message says which."""
 
 
+def judge_request(student: str, slugs: list[str], *, seed: int, isolation: str, figures: bool,
+                  raw: Any) -> dict[str, Any]:
+    """A judge's request body: one student's raw results (a StudentRaw) as plain data."""
+    return {"student": student, "slugs": slugs, "seed": seed, "isolation": isolation,
+            "figures": figures, "failure": raw.failure,
+            "raw": {slug: {"import_output": ex.import_output,
+                           "results": {str(i): r.to_wire() for i, r in ex.results.items()}}
+                    for slug, ex in zip(slugs, raw.exercises)}}
+
+
 def judge_raw(request: dict[str, Any]) -> dict[str, Any]:
     """Judge one student's raw sandbox results against the references (runs JAX).
 

@@ -20,18 +20,12 @@ import time
 from pathlib import Path
 from typing import Any, Callable
 
-from grader.classrun.judge_server import Judge, JudgeFailed
+from grader.classrun.judge_server import Judge, JudgeFailed, judge_request
 from grader.classrun.plan import Task
+from grader.judge.engine import open_to_sandbox
 
 OnResult = Callable[[Task, dict], None]
 OnFailure = Callable[[Task, str], None]
-
-
-def raw_to_wire(raw: Any, slugs: list[str]) -> dict[str, Any]:
-    """A student's raw results as the judge's request body (plain data)."""
-    return {slug: {"import_output": ex.import_output,
-                   "results": {str(i): r.to_wire() for i, r in ex.results.items()}}
-            for slug, ex in zip(slugs, raw.exercises)}
 
 
 class LocalPool:
@@ -48,7 +42,9 @@ class LocalPool:
         self.on_result = on_result
         self.on_failure = on_failure
         self.hidden = list(hidden or [])
-        self.to_judge: queue.Queue = queue.Queue()
+        # bounded: collecting never runs far ahead of judging (each entry holds a
+        # student's raw answers, up to the sandbox's byte cap)
+        self.to_judge: queue.Queue = queue.Queue(maxsize=2 * self.jobs)
         self.judged: queue.Queue = queue.Queue()
         self.stopping = threading.Event()
         self._stored = 0
@@ -96,7 +92,7 @@ class LocalPool:
             for r in requests:
                 if not r.exercises:
                     on_done(_raw(r.key, []))
-            collect(runnable, policy, on_done=on_done)
+            collect(runnable, policy, on_done=on_done, keep=False)
             while self._drain() < pending[0]:
                 time.sleep(0.02)
         finally:
@@ -127,9 +123,8 @@ class LocalPool:
                 if item is None:
                     return
                 task, raw = item
-                request = {"student": task.student, "slugs": task.slugs, "seed": self.seed,
-                           "isolation": self.isolation, "figures": self.figures,
-                           "failure": raw.failure, "raw": raw_to_wire(raw, task.slugs)}
+                request = judge_request(task.student, task.slugs, seed=self.seed,
+                                        isolation=self.isolation, figures=self.figures, raw=raw)
                 try:
                     judge = judge or Judge.start()
                     self.judged.put((task, judge.judge(request)))
@@ -137,6 +132,7 @@ class LocalPool:
                     if judge is not None and judge.proc.poll() is not None:
                         judge = None  # it died or was stopped: a fresh one for the next student
                     self.judged.put((task, str(exc)))
+                del item, raw, request  # a student's raw answers are not kept while waiting
         finally:
             if judge is not None:
                 judge.stop()
@@ -150,6 +146,7 @@ class LocalPool:
             task.files.materialize(root)
         else:
             root.mkdir(parents=True)
+        open_to_sandbox(root)
         return root
 
     def _cpu_share(self) -> float:

@@ -17,7 +17,20 @@ three parts that run in different places:
   key. Only plain data leaves the child.
 * ``judge`` runs in the trusted parent, with every input: ``expect(ref, inputs)``
   computes the expected answer from the reference solution and ``answer`` compares
-  (symbolically or numerically), after catalogued :class:`Mistake` s have been looked for.
+  (symbolically or numerically); when it fails, catalogued :class:`Mistake` s are looked
+  for. ``expect`` defaults to the check's own ``call`` made on the reference (with the
+  public inputs only), so most checks declare only what they call.
+
+The common case is declarative::
+
+    Check(function="loss", points=1, title="mean binary cross-entropy",
+          inputs=_loss_inputs, answer=Close(rtol=1e-9, scalar=True),
+          mistakes=(Mistake("loss_sum_not_mean", "…take the mean…",
+                            equals=lambda expected, inputs: inputs["y"].size * expected),))
+
+A mistake declared by ``equals`` is the value the slip would produce; it is recognised
+by the check's own comparison (or ``tolerance``), counted and reported like every
+catalogued mistake, and the self-test judges that value (no example file needed).
 """
 from __future__ import annotations
 
@@ -52,10 +65,24 @@ def prepare_inputs(exercises: list["Exercise"], seed: int, figures: bool = False
 class Mistake:
     """A catalogued wrong answer with a message of its own.
 
-    Symbolic mistakes list ``answers`` (expression text, parsed by the safe parser and
-    compared the way the check compares). Code mistakes give ``match(got, expected,
-    inputs) -> bool`` on the decoded student answer. ``example`` names the file under
-    ``reference/mistakes/<slug>/`` that commits the mistake, for the self-test.
+    Three ways to recognise it, tried in this order:
+
+    * ``equals(expected, inputs) -> value``: the answer the slip produces, computed on the
+      trusted side from the expected answer and every input (``2 * expected``, the path
+      without x0 …). The student's answer is compared with it by the check's own answer
+      kind (``Answer.same``) or, given ``tolerance=(rtol, atol)``, numerically. The
+      self-test judges that value itself (a *generated* example), so such a mistake needs
+      no file under ``reference/mistakes/``; one there is run as well. ``equals`` may
+      return None where the inputs cannot show the mistake (never matched, not tested).
+    * ``answers``: expression text, parsed by the safe parser and compared the way the
+      check compares (symbolic mistakes).
+    * ``match(got, expected, inputs) -> bool`` on the decoded student answer (code
+      mistakes). ``sample(expected, inputs) -> value``, when given, is an answer that
+      commits the mistake, judged by the self-test like an ``equals`` value.
+
+    ``example`` names the file under ``reference/mistakes/<slug>/`` that commits the
+    mistake, for the self-test (default ``<id>.py``). ``facts(expected, inputs) -> dict``
+    fills ``{name}`` fields of the message (e.g. the number of points).
     """
 
     id: str
@@ -63,10 +90,25 @@ class Mistake:
     answers: tuple[str, ...] = ()
     match: Callable[[Any, Any, dict], bool] | None = None
     example: str | None = None
+    equals: Callable[[Any, dict], Any] | None = None
+    tolerance: tuple[float, float] | None = None
+    sample: Callable[[Any, dict], Any] | None = None
+    facts: Callable[[Any, dict], dict] | None = None
 
     @property
     def example_file(self) -> str:
         return self.example or f"{self.id}.py"
+
+    @property
+    def generated(self) -> Callable[[Any, dict], Any] | None:
+        """The value the self-test judges for this mistake (None: only an example file)."""
+        return self.equals or self.sample
+
+    def render(self, expected: Any, inputs: dict) -> str:
+        """The student-facing message for this check's expected answer and inputs."""
+        if self.facts is None:
+            return self.message
+        return self.message.format_map(self.facts(expected, inputs))
 
 
 def call_function(solution: Any, function: str, inputs: dict) -> Any:
@@ -82,6 +124,11 @@ def no_inputs(rng: Any) -> dict:
     return {}
 
 
+def public(inputs: dict) -> dict:
+    """The inputs the sandbox gets: every key not starting with ``_``."""
+    return {k: v for k, v in inputs.items() if not k.startswith("_")}
+
+
 @dataclass
 class Check:
     """One graded check of one student function (optionally one case of it)."""
@@ -90,7 +137,7 @@ class Check:
     points: float
     title: str
     answer: "Answer"
-    expect: Callable[[Any, dict], Any]
+    expect: Callable[[Any, dict], Any] | None = None  # default: ``call`` on the reference
     case: str | None = None
     inputs: Callable[[Any], dict] = no_inputs
     call: Callable[[Any, dict], Any] | None = None
@@ -105,9 +152,24 @@ class Check:
         parts = [self.slug, self.function] + ([self.case] if self.case else [])
         return "/".join(parts)
 
+    def __post_init__(self) -> None:
+        # an answer kind's own requirements (e.g. a Property's) are catalogued mistakes
+        own = tuple(getattr(self.answer, "requirements", ()))
+        self.mistakes = own + tuple(m for m in self.mistakes if m not in own)
+
     @property
     def required_functions(self) -> tuple[str, ...]:
         return (self.function,) + tuple(n for n in self.needs if n != self.function)
+
+    def expected(self, ref: Any, inputs: dict) -> Any:
+        """Trusted side: the expected answer. Without ``expect``: the check's own call made
+        on the reference with the public inputs (JAX arrays as NumPy ones), or None when
+        the answer kind needs no expected value (:class:`grader.judge.answers.Property`)."""
+        if self.expect is not None:
+            return self.expect(ref, inputs)
+        if not getattr(self.answer, "needs_expected", True):
+            return None
+        return as_numpy(self.run(ref, public(inputs)))
 
     def rng(self, seed: int) -> Any:
         """The generator for this check's inputs: depends only on the seed and the id."""
@@ -216,6 +278,20 @@ class Exercise:
                 if m.id == mistake_id:
                     return m
         return None
+
+
+def as_numpy(value: Any) -> Any:
+    """A reference's return value with JAX arrays (anything with ``__array__`` that is not
+    already NumPy or SymPy) turned into NumPy arrays, recursively."""
+    if isinstance(value, dict):
+        return {k: as_numpy(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return type(value)(as_numpy(v) for v in value)
+    if hasattr(value, "__array__") and type(value).__module__.startswith(("jax", "jaxlib")):
+        import numpy as np
+
+        return np.asarray(value)
+    return value
 
 
 def time_scale() -> float:

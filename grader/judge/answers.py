@@ -312,12 +312,16 @@ class Close(Answer):
     atol: float = 0.0
     what: str = "values"
     scalar: bool = False
+    tolerance: Callable[[dict], tuple[float, float]] | None = None  # (rtol, atol) from inputs
+    wrong_shape: str = ""  # message for a wrong shape, with {expected} and {got} fields
 
     def convert(self, got: Any) -> np.ndarray:
         arr = to_array(got)
         if self.scalar:
             if arr.size != 1:
-                raise WrongType(f"expected a single number, got {describe(arr)}")
+                raise WrongType(self.wrong_shape.format(expected="()", got=arr.shape)
+                                if self.wrong_shape else
+                                f"expected a single number, got {describe(arr)}")
             arr = arr.reshape(())
         return arr
 
@@ -327,8 +331,11 @@ class Close(Answer):
         if self.scalar:
             e = e.reshape(())
         if g.shape != e.shape:
-            raise WrongType(f"expected {self.what} of shape {e.shape}, got shape {g.shape}")
-        return compare_arrays(g, e, self.rtol, self.atol, self.what)
+            raise WrongType(self.wrong_shape.format(expected=e.shape, got=g.shape)
+                            if self.wrong_shape else
+                            f"expected {self.what} of shape {e.shape}, got shape {g.shape}")
+        rtol, atol = self.tolerance(inputs) if self.tolerance else (self.rtol, self.atol)
+        return compare_arrays(g, e, rtol, atol, self.what)
 
 
 def nonfinite_mismatch(got: np.ndarray, expected: np.ndarray) -> np.ndarray:
@@ -448,3 +455,135 @@ class Custom(Answer):
 
     def compare(self, got: Any, expected: Any, inputs: dict, rng: np.random.Generator) -> Verdict:
         return self.judge(self.convert(got), expected, inputs, rng)
+
+
+# -- recurring shapes of answer -----------------------------------------------------------
+
+def _shape_hint(got_shape: tuple, expected_shape: tuple, name: str) -> str:
+    if len(expected_shape) == 2 and got_shape == expected_shape[::-1] and got_shape != expected_shape:
+        return f"; that is the transpose: it has the shape of {name}, {expected_shape}"
+    if int(np.prod(got_shape)) == int(np.prod(expected_shape)):
+        return f"; reshape it to {expected_shape}"
+    return ""
+
+
+def as_dict_of_arrays(got: Any, keys: Sequence[str], function: str) -> dict[str, np.ndarray]:
+    """``got`` as {key: float array} for ``keys``, or WrongType naming what is missing."""
+    if not isinstance(got, dict):
+        raise WrongType(f"{function} must return a dict with keys {', '.join(keys)}; "
+                        f"got {describe(got)}")
+    missing = [k for k in keys if k not in got]
+    if missing:
+        have = ", ".join(map(str, got)) or "none"
+        raise WrongType(f"the dict {function} returned has no key {missing[0]!r} "
+                        f"(expected keys {', '.join(keys)}; yours: {have})")
+    return {k: to_array(got[k]) for k in keys}
+
+
+@dataclass
+class Params(Answer):
+    """A dict of named arrays (a network's parameters), e.g. {"W": …, "b": …}.
+
+    Keys first, then each array's shape (the expected one's, with a transpose hint),
+    then the values within ``|got − expected| ≤ atol + rtol·|expected|``, array by array;
+    a failure names the array. ``keys`` default to the expected dict's.
+    """
+
+    function: str = "your function"
+    rtol: float = 1e-9
+    atol: float = 0.0
+    keys: tuple[str, ...] | None = None
+
+    def compare(self, got: Any, expected: Any, inputs: dict, rng: np.random.Generator) -> Verdict:
+        keys = self.keys or tuple(expected)
+        arrays = as_dict_of_arrays(got, keys, self.function)
+        for k in keys:
+            e = np.asarray(expected[k], dtype=np.float64)
+            if arrays[k].shape != e.shape:
+                raise WrongType(f"{self.function}()[{k!r}] has shape {arrays[k].shape}, "
+                                f"expected {e.shape}{_shape_hint(arrays[k].shape, e.shape, k)}")
+        for k in keys:
+            verdict = compare_arrays(arrays[k], np.asarray(expected[k], dtype=np.float64),
+                                     self.rtol, self.atol, f"entries of {k}")
+            if not verdict.passed:
+                verdict.message = f"{k}: {verdict.message}"
+                return verdict
+        return Verdict(True)
+
+
+@dataclass
+class Gradients(Answer):
+    """Gradients of a parameter dict, compared with JAX's array by array (norm-wise
+    relative error ≤ ``rtol``): :func:`grader.judge.gradcheck.judge_gradients`.
+    ``shape_of`` names the parameter whose shape each gradient has ({"dW": "W"})."""
+
+    function: str = "your function"
+    rtol: float = 1e-6
+    shape_of: dict[str, str] | None = None
+
+    def compare(self, got: Any, expected: Any, inputs: dict, rng: np.random.Generator) -> Verdict:
+        from grader.judge.gradcheck import judge_gradients
+
+        return judge_gradients(got, expected, function=self.function, rtol=self.rtol,
+                               shape_of=self.shape_of)
+
+
+@dataclass
+class DescentPath(Answer):
+    """A descent path: shape (num_iterations + 1, *x0.shape), row 0 is x0, compared step
+    for step; a failure names the first step that differs."""
+
+    rtol: float = 1e-9
+    atol: float = 1e-12
+
+    def compare(self, got: Any, expected: Any, inputs: dict, rng: np.random.Generator) -> Verdict:
+        g = to_array(got)
+        expected = np.asarray(expected, dtype=np.float64)
+        if g.shape != expected.shape:
+            raise WrongType(f"the path should have shape {expected.shape} (row 0 is x0, then one "
+                            f"row per step: num_iterations + 1 rows), got shape {g.shape}")
+        verdict = compare_arrays(g, expected, self.rtol, self.atol, "path values")
+        if verdict.passed:
+            return verdict
+        rows = g.reshape(len(g), -1)
+        exp = expected.reshape(len(expected), -1)
+        with np.errstate(all="ignore"):
+            bad = ~(np.abs(rows - exp) <= self.atol + self.rtol * np.abs(exp))
+        k = int(np.flatnonzero(bad.any(axis=1))[0])
+        show = (lambda r: f"{r[0]:.10g}") if rows.shape[1] == 1 else fmt
+        where = "row 0 must be x0 itself" if k == 0 else f"step {k} is the first that differs"
+        verdict.message = (f"{where}: expected {show(exp[k])}, got {show(rows[k])} "
+                           f"({verdict.detail.get('mismatched', 'some')} path values differ "
+                           f"beyond rtol {self.rtol:g})")
+        return verdict
+
+
+@dataclass
+class Property(Answer):
+    """An answer judged by properties, with no expected value (seeded weights, zero
+    biases, accuracy on held-out points …).
+
+    ``requirements`` are catalogued mistakes (:class:`grader.course.spec.Mistake`), tried
+    in order on the converted answer: the first whose ``match(got, expected, inputs)`` is
+    true (or a dict, which fills ``{name}`` fields of its message) fails the check with
+    its id and message. ``converter`` reads the answer (WrongType for a wrong shape).
+    ``expected`` is None unless the check declares ``expect``.
+    """
+
+    requirements: tuple[Any, ...] = ()
+    converter: Callable[[Any, dict], Any] | None = None
+    summary: Callable[[Any, dict], str] | None = None  # the message when every one is met
+    needs_expected = False
+
+    def convert_for(self, got: Any, inputs: dict) -> Any:
+        return self.converter(got, inputs) if self.converter else got
+
+    def compare(self, got: Any, expected: Any, inputs: dict, rng: np.random.Generator) -> Verdict:
+        value = self.convert_for(got, inputs)
+        for mistake in self.requirements:
+            hit = mistake.match(value, expected, inputs)
+            if hit:
+                message = (mistake.message.format_map(hit) if isinstance(hit, dict)
+                           else mistake.render(expected, inputs))
+                return Verdict(False, message, {"got": fmt(value)}, mistake=mistake.id)
+        return Verdict(True, self.summary(value, inputs) if self.summary else "")

@@ -87,6 +87,7 @@ def grade(submissions: list[Submission], slugs: list[str] | None = None, *, seed
     total = sum(len(c) for c in chosen.values())
     cache: dict = {}
     scratch = Path(tempfile.mkdtemp(prefix="calcgrade-check-"))
+    scratch.chmod(0o755)  # the student's process may run as nobody (hidden but its own)
     parallel = max(1, min(jobs or os.cpu_count() or 1, len(submissions) or 1))
     policy = Policy(isolation="process", parallel=parallel, scratch_root=scratch)
     # the servers import NumPy, SymPy and JAX while this process draws the inputs
@@ -138,10 +139,21 @@ def lay_out(sub: Submission, slugs: list[str], root: Path) -> dict[str, Path | N
         else:
             shutil.copyfile(src, target / "solution.py")
         out[slug] = target / "solution.py"
+    if root.exists():
+        open_to_sandbox(root)
     return out
 
 
 LAYOUT_FILE_BYTES = 8 * 1024 * 1024  # bigger files in an exercise folder are not copied
+
+
+def open_to_sandbox(root: Path) -> None:
+    """Folders 0755, files 0644 under ``root`` (made whatever the umask): a student's
+    process may run as nobody, and must read its own copy (the rest stays hidden)."""
+    root.chmod(0o755)
+    for path in root.rglob("*"):
+        if not path.is_symlink():
+            path.chmod(0o755 if path.is_dir() else 0o644)
 
 
 def _collect(requests: list, policy: Policy, servers: list,
@@ -315,8 +327,9 @@ def _expected(check: Check, seed: int) -> tuple[dict, Any]:
     """
     key = (check.id, seed)
     if key not in _EXPECTED:
-        inputs = check.make_inputs(seed)
-        expected = check.expected(load_reference(check.slug), inputs)
+        with quiet_numpy():  # whoever asks (judging, precomputing), no NumPy warnings
+            inputs = check.make_inputs(seed)
+            expected = check.expected(load_reference(check.slug), inputs)
         if len(_EXPECTED) >= _EXPECTED_MAX:
             _EXPECTED.clear()
         _EXPECTED[key] = (_freeze(inputs), _freeze(expected))
@@ -361,6 +374,8 @@ def mistake_matches(check: Check, mistake: Any, got: Any, expected: Any, inputs:
     try:
         if mistake.equals is not None:
             value = mistake.equals(expected, inputs)
+            if value is None:  # these inputs cannot show the mistake
+                return False
             if mistake.tolerance is not None:
                 g, v = to_array(got), to_array(value)
                 return g.shape == v.shape and compare_arrays(g, v, *mistake.tolerance).passed

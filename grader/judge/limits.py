@@ -15,7 +15,7 @@ the tree the parser has already built; answers of the course stay far below them
 largest function argument of the answer keys measures 8, a two-unit ``tanh`` network 50).
 
 Static bounds cannot foresee every slow path of SymPy, so judging one check also runs
-under :func:`time_limit` (SIGALRM; the engine turns :class:`JudgeTimeout` into that
+under :func:`time_limit` (SIGPROF, CPU time; the engine turns :class:`JudgeTimeout` into that
 check's error, and the other checks are still judged).
 """
 from __future__ import annotations
@@ -31,7 +31,7 @@ import sympy
 
 MAX_EXPANSION = 500            # terms of a function argument written out in re/im parts
 MAX_HYPERBOLIC_EXPANSION = 64  # the same for sinh/cosh/tanh, negative powers counted twice
-JUDGE_SECONDS = 10.0           # wall time to judge one check's answer (parsing included)
+JUDGE_SECONDS = 10.0           # CPU time to judge one check's answer (parsing included)
 
 
 class JudgeTimeout(BaseException):
@@ -118,9 +118,10 @@ def expansion_size(expr: sympy.Basic, limit: int = MAX_EXPANSION, *,
 
 @contextmanager
 def time_limit(seconds: float | None) -> Iterator[None]:
-    """Raise :class:`JudgeTimeout` in the body once ``seconds`` of wall time have passed.
+    """Raise :class:`JudgeTimeout` in the body once it has used ``seconds`` of CPU time
+    (this process's, all threads: machine load never changes a verdict).
 
-    Uses ``signal.setitimer``/SIGALRM, so it works only in the main thread of a POSIX
+    Uses ``signal.setitimer``/SIGPROF (``ITIMER_PROF``), so it works only in the main thread of a POSIX
     process; elsewhere (a Dask worker thread, Windows) or with ``seconds`` None/≤ 0 the body
     runs without a limit. An outer timer already armed is kept: if it is due first, ours
     fires at its time, and it is re-armed with what is left of it afterwards. Python checks
@@ -137,18 +138,18 @@ def time_limit(seconds: float | None) -> Iterator[None]:
         if armed[0]:
             raise JudgeTimeout(seconds)
 
-    previous_handler = signal.signal(signal.SIGALRM, on_alarm)
-    outer_delay, outer_interval = signal.setitimer(signal.ITIMER_REAL, 0)
-    started = time.monotonic()
-    signal.setitimer(signal.ITIMER_REAL, min(seconds, outer_delay) if outer_delay else seconds)
+    previous_handler = signal.signal(signal.SIGPROF, on_alarm)
+    outer_delay, outer_interval = signal.setitimer(signal.ITIMER_PROF, 0)
+    started = time.process_time()
+    signal.setitimer(signal.ITIMER_PROF, min(seconds, outer_delay) if outer_delay else seconds)
     try:
         yield
     finally:
         armed[0] = False
         try:
-            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.setitimer(signal.ITIMER_PROF, 0)
         finally:
-            signal.signal(signal.SIGALRM, previous_handler)
+            signal.signal(signal.SIGPROF, previous_handler)
             if outer_delay:
-                left = outer_delay - (time.monotonic() - started)
-                signal.setitimer(signal.ITIMER_REAL, max(left, 1e-3), outer_interval)
+                left = outer_delay - (time.process_time() - started)
+                signal.setitimer(signal.ITIMER_PROF, max(left, 1e-3), outer_interval)

@@ -14,7 +14,7 @@ from __future__ import annotations
 from typing import Any, Callable
 
 from grader.course.lazy import np
-from grader.judge.answers import Verdict, WrongType, compare_arrays, describe, fmt, to_array
+from grader.judge.answers import Params, Verdict, WrongType, describe, fmt, to_array
 from grader.judge.gradcheck import jax_grad, relative_error
 
 MAX_FEATURES = 4  # n_x of every gradient check is at most this (padding shape)
@@ -63,6 +63,12 @@ def as_parameters(got: Any, n_x: int, n_y: int, what: str) -> dict:
 # -- layer_sizes --------------------------------------------------------------------------
 
 
+def _mistake(*args: Any, **kwargs: Any) -> Any:
+    from grader.course.spec import Mistake
+
+    return Mistake(*args, **kwargs)
+
+
 def layer_sizes_inputs(rng: Any) -> dict:
     n_x = int(rng.integers(1, 6))
     n_y = int(rng.choice([n for n in (1, 2, 3) if n != n_x]))
@@ -75,19 +81,29 @@ def layer_sizes_judge(got: Any, expected: Any, inputs: dict, rng: Any) -> Verdic
         raise WrongType(f"layer_sizes should return a tuple (n_x, n_y); got {describe(got)}")
     values = to_array(list(got))
     n_x, n_y = expected
-    m = inputs["X"].shape[1]
     detail = {"expected": [n_x, n_y], "got": fmt(values), "X_shape": list(inputs["X"].shape),
               "Y_shape": list(inputs["Y"].shape)}
     if values.tolist() == [n_x, n_y]:
         return Verdict(True, detail=detail)
-    if m in values.tolist():
-        msg = (f"X has shape {inputs['X'].shape}: the examples are the columns (m = {m}); "
-               "n_x is the number of rows of X and n_y the number of rows of Y")
-    elif values.tolist() == [n_y, n_x]:
-        msg = f"expected (n_x, n_y) = ({n_x}, {n_y}), got them the other way round"
-    else:
-        msg = f"expected (n_x, n_y) = ({n_x}, {n_y}), got {tuple(values.tolist())}"
-    return Verdict(False, msg, detail)
+    return Verdict(False, f"expected (n_x, n_y) = ({n_x}, {n_y}), got {tuple(values.tolist())}",
+                   detail)
+
+
+def _counted_examples(got: Any, expected: Any, inputs: dict) -> bool:
+    return inputs["X"].shape[1] in to_array(list(got)).tolist()
+
+
+LAYER_SIZES_MISTAKES = (
+    _mistake("layer_sizes_counted_examples",
+             "X has shape {shape}: the examples are the columns (m = {m}); n_x is the number "
+             "of rows of X and n_y the number of rows of Y", match=_counted_examples,
+             sample=lambda expected, inputs: (inputs["X"].shape[1], expected[1]),
+             facts=lambda expected, inputs: {"shape": inputs["X"].shape,
+                                             "m": inputs["X"].shape[1]}),
+    _mistake("layer_sizes_swapped", "expected (n_x, n_y) = {expected}, got them the other way round",
+             equals=lambda expected, inputs: (expected[1], expected[0]),
+             facts=lambda expected, inputs: {"expected": tuple(expected)}),
+)
 
 
 # -- initialize_parameters ----------------------------------------------------------------
@@ -105,27 +121,51 @@ def init_call(solution: Any, inputs: dict) -> dict:
             "again": solution.initialize_parameters(n_x, n_y, seed)}
 
 
-def init_judge(got: Any, expected: Any, inputs: dict, rng: Any) -> Verdict:
+def read_init(got: Any, inputs: dict) -> dict:
     n_x, n_y, seed = inputs["n_x"], inputs["n_y"], inputs["seed"]
     what = f"initialize_parameters({n_x}, {n_y}, {seed})"
-    p = as_parameters(got["params"], n_x, n_y, what)
-    detail = {"W": fmt(p["W"]), "b": fmt(p["b"])}
-    if np.any(p["b"] != 0):
-        return Verdict(False, "b starts at zero: np.zeros((n_y, 1))", detail)
-    W = p["W"]
-    if not np.all(np.isfinite(W)) or np.all(W == 0):
-        return Verdict(False, "W must hold small random numbers, not zeros: "
-                       "np.random.default_rng(seed).standard_normal((n_y, n_x)) * 0.01", detail)
-    if float(np.max(np.abs(W))) >= 0.1:
-        return Verdict(False, f"W should be small (standard normal times 0.01); its largest "
-                       f"entry is {float(np.max(np.abs(W))):.3g}", detail)
-    if W.size > 1 and float(np.std(W)) == 0.0:
-        return Verdict(False, "every entry of W is the same: draw them at random", detail)
-    again = as_parameters(got["again"], n_x, n_y, what)
-    if not np.array_equal(again["W"], W):
-        return Verdict(False, "two calls with the same seed gave different W: use "
-                       "np.random.default_rng(seed)", detail)
-    return Verdict(True, detail=detail)
+    if not isinstance(got, dict) or "params" not in got:
+        raise WrongType(f"{what} did not return anything usable; got {describe(got)}")
+    return {"params": as_parameters(got["params"], n_x, n_y, what),
+            "again": as_parameters(got["again"], n_x, n_y, what)}
+
+
+def _init_sample(W: Callable[[Any], Any], b: float = 0.0, again: float = 1.0) -> Callable:
+    """A self-test answer: W from ``W(rng)`` (shape (n_y, n_x)), b all ``b``; the second
+    call's W scaled by ``again``."""
+    def sample(expected: Any, inputs: dict) -> dict:
+        n_x, n_y = inputs["n_x"], inputs["n_y"]
+        w = np.asarray(W(np.random.default_rng(inputs["seed"]).standard_normal((n_y, n_x))))
+        params = {"W": w, "b": np.full((n_y, 1), b)}
+        return {"params": params, "again": {"W": w * again, "b": params["b"]}}
+    return sample
+
+
+def _W(got: dict) -> Any:
+    return got["params"]["W"]
+
+
+INIT_REQUIREMENTS = (
+    _mistake("init_b_not_zero", "b starts at zero: np.zeros((n_y, 1))",
+             match=lambda got, e, i: bool(np.any(got["params"]["b"] != 0)),
+             sample=_init_sample(lambda w: w * 0.01, b=1.0)),
+    _mistake("init_W_zero", "W must hold small random numbers, not zeros: "
+             "np.random.default_rng(seed).standard_normal((n_y, n_x)) * 0.01",
+             match=lambda got, e, i: not np.all(np.isfinite(_W(got))) or bool(np.all(_W(got) == 0)),
+             sample=_init_sample(lambda w: w * 0)),
+    _mistake("init_W_too_large", "W should be small (standard normal times 0.01); its largest "
+             "entry is {largest}",
+             match=lambda got, e, i: float(np.max(np.abs(_W(got)))) >= 0.1 and {
+                 "largest": f"{float(np.max(np.abs(_W(got)))):.3g}"},
+             sample=_init_sample(lambda w: w + 5.0)),
+    _mistake("init_W_constant", "every entry of W is the same: draw them at random",
+             match=lambda got, e, i: _W(got).size > 1 and bool(np.all(_W(got) == _W(got).flat[0])),
+             sample=_init_sample(lambda w: w * 0 + 0.0625)),
+    _mistake("init_not_reproducible", "two calls with the same seed gave different W: use "
+             "np.random.default_rng(seed)",
+             match=lambda got, e, i: not np.array_equal(got["again"]["W"], _W(got)),
+             sample=_init_sample(lambda w: w * 0.01, again=0.5)),
+)
 
 
 # -- gradients ------------------------------------------------------------------------------
@@ -184,25 +224,31 @@ def update_call(solution: Any, inputs: dict) -> Any:
     return solution.update_parameters(inputs["parameters"], inputs["grads"], inputs["learning_rate"])
 
 
+def _stepped(sign: float, scaled: bool) -> Callable[[Any, dict], dict]:
+    def value(expected: Any, inputs: dict) -> dict:
+        old, g = inputs["parameters"], inputs["grads"]
+        rate = inputs["learning_rate"] if scaled else 1.0
+        return {k: old[k] + sign * rate * g["d" + k] for k in ("W", "b")}
+    return value
+
+
+UPDATE_ANSWER = Params(function="update_parameters", rtol=1e-12, atol=1e-15, keys=("W", "b"))
+
+
 def update_judge(got: Any, expected: Any, inputs: dict, rng: Any) -> Verdict:
-    n_y, n_x = expected["W"].shape
-    p = as_parameters(got, n_x, n_y, "update_parameters")
-    old, g, lr = inputs["parameters"], inputs["grads"], inputs["learning_rate"]
-    for key, grad in (("W", "dW"), ("b", "db")):
-        verdict = compare_arrays(p[key], expected[key], 1e-12, 1e-15, f"entries of {key}")
-        if verdict.passed:
-            continue
-        if np.allclose(p[key], old[key] + lr * g[grad], rtol=1e-12, atol=1e-15):
-            verdict.message = (f"you added the gradient: gradient descent steps against it, "
-                               f"{key} − learning_rate · {grad}")
-        elif np.allclose(p[key], old[key] - g[grad], rtol=1e-12, atol=1e-15):
-            verdict.message = f"the step must be scaled by the learning rate: {key} − learning_rate · {grad}"
-        elif np.allclose(p[key], old[key], rtol=1e-12, atol=1e-15):
-            verdict.message = f"{key} did not change: subtract learning_rate · {grad}"
-        else:
-            verdict.message = f"{key}: " + verdict.message
-        return verdict
-    return Verdict(True)
+    """update_parameters' comparison (keys, shapes, then W and b), for direct callers."""
+    return UPDATE_ANSWER.compare(got, expected, inputs, rng)
+
+
+UPDATE_MISTAKES = (
+    _mistake("update_added_gradient", "you added the gradient: gradient descent steps against "
+             "it, W − learning_rate · dW and b − learning_rate · db",
+             equals=_stepped(+1.0, True)),
+    _mistake("update_not_scaled", "the step must be scaled by the learning rate: "
+             "W − learning_rate · dW and b − learning_rate · db", equals=_stepped(-1.0, False)),
+    _mistake("update_unchanged", "the parameters did not change: subtract learning_rate · dW "
+             "and learning_rate · db", equals=_stepped(0.0, True)),
+)
 
 
 # -- training loop for the report figures --------------------------------------------------
@@ -240,6 +286,17 @@ def two_panels(ax: Any) -> tuple[Any, Any]:
 
 # -- checks and figure metadata that 09 and 10 declare identically ----------------------
 
+def update_check() -> Any:
+    """The update_parameters check, the same in 09 and 10."""
+    from grader.course.spec import Check
+
+    return Check(function="update_parameters", points=1,
+                 title="one gradient-descent step at a random learning rate",
+                 inputs=update_inputs, call=update_call, answer=UPDATE_ANSWER,
+                 mistakes=UPDATE_MISTAKES,
+                 hint="W − learning_rate · dW and b − learning_rate · db.")
+
+
 FUNCTIONS = ("nn_model", "predict", "layer_sizes", "initialize_parameters",
              "forward_propagation", "compute_cost", "backward_propagation", "update_parameters")
 
@@ -247,19 +304,17 @@ FUNCTIONS = ("nn_model", "predict", "layer_sizes", "initialize_parameters",
 def shared_checks() -> list:
     """The layer_sizes and initialize_parameters checks, the same in 09 and 10."""
     from grader.course.spec import Check
-    from grader.judge.answers import Custom
-    from grader.judge.gradcheck import quiet
+    from grader.judge.answers import Custom, Property
 
     return [
         Check(function="layer_sizes", points=1, title="(n_x, n_y) for random shapes",
-              inputs=layer_sizes_inputs,
-              expect=lambda ref, inputs: ref.layer_sizes(inputs["X"], inputs["Y"]),
-              answer=Custom(quiet(layer_sizes_judge)),
+              inputs=layer_sizes_inputs, answer=Custom(layer_sizes_judge),
+              mistakes=LAYER_SIZES_MISTAKES,
               hint="Examples are columns: n_x = X.shape[0], n_y = Y.shape[0]."),
         Check(function="initialize_parameters", points=1,
               title="W (n_y, n_x) small and seeded, b (n_y, 1) zeros",
-              inputs=init_inputs, call=init_call, expect=lambda ref, inputs: None,
-              answer=Custom(quiet(init_judge)),
+              inputs=init_inputs, call=init_call,
+              answer=Property(INIT_REQUIREMENTS, converter=read_init),
               hint="rng = np.random.default_rng(seed); W = rng.standard_normal((n_y, n_x)) * 0.01; "
                    "b = np.zeros((n_y, 1))."),
     ]

@@ -5,7 +5,14 @@
 * every catalogued mistake, committed by its example, is recognised with its own
   message by every check that declares it.
 
-All submissions are graded in one batch (one sandbox pass, then judging).
+A mistake's example is a file under ``reference/mistakes/<slug>/`` (the reference with
+the slip appended), graded like a submission; a mistake declared by the value it
+produces (``Mistake(equals=…)``, or ``sample=`` beside a matcher) is also proved on a
+*generated* example: that value, sent through the wire format, is judged by every check
+that declares the mistake (a value of None: these inputs cannot show it, e.g. flipped
+labels when every expected label is 0; that check is skipped for the seed). A mistake
+needs at least one of the two. All submissions are
+graded in one batch (one sandbox pass, then judging).
 """
 from __future__ import annotations
 
@@ -16,7 +23,7 @@ from pathlib import Path
 
 from grader.course.paths import exercises_dir, reference_dir
 from grader.course.spec import Exercise, Mistake, load_exercises
-from grader.judge.engine import Submission, grade
+from grader.judge.engine import Submission, grade, judge_value, mistake_value
 from grader.judge.results import Results
 
 
@@ -52,6 +59,7 @@ def run_selftest(slugs: list[str] | None = None, *, seed: int, jobs: int | None 
     tmp = Path(tempfile.mkdtemp(prefix="calcgrade-selftest-"))
     try:
         subs: list[tuple[str, Exercise, Mistake | None, Submission]] = []
+        generated: list[tuple[Exercise, Mistake]] = []
         for ex in exercises:
             ref = tmp / "reference" / ex.slug / "solution.py"  # the checkout is hidden
             ref.parent.mkdir(parents=True)
@@ -67,10 +75,14 @@ def run_selftest(slugs: list[str] | None = None, *, seed: int, jobs: int | None 
                         continue
                     seen.add(m.id)
                     source = mistake_source(ex, m)
+                    if m.generated is not None:
+                        generated.append((ex, m))
                     if source is None:
-                        report.add(False, f"mistake {ex.slug}:{m.id}", [
-                            f"{ex.slug}: mistake {m.id!r} has no example at "
-                            f"reference/mistakes/{ex.slug}/{m.example_file}"])
+                        if m.generated is None:
+                            report.add(False, f"mistake {ex.slug}:{m.id}", [
+                                f"{ex.slug}: mistake {m.id!r} has no example at "
+                                f"reference/mistakes/{ex.slug}/{m.example_file} and no "
+                                "equals= or sample= value"])
                         continue
                     path = tmp / ex.slug / m.id / "solution.py"
                     path.parent.mkdir(parents=True)
@@ -86,6 +98,8 @@ def run_selftest(slugs: list[str] | None = None, *, seed: int, jobs: int | None 
             else:
                 assert mistake is not None
                 _expect_mistake(report, ex, mistake, res)
+        for ex, mistake in generated:
+            _expect_generated(report, ex, mistake, seed)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     report.lines.append("")
@@ -110,7 +124,34 @@ def _expect_mistake(report: SelftestReport, ex: Exercise, mistake: Mistake, res:
     declaring = {c.id for c in ex.checks if mistake in c.mistakes}
     bad = []
     for c in res.checks:
-        if c.id in declaring and (c.mistake != mistake.id or c.message != mistake.message):
+        if c.id in declaring and (c.mistake != mistake.id or (
+                "{" not in mistake.message and c.message != mistake.message)):
             bad.append(f"{c.id}: expected mistake {mistake.id!r}, got {c.status} "
                        f"mistake={c.mistake!r}: {c.message}")
     report.add(not bad, f"mistake {ex.slug}:{mistake.id} recognised by {len(declaring)} check(s)", bad)
+
+
+def _expect_generated(report: SelftestReport, ex: Exercise, mistake: Mistake, seed: int) -> None:
+    """The mistake's own value (``equals``/``sample``) is recognised by every check that
+    declares it, and is not a right answer there."""
+    bad = []
+    skipped = 0
+    checks = [c for c in ex.checks if mistake in c.mistakes]
+    for check in checks:
+        try:
+            value = mistake_value(check, mistake, seed)
+        except Exception as exc:  # noqa: BLE001 - a broken declaration is a problem, not a crash
+            bad.append(f"{check.id}: the value of mistake {mistake.id!r} could not be computed "
+                       f"({type(exc).__name__}: {exc})")
+            continue
+        if value is None:  # these inputs cannot show the mistake (the declaration says so)
+            skipped += 1
+            continue
+        c = judge_value(check, value, seed)
+        if c.passed or c.mistake != mistake.id or (
+                "{" not in mistake.message and c.message != mistake.message):
+            bad.append(f"{c.id}: expected mistake {mistake.id!r} on its generated value, got "
+                       f"{c.status} mistake={c.mistake!r}: {c.message}")
+    note = f" ({skipped} without an example for this seed)" if skipped else ""
+    report.add(not bad, f"mistake {ex.slug}:{mistake.id} (generated) recognised by "
+               f"{len(checks) - skipped} check(s){note}", bad)

@@ -91,10 +91,12 @@ class StudentRaw:
 
 def collect(requests: list[StudentRequest], policy: Policy,
             on_done: Callable[[StudentRaw], None] | None = None,
-            servers: list[Any] | None = None) -> dict[Any, StudentRaw]:
+            servers: list[Any] | None = None, keep: bool = True) -> dict[Any, StudentRaw]:
     """Every student's raw results, by request key (``on_done`` as each finishes).
 
-    ``servers``: already started by :func:`start_servers` with the same policy."""
+    ``servers``: already started by :func:`start_servers` with the same policy.
+    ``keep=False``: hand each student's results to ``on_done`` only, and keep none (a
+    class run: its memory must not grow with the class)."""
     from grader.sandbox.harden import PR_SET_DUMPABLE, _libc
 
     try:  # no sandboxed process of the same user may read this one's memory or fds
@@ -104,7 +106,8 @@ def collect(requests: list[StudentRequest], policy: Policy,
     out: dict[Any, StudentRaw] = {}
 
     def done(raw: StudentRaw) -> None:
-        out[raw.key] = raw
+        if keep:
+            out[raw.key] = raw
         if on_done is not None:
             on_done(raw)
 
@@ -370,7 +373,8 @@ def start_server(policy: Policy, slugs: list[str], *, shared: bool = True,
 
     config: dict[str, Any] = {"course_root": str(project_root()), "slugs": slugs,
                               "namespaces": True, "strict": False}
-    argv = [sys.executable, "-I", "-m", "grader.sandbox.server"]
+    # -s -E would drop PYTHONHASHSEED; the environment is ours alone anyway (see below)
+    argv = [sys.executable, "-s", "-m", "grader.sandbox.server"]
     if policy.isolation == "bwrap":
         from grader.sandbox.isolation import bwrap_argv
 
@@ -418,6 +422,7 @@ def _environment(policy: Policy) -> dict[str, str]:
     """The server's whole environment: nothing of the caller's but a few settings."""
     env = {"PATH": "/usr/local/bin:/usr/bin:/bin", "HOME": "/tmp", "LANG": "C.UTF-8",
            "PYTHONDONTWRITEBYTECODE": "1", "JAX_ENABLE_X64": "1",
+           "PYTHONHASHSEED": "0",  # the same hashing, so the same run, every time
            "JAX_PLATFORMS": policy.jax_platforms or os.environ.get("CALCGRADE_JAX_PLATFORMS", "cpu"),
            "TMPDIR": "/tmp"}
     for name in ENV_PASSED:
@@ -432,6 +437,7 @@ def _hidden_for_process(policy: Policy) -> list[Path]:
     from grader.course.paths import project_root
 
     hidden = [project_root(), *policy.hidden]
+    hidden += [p for p in (Path("/root"), Path("/home")) if p.is_dir()]  # homes: kept bits bound back
     if policy.scratch_root is not None:
         hidden.append(policy.scratch_root)
     return [p.resolve() for p in hidden]

@@ -39,6 +39,10 @@ PR_CAPBSET_DROP, PR_SET_NO_NEW_PRIVS, PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL =
 _LINUX_CAPABILITY_VERSION_3 = 0x20080522
 CLONE_NEWNS = 0x00020000
 CLONE_NEWNET = 0x40000000
+CLONE_NEWIPC = 0x08000000
+CLONE_NEWUTS = 0x04000000
+NOBODY = 65534  # a student's process as root drops to this uid/gid: root-only files stay closed
+DEVICES = ("null", "zero", "full", "random", "urandom")  # all a student's /dev holds
 CLONE_NEWUSER = 0x10000000
 INSIDE_BWRAP = "CALCGRADE_IN_BWRAP"  # set by grader.sandbox.isolation in the sandbox's environment
 MS_RDONLY, MS_NOSUID, MS_NODEV, MS_REMOUNT, MS_BIND, MS_REC = 1, 2, 4, 32, 4096, 16384
@@ -119,11 +123,19 @@ def lock_down(*, pid_init: bool, strict: bool = False) -> None:
     machine is visible there), then no capabilities (nothing above can be undone)."""
     libc = _libc()
     if pid_init:
-        try:
-            _mount(libc, "proc", "/proc", "proc", MS_NOSUID | MS_NODEV | 8)  # 8: MS_NOEXEC
+        try:  # read-only: /proc/sys, sysrq and the rest cannot be written, even by uid 0
+            _mount(libc, "proc", "/proc", "proc", MS_NOSUID | MS_NODEV | 8 | MS_RDONLY)  # 8: NOEXEC
             _applied.append("proc")
         except OSError as exc:  # e.g. inside bubblewrap, whose /proc shows only its sandbox
             _problems.append(str(exc))
+    if os.geteuid() == 0:  # real root (not a user namespace's): an unprivileged uid
+        try:
+            os.setgroups([])
+            os.setgid(NOBODY)
+            os.setuid(NOBODY)
+            _applied.append("nobody")
+        except OSError as exc:  # a user namespace with only our own id mapped
+            _problems.append(f"setuid: {exc}")
     if _drop_capabilities(libc):
         _applied.append("nocaps")
     elif strict:
@@ -138,7 +150,7 @@ def _unshare(libc: ctypes.CDLL, pid: bool = False) -> bool:
     mounts below need, over this namespace only. Its mounts then stay locked for anything
     the student creates later, and the capabilities are dropped at the end anyway.
     """
-    flags = CLONE_NEWNS | CLONE_NEWNET
+    flags = CLONE_NEWNS | CLONE_NEWNET | CLONE_NEWIPC | CLONE_NEWUTS
     if pid and libc.unshare(flags | CLONE_NEWPID) == 0:
         _applied.append("pidns")
         return True
@@ -200,7 +212,7 @@ def _private_filesystem(libc: ctypes.CDLL, workdir: Path, keep: list[Path],
     """
     _mount(libc, None, "/", None, MS_REC | MS_PRIVATE)
     _mount(libc, "tmpfs", str(workdir), "tmpfs", MS_NOSUID | MS_NODEV,
-           f"size={SCRATCH_MB}m,mode=0700")
+           f"size={SCRATCH_MB}m,mode=1777")  # the student may run as nobody (lock_down)
     hide = [p for p in hidden if p.is_dir() and not _within(workdir, p)]
     hide = [p for p in hide if not any(q != p and _within(p, q) for q in hide)]  # outermost
     kept = [k for k in keep if k.exists() and any(_within(k, p) for p in hide)]
@@ -230,8 +242,35 @@ def _private_filesystem(libc: ctypes.CDLL, workdir: Path, keep: list[Path],
         if libc.umount2(str(stash).encode(), MNT_DETACH) != 0:
             raise OSError(ctypes.get_errno(), f"umount {stash}")
         stash.rmdir()
-    if os.path.isdir("/dev/shm"):  # writable by anyone: make it private and empty
-        _mount(libc, "tmpfs", "/dev/shm", "tmpfs", MS_NOSUID | MS_NODEV, "size=16m")
+    _private_dev(libc, workdir)
+
+
+def _private_dev(libc: ctypes.CDLL, workdir: Path) -> None:
+    """A ``/dev`` of the student's own: an empty tmpfs holding only the harmless devices
+    (bound from the host's) and a private ``/dev/shm``; nothing written there outlives
+    the student or reaches the host or the next student."""
+    stash = workdir / ".dev"
+    stash.mkdir()
+    kept = []
+    for name in DEVICES:
+        if os.path.exists(f"/dev/{name}"):
+            (stash / name).touch()
+            _mount(libc, f"/dev/{name}", str(stash / name), None, MS_BIND)
+            kept.append(name)
+    _mount(libc, "tmpfs", "/dev", "tmpfs", MS_NOSUID, "size=1m,mode=0755")
+    for name in kept:
+        Path(f"/dev/{name}").touch()
+        _mount(libc, str(stash / name), f"/dev/{name}", None, MS_BIND)
+        libc.umount2(str(stash / name).encode(), MNT_DETACH)
+    os.mkdir("/dev/shm", 0o1777)
+    _mount(libc, "tmpfs", "/dev/shm", "tmpfs", MS_NOSUID | MS_NODEV, "size=16m,mode=1777")
+    for name, target in (("fd", "/proc/self/fd"), ("stdin", "/proc/self/fd/0"),
+                         ("stdout", "/proc/self/fd/1"), ("stderr", "/proc/self/fd/2")):
+        os.symlink(target, f"/dev/{name}")
+    _remount_readonly(libc, "/dev")
+    for name in kept:
+        (stash / name).unlink()
+    stash.rmdir()
 
 
 def _within(path: Path, folder: Path) -> bool:

@@ -65,6 +65,7 @@ class _Child:
     fd: int
     reader: plain.FrameReader
     deadline: float
+    proc: int = 0                  # the child's pid as /proc numbers it
     current: int | None = None
     current_out_pos: int = 0
     cpu_at_start: float = 0.0      # the child's CPU seconds when the current check started
@@ -184,8 +185,28 @@ def _supervise(child: _Child) -> None:
         _kill(child)
 
 
+def proc_pid(pid: int) -> int:
+    """``pid`` (a child of this process) as ``/proc`` numbers it. They differ where this
+    process is the init of a PID namespace whose ``/proc`` could not be mounted (inside
+    bubblewrap): then the child is found among this process's children in ``/proc``."""
+    try:
+        me = int(os.readlink("/proc/self"))
+    except (OSError, ValueError):
+        return pid
+    if me == os.getpid():
+        return pid
+    kids: list[str] = []
+    try:
+        for task in os.listdir(f"/proc/{me}/task"):
+            with open(f"/proc/{me}/task/{task}/children", encoding="ascii") as fh:
+                kids += fh.read().split()
+    except OSError:
+        return pid
+    return int(kids[0]) if len(kids) == 1 else pid  # the runner has one child at a time
+
+
 def cpu_seconds(pid: int) -> float:
-    """User + system CPU time of process ``pid`` (all its threads), from /proc."""
+    """User + system CPU time of process ``pid`` (all its threads; /proc's numbering)."""
     try:
         with open(f"/proc/{pid}/stat", encoding="ascii", errors="replace") as fh:
             fields = fh.read().rsplit(")", 1)[1].split()
@@ -202,7 +223,7 @@ def _still_within_cpu(child: _Child) -> bool:
         return False
     now = time.monotonic()
     limit = child.job.limits[child.current]
-    used = cpu_seconds(child.pid) - child.cpu_at_start
+    used = cpu_seconds(child.proc or child.pid) - child.cpu_at_start
     if used >= limit or now >= child.backstop:
         return False
     child.deadline = min(child.backstop, now + max(0.05, limit - used))
@@ -254,7 +275,8 @@ def _handle(child: _Child, msg: dict) -> None:
         at = msg.get("output_at")
         child.current_out_pos = at if isinstance(at, int) and at >= 0 else _size(job.output)
         child.deadline = now + job.limits[index]
-        child.cpu_at_start = cpu_seconds(child.pid)
+        child.proc = child.proc or proc_pid(child.pid)
+        child.cpu_at_start = cpu_seconds(child.proc)
         child.backstop = now + WALL_FACTOR * job.limits[index] + WALL_EXTRA
     elif event == "result":
         index = _index(msg, job)

@@ -1,6 +1,6 @@
 """The sandbox server: the one process that runs students' code, started clean by exec.
 
-``python -I -m grader.sandbox.server`` is started by the trusted side
+``python -s -m grader.sandbox.server`` is started by the trusted side
 (:mod:`grader.sandbox.client`) with an empty environment and no file descriptors but its
 stdin (requests) and stdout (results), directly or inside bubblewrap. It imports what
 student code uses once (without running JAX, so it can fork), then serves students one
