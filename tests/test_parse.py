@@ -292,10 +292,10 @@ HOSTILE = [
 
 @pytest.mark.parametrize("text", HOSTILE, ids=[ascii(t)[:40] for t in HOSTILE])
 def test_hostile_strings_are_refused_quickly(text: str) -> None:
-    start = time.perf_counter()
+    start = time.process_time()  # CPU time: another job's load does not change it
     with pytest.raises(ParseError) as info:
         parse_expression(text)
-    assert time.perf_counter() - start < 0.1
+    assert time.process_time() - start < 0.1
     assert len(str(info.value)) < 200
 
 
