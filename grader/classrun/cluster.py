@@ -117,7 +117,7 @@ def grade_remote(payload: dict[str, Any]) -> dict[str, Any]:
     from grader.course.spec import load_exercise
     from grader.judge.engine import open_to_sandbox
     from grader.judge.requests import student_request
-    from grader.sandbox.client import ExerciseRaw, Policy, StudentRaw, collect
+    from grader.sandbox.client import Policy, StudentRaw, collect
 
     try:
         files = SubmissionFiles.from_wire(payload["files"])
@@ -131,8 +131,8 @@ def grade_remote(payload: dict[str, Any]) -> dict[str, Any]:
         scratch.chmod(0o755)  # the student may run as nobody
         try:
             if files.error is not None:
-                raw = StudentRaw(0, [ExerciseRaw() for _ in slugs],
-                                 failure=f"your submission could not be read: {files.error}")
+                raw = StudentRaw.empty(0, len(slugs),
+                                       f"your submission could not be read: {files.error}")
             else:
                 root = files.materialize(scratch / "s0")
                 open_to_sandbox(root)

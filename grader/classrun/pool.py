@@ -52,7 +52,7 @@ class LocalPool:
     def run(self, tasks: list[Task]) -> None:
         from grader.course.spec import load_exercise
         from grader.judge.requests import student_request
-        from grader.sandbox.client import Policy, collect
+        from grader.sandbox.client import Policy, StudentRaw, collect
 
         requests, by_key = [], {}
         cache: dict = {}
@@ -81,8 +81,8 @@ class LocalPool:
         def on_done(raw: Any) -> None:
             task = by_key[raw.key]
             if task.files.error is not None:
-                raw.failure = f"your submission could not be read: {task.files.error}"
-                raw.exercises = [_empty() for _ in task.slugs]
+                raw = StudentRaw.empty(raw.key, len(task.slugs),
+                                       f"your submission could not be read: {task.files.error}")
             pending[0] += 1
             self.to_judge.put((task, raw))
             self._drain()
@@ -91,7 +91,7 @@ class LocalPool:
             runnable = [r for r in requests if r.exercises]
             for r in requests:
                 if not r.exercises:
-                    on_done(_raw(r.key, []))
+                    on_done(StudentRaw.empty(r.key, 0))
             collect(runnable, policy, on_done=on_done, keep=False)
             while self._drain() < pending[0]:
                 time.sleep(0.02)
@@ -157,15 +157,3 @@ class LocalPool:
 def _solution(root: Path, slug: str) -> Path | None:
     path = root / slug / "solution.py"
     return path if path.is_file() else None
-
-
-def _empty() -> Any:
-    from grader.sandbox.client import ExerciseRaw
-
-    return ExerciseRaw()
-
-
-def _raw(key: Any, exercises: list) -> Any:
-    from grader.sandbox.client import StudentRaw
-
-    return StudentRaw(key, exercises)

@@ -51,16 +51,6 @@ DEFAULT_TIME_LIMIT = 10.0  # seconds of wall time for one check (a first JAX com
 DEFAULT_MEMORY_MB = 2048  # address-space limit of the sandboxed process
 
 
-def prepare_inputs(exercises: list["Exercise"], seed: int, figures: bool = False) -> None:
-    """Obsolete: does nothing.
-
-    It drew every check's inputs in a batch parent before it forked the sandboxes, which
-    left judge-only inputs in every student's process. Inputs are now drawn on the trusted
-    side only (:meth:`Check.make_inputs`) and the sandbox gets their public part
-    (:mod:`grader.sandbox.inputs`). Kept, with its signature, until its last callers go.
-    """
-
-
 @dataclass(frozen=True)
 class Mistake:
     """A catalogued wrong answer with a message of its own.

@@ -88,6 +88,11 @@ class StudentRaw:
     exercises: list[ExerciseRaw]
     failure: str = ""                          # why some results are missing, if any
 
+    @classmethod
+    def empty(cls, key: Any, count: int, failure: str = "") -> "StudentRaw":
+        """No results yet (or ever, with ``failure`` saying why) for ``count`` exercises."""
+        return cls(key, [ExerciseRaw() for _ in range(count)], failure)
+
 
 def collect(requests: list[StudentRequest], policy: Policy,
             on_done: Callable[[StudentRaw], None] | None = None,
@@ -197,8 +202,7 @@ class _Pool:
     def _give_up(self, why: str, student: StudentRequest | None = None) -> None:
         """Servers keep failing to start: every waiting student fails with the reason."""
         for s in ([student] if student else []) + self.queue:
-            self.done(StudentRaw(s.key, [ExerciseRaw() for _ in s.exercises],
-                                 failure=f"the sandbox failed: {why}"))
+            self.done(StudentRaw.empty(s.key, len(s.exercises), f"the sandbox failed: {why}"))
         self.queue.clear()
 
     def _start(self, student: StudentRequest | None) -> _Server:
@@ -212,7 +216,7 @@ class _Pool:
 
     def _give(self, server: _Server, student: StudentRequest) -> None:
         server.student = student
-        server.raw = StudentRaw(student.key, [ExerciseRaw() for _ in student.exercises])
+        server.raw = StudentRaw.empty(student.key, len(student.exercises))
         server.received = 0
         server.deadline = time.monotonic() + student.budget
         self._send(server, {"student": {"key": 0, "root": str(student.root) if student.root else None,
@@ -315,7 +319,7 @@ class _Pool:
             self.queue.insert(0, student)
             return
         if raw is None:
-            raw = StudentRaw(student.key, [ExerciseRaw() for _ in student.exercises])
+            raw = StudentRaw.empty(student.key, len(student.exercises))
         raw.failure = raw.failure or f"the sandbox failed: {why}"
         self.done(raw)
 
@@ -330,8 +334,8 @@ class _Pool:
                 self.queue.insert(0, student)
             return
         if student is not None:
-            self.done(StudentRaw(student.key, [ExerciseRaw() for _ in student.exercises],
-                                 failure=f"the sandbox failed: it could not start: {why}"))
+            self.done(StudentRaw.empty(student.key, len(student.exercises),
+                                       f"the sandbox failed: it could not start: {why}"))
 
     def _stop(self, server: _Server) -> None:
         from grader.sandbox.harden import release_cgroups

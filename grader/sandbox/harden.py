@@ -319,27 +319,6 @@ def _own_cgroup(controller: str) -> Path | None:
     return None
 
 
-def join_cgroups(name: str, *, tasks: int, cpus: float | None = None) -> list[str]:
-    """Move this process into fresh cgroups ``name``: a task cap and optionally a CPU cap.
-
-    Everything it starts afterwards inherits them. Returns the controllers joined.
-    """
-    joined = []
-    for controller, values in _limits(tasks, cpus).items():
-        path = _cgroup_dir(name, controller)
-        if path is None:
-            continue
-        try:
-            path.mkdir(exist_ok=True)
-            for key, value in values.items():
-                (path / key).write_text(value)
-            (path / "cgroup.procs").write_text("0")
-            joined.append(controller)
-        except OSError:
-            continue
-    return joined
-
-
 def _limits(tasks: int, cpus: float | None, memory_mb: int | None = None
             ) -> dict[str, dict[str, str]]:
     limits = {"pids": {"pids.max": str(tasks)}}
@@ -355,7 +334,7 @@ def _limits(tasks: int, cpus: float | None, memory_mb: int | None = None
 def cgroup_launcher(prefix: str, *, tasks: int, cpus: float | None = None,
                     memory_mb: int | None = None) -> list[str]:
     """An argv prefix that runs a command in fresh cgroups ``<prefix>-<its pid>`` (as
-    :func:`join_cgroups`), joined by a shell before it ``exec``s the command: no Python
+    :func:`_limits`), joined by a shell before it ``exec``s the command: no Python
     runs between ``fork`` and ``exec`` (unsafe once JAX has started threads). Empty when
     not root or there is no cgroup v1 hierarchy to join."""
     import shlex

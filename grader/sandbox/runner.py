@@ -34,7 +34,6 @@ IMPORT_TIME_LIMIT = 10.0
 # A check's limit is CPU time (machine load never turns correct work into a timeout);
 # a check that sleeps or waits instead is stopped at this much wall time.
 WALL_FACTOR, WALL_EXTRA = 3.0, 10.0
-DONE_GRACE = 2.0  # seconds a child that reported "done" has to close its pipe
 _OPEN_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_APPEND
 
 
@@ -71,7 +70,6 @@ class _Child:
     cpu_at_start: float = 0.0      # the child's CPU seconds when the current check started
     backstop: float = 0.0          # wall-clock end of the current check, whatever its CPU
     imported: bool = False
-    finished: bool = False
 
     @property
     def job(self) -> Job:
@@ -174,10 +172,7 @@ def _supervise(child: _Child) -> None:
             if time.monotonic() > child.deadline:
                 if _still_within_cpu(child):
                     continue
-                if child.finished:
-                    _kill(child)  # all in; a process the student started holds the pipe
-                else:
-                    _timeout(child)
+                _timeout(child)
                 return
     finally:
         selector.close()
@@ -219,7 +214,7 @@ def _still_within_cpu(child: _Child) -> bool:
     """At the current check's deadline: has it used less CPU than its limit (a loaded
     machine)? Then move the deadline to when it could have used it all, up to the wall
     backstop."""
-    if child.current is None or not child.chain or child.finished:
+    if child.current is None or not child.chain:
         return False
     now = time.monotonic()
     limit = child.job.limits[child.current]
@@ -296,14 +291,11 @@ def _handle(child: _Child, msg: dict) -> None:
 
 
 def _next_job(child: _Child) -> None:
-    """The current exercise is over: on with the chain, or wait for the child to end."""
+    """The current exercise is over: on with the chain. Once the chain is empty the
+    supervisor ends the child at once, whoever else holds its pipe (a leftover process)."""
     child.chain.pop(0)
     child.imported, child.current = False, None
-    if child.chain:
-        child.deadline = time.monotonic() + IMPORT_TIME_LIMIT
-    else:
-        child.finished = True
-        child.deadline = time.monotonic() + DONE_GRACE  # then it is ended, whoever holds its pipe
+    child.deadline = time.monotonic() + IMPORT_TIME_LIMIT
 
 
 def _ended(child: _Child) -> None:
