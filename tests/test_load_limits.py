@@ -46,3 +46,17 @@ def test_load_changes_no_verdict(saturated_machine, tmp_path, monkeypatch):
     loop = next(c for c in looping.checks if c.status == "timeout")
     assert "of CPU time" in loop.message, loop.message
     assert time.monotonic() - started < 120  # the wall backstop bounds it all
+
+
+def test_a_check_that_only_waits_is_stopped_by_the_wall_backstop(tmp_path, monkeypatch):
+    monkeypatch.setenv("CALCGRADE_TIME_SCALE", "0.1")  # 1 s of CPU; backstop 3 × 1 + 10 s
+    folder = tmp_path / "sleeper" / "01_derivative"
+    folder.mkdir(parents=True)
+    (folder / "solution.py").write_text(
+        (reference_dir() / "01_derivative.py").read_text()
+        + "\n\ndef symbolic_derivative():\n    import time\n    time.sleep(60)\n")
+    started = time.monotonic()
+    [res] = grade([Submission.from_dir(folder.parent)], ["01_derivative"], seed=3, jobs=1)
+    check = next(c for c in res.checks if c.function == "symbolic_derivative")
+    assert check.status == "timeout" and "13 s of waiting" in check.message, check.message
+    assert time.monotonic() - started < 50
