@@ -1,6 +1,6 @@
 """Rendering a bench run: a terminal table, JSON (schema ``calcgrade-bench/1``), HTML.
 
-HTML goes through Jinja2 with autoescaping (``templates/bench.html.j2``); the plots are
+HTML goes through Jinja2 with autoescaping (``grader/reports/templates/bench.html.j2``); the plots are
 PNG images embedded as base64, so the report is one self-contained file.
 """
 from __future__ import annotations

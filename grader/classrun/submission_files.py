@@ -3,7 +3,9 @@
 ``calcgrade grade SUBMISSIONS`` finds one submission per student (the folder's or the
 zip's name is the student's name; :mod:`grader.classrun.student_ids` turns it into an id
 that is safe as a folder of RESULTS), reads the files of the graded exercises into memory
-(:class:`SubmissionFiles`) with caps on count, size and depth, and fingerprints them.
+(:class:`SubmissionFiles`) with caps on count, size and depth, and fingerprints them;
+where in the upload they are (slug folders, a repository, a wrapping folder, a single
+``solution.py``) is decided by :mod:`grader.classrun.layouts`.
 Everything read must lie inside the student's own folder: a symbolic link (an exercise
 folder, a file, or the submission itself) that leads anywhere else, e.g. to a classmate,
 ``reference/`` or the results, makes the submission unreadable, and so does any link in
@@ -60,6 +62,7 @@ class SubmissionFiles:
     student: str
     files: dict[str, dict[str, bytes]] = field(default_factory=dict)
     error: str | None = None  # the whole submission is unreadable (e.g. a malformed zip)
+    layout: str = ""  # where the exercises were found (grader.classrun.layouts), in words
 
     def materialize(self, root: Path) -> Path:
         """Write the files under ``root/<slug>/…`` (a private scratch copy); return root."""
@@ -140,12 +143,10 @@ def read_submission(source: SubmissionSource, slugs: list[str]) -> SubmissionFil
             raise SubmissionError(source.problem)
         if source.path.is_symlink():
             raise SubmissionError(_LINKED)
-        if source.is_zip:
-            from grader.classrun.submission_zip import read_zip
+        from grader.classrun.layouts import read_upload
+        from grader.course.spec import all_slugs
 
-            files = read_zip(source.path, slugs)
-        else:
-            files = _read_folder(source.path, slugs)
+        files, layout = read_upload(source.path, slugs, all_slugs(), source.path.name)
     except SubmissionError as exc:
         return SubmissionFiles(source.student, {s: {} for s in slugs}, str(exc))
     except OSError as exc:  # permissions, a file removed while reading: still the student's
@@ -153,7 +154,7 @@ def read_submission(source: SubmissionSource, slugs: list[str]) -> SubmissionFil
         why = f"{exc.strerror or type(exc).__name__}" + (f": {where}" if where else "")
         return SubmissionFiles(source.student, {s: {} for s in slugs},
                                f"your submission could not be read ({why})")
-    return SubmissionFiles(source.student, files)
+    return SubmissionFiles(source.student, files, layout=layout.describe())
 
 
 def _shown(filename: object, root: Path) -> str:
@@ -166,8 +167,10 @@ def _shown(filename: object, root: Path) -> str:
         return Path(filename).name
 
 
-def _read_folder(root: Path, slugs: list[str]) -> dict[str, dict[str, bytes]]:
-    """Read ``root/<slug>/…`` without ever leaving ``root``'s real path.
+def _read_folder(root: Path, slugs: list[str], base: str = "",
+                 single: str | None = None) -> dict[str, dict[str, bytes]]:
+    """Read ``root/<base><slug>/…`` without ever leaving ``root``'s real path (``single``:
+    the one exercise whose files are ``root/<base>…`` itself, a single-file upload).
 
     A symbolic link (the exercise folder itself, a file or a folder in it) is followed
     only when its real target lies inside the submission; one that leads outside it
@@ -179,18 +182,21 @@ def _read_folder(root: Path, slugs: list[str]) -> dict[str, dict[str, bytes]]:
     out: dict[str, dict[str, bytes]] = {s: {} for s in slugs}
     budget = _Budget()
     for slug in slugs:
-        base = _inside(home, root / slug, slug)
-        if base is None or not os.path.isdir(base):
+        if single is not None and slug != single:
+            continue
+        where = base if single is not None else f"{base}{slug}/"
+        top = _inside(home, root / where, where.rstrip("/") or ".")
+        if top is None or not os.path.isdir(top):
             continue
         seen: set[str] = set()
-        stack: list[tuple[str, str]] = [(base, "")]
+        stack: list[tuple[str, str]] = [(top, "")]
         while stack:
             folder, rel = stack.pop()
             if folder in seen:
                 continue
             seen.add(folder)
             if rel.count("/") >= MAX_DEPTH:
-                raise SubmissionError(f"{slug}/{rel} is nested more than {MAX_DEPTH} folders deep")
+                raise SubmissionError(f"{where}{rel} is nested more than {MAX_DEPTH} folders deep")
             with os.scandir(folder) as it:
                 entries = sorted(it, key=lambda e: e.name)
             for entry in entries:
@@ -199,16 +205,16 @@ def _read_folder(root: Path, slugs: list[str]) -> dict[str, dict[str, bytes]]:
                     continue
                 name = f"{rel}{entry.name}"
                 if not _utf8(name):
-                    raise SubmissionError(f"{slug}/{ascii(name)[1:-1]} has a name that is not "
+                    raise SubmissionError(f"{where}{ascii(name)[1:-1]} has a name that is not "
                                           "valid UTF-8; rename it")
-                target = _inside(home, Path(entry.path), f"{slug}/{name}")
+                target = _inside(home, Path(entry.path), f"{where}{name}")
                 if target is None:
                     continue
                 mode = os.stat(target).st_mode
                 if stat.S_ISDIR(mode):
                     stack.append((target, name + "/"))
                 elif stat.S_ISREG(mode):
-                    out[slug][name] = _read_file(target, f"{slug}/{name}", budget)
+                    out[slug][name] = _read_file(target, f"{where}{name}", budget)
     return out
 
 

@@ -15,6 +15,7 @@ import stat
 import struct
 import zipfile
 from pathlib import Path, PurePosixPath
+from typing import Any, Callable
 
 from grader.classrun.submission_files import (
     MAX_DEPTH,
@@ -30,8 +31,13 @@ MAX_DIRECTORY_BYTES = 4 * 1024 * 1024  # its central directory (names of all its
 MAX_NAME_CHARS = 1024                # one member's path
 
 
-def read_zip(path: Path, slugs: list[str]) -> dict[str, dict[str, bytes]]:
-    """``{slug: {relative path: bytes}}`` of the graded exercises in the zip at ``path``."""
+def read_zip(path: Path, slugs: list[str],
+             layout_of: Callable[[list[str]], Any] | None = None) -> dict[str, dict[str, bytes]]:
+    """``{slug: {relative path: bytes}}`` of the graded exercises in the zip at ``path``.
+
+    ``layout_of(file names)``: where the exercises are, a
+    :class:`grader.classrun.layouts.Layout` (default: ``<slug>/…`` under the
+    :func:`common_prefix`)."""
     _check_size(path)
     try:
         archive = zipfile.ZipFile(path)
@@ -43,14 +49,23 @@ def read_zip(path: Path, slugs: list[str]) -> dict[str, dict[str, bytes]]:
             raise SubmissionError(f"{path.name} has {len(infos)} entries (at most "
                                   f"{MAX_ZIP_MEMBERS} allowed)")
         names = [(_member_name(path.name, info), info) for info in infos]
-        prefix = common_prefix([r for r, i in names if not i.is_dir()], slugs)
+        files = [r for r, i in names if not i.is_dir()]
+        if layout_of is None:
+            prefix = common_prefix(files, slugs)
+            locate = _under(prefix)
+        else:
+            layout = layout_of(files)
+            one = slugs[0] if len(slugs) == 1 else None
+            locate = lambda rel: layout.locate(rel, one)  # noqa: E731
         out: dict[str, dict[str, bytes]] = {s: {} for s in slugs}
         budget = _Budget()
         for rel, info in names:
-            if info.is_dir() or not rel.startswith(prefix):
+            hit = None if info.is_dir() else locate(rel)
+            if hit is None:
                 continue
-            parts = PurePosixPath(rel[len(prefix):]).parts
-            if len(parts) < 2 or parts[0] not in out or any(_skipped(p) for p in parts):
+            slug, inner = hit
+            parts = PurePosixPath(inner).parts
+            if slug not in out or not parts or any(_skipped(p) for p in parts):
                 continue
             budget.take(info.file_size)
             try:
@@ -59,8 +74,18 @@ def read_zip(path: Path, slugs: list[str]) -> dict[str, dict[str, bytes]]:
                 raise
             except Exception as exc:  # noqa: BLE001 - zlib.error, CRC errors, bad headers
                 raise SubmissionError(f"{path.name}: {info.filename} cannot be read ({exc})") from None
-            out[parts[0]]["/".join(parts[1:])] = data
+            out[slug][inner] = data
         return out
+
+
+def _under(prefix: str) -> Callable[[str], tuple[str, str] | None]:
+    """``<prefix><slug>/<inner>`` → ``(slug, inner)``."""
+    def locate(rel: str) -> tuple[str, str] | None:
+        if not rel.startswith(prefix):
+            return None
+        parts = PurePosixPath(rel[len(prefix):]).parts
+        return (parts[0], "/".join(parts[1:])) if len(parts) >= 2 else None
+    return locate
 
 
 def _member_name(where: str, info: zipfile.ZipInfo) -> str:
