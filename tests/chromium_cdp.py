@@ -189,3 +189,33 @@ def inspect_page(browser: Chromium, path: Path, width: int = 1200) -> PageReport
     browser.events = [e for e in browser.events if e.get("sessionId") != session]
     browser.send("Target.closeTarget", {"targetId": target})
     return report
+
+
+def evaluate_on_page(browser: Chromium, path: Path, expressions: list[str], *,
+                     width: int = 1280, height: int = 800,
+                     first_screen: bool = False) -> tuple[list[Any], bytes]:
+    """Open ``path`` at ``width`` × ``height``, evaluate each JavaScript expression in
+    turn (promises awaited) and return their values, plus a PNG of the first screen
+    (the viewport as loaded, before the expressions ran) when ``first_screen``."""
+    target = browser.send("Target.createTarget", {"url": "about:blank"})["targetId"]
+    session = browser.send("Target.attachToTarget", {"targetId": target, "flatten": True})["sessionId"]
+    browser.send("Page.enable", session=session)
+    browser.send("Emulation.setDeviceMetricsOverride",
+                 {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": False},
+                 session=session)
+    browser.send("Page.navigate", {"url": Path(path).resolve().as_uri()}, session=session)
+    browser.wait_for("Page.loadEventFired", session)
+    shot = b""
+    if first_screen:
+        shot = base64.b64decode(browser.send("Page.captureScreenshot", {"format": "png"},
+                                             session=session)["data"])
+    values = []
+    for expression in expressions:
+        reply = browser.send("Runtime.evaluate", {"expression": expression, "awaitPromise": True,
+                                                  "returnByValue": True}, session=session)
+        if "exceptionDetails" in reply:
+            raise RuntimeError(f"{expression!r}: {reply['exceptionDetails'].get('text')}")
+        values.append(reply["result"].get("value"))
+    browser.events = [e for e in browser.events if e.get("sessionId") != session]
+    browser.send("Target.closeTarget", {"targetId": target})
+    return values, shot

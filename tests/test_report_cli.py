@@ -21,8 +21,6 @@ from report_fixtures import fixed_class
 
 from grader.cli.main import main
 
-ROOT = Path(__file__).resolve().parent.parent
-
 CHECKS = '''
 from grader.judge.answers import Close
 from grader.course.spec import Check, Exercise, Figure
@@ -59,7 +57,6 @@ def course(tmp_path_factory) -> Path:
     (root / "exercises" / "01_tiny" / "checks.py").write_text(CHECKS)
     (root / "reference").mkdir()
     (root / "reference" / "01_tiny.py").write_text(RIGHT)
-    (root / "templates").symlink_to(ROOT / "templates")
     for name, code in (("wrong", WRONG), ("right", RIGHT)):
         (root / name / "01_tiny").mkdir(parents=True)
         (root / name / "01_tiny" / "solution.py").write_text(code)

@@ -9,6 +9,7 @@ picture) when ``CALCGRADE_UPDATE_SCREENSHOT=1``.
 from __future__ import annotations
 
 import base64
+import html as html_lib
 import io
 import os
 import re
@@ -27,6 +28,7 @@ from grader.reports.html import (
     write_class_report,
     write_student_report,
 )
+from grader.reports.sortable import SCRIPT, csp_source
 from grader.reports.stats import summarise
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -85,11 +87,22 @@ def test_names_are_escaped_in_class_report() -> None:
 @pytest.mark.parametrize("html", [lambda: student_html(carol()), lambda: class_html(fixed_class())])
 def test_reports_load_nothing_from_outside(html) -> None:
     text = html()
-    assert "<script" not in text
+    scripts = re.findall(r"<script([^>]*)>(.*?)</script>", text, re.S)
+    if "Class report" in text:  # the class report's one script: table sorting, pinned by hash
+        assert scripts == [("", SCRIPT)]
+        assert f"script-src {csp_source(SCRIPT)}\"" in html_lib.unescape(text)
+    else:
+        assert "<script" not in text and "script-src" not in text
+    assert text.count("<script") == len(scripts)
     assert not re.search(r"""(src|href)=["']?(https?:|//)""", text)
     assert "default-src 'none'; img-src data:" in text
     for png in images(text):
         assert png.startswith(b"\x89PNG\r\n\x1a\n")
+
+
+def test_the_scripts_hash_changes_with_the_script() -> None:
+    assert csp_source(SCRIPT) != csp_source(SCRIPT + " ")
+    assert csp_source("alert(1)") == "'sha256-bhHHL3z2vDgxUt0W3dWQOrprscmda2Y5pLsLg4GF+pI='"
 
 
 def test_control_characters_do_not_reach_the_page() -> None:
@@ -113,7 +126,9 @@ def test_plot_draws_the_students_data_beside_the_reference() -> None:
 def test_plot_shows_the_reference_alone_when_the_student_data_is_broken() -> None:
     plot = plots.exercise_plot("01_derivative", _figure({"x": GRID, "rate_of_change": [1.0, 2.0]}))
     assert plot.uri and not plot.with_student
-    assert plot.note.startswith("your data could not be drawn (ValueError")
+    assert plot.note.startswith("your data could not be drawn: the plot needs one value per "
+                                "grid point (21 of them) and your function returned 2;")
+    assert "ValueError" not in plot.note and "shapes" not in plot.note
     assert plot.note.endswith("showing the reference alone")
 
 

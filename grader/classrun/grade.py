@@ -22,7 +22,7 @@ import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Sequence
+from typing import TYPE_CHECKING, Callable, Sequence
 
 from grader.classrun.class_seed import ClassSeed, resolve_class_seed
 from grader.classrun.gradebook import Gradebook, results_json_path, write_json_atomic
@@ -30,6 +30,9 @@ from grader.classrun.plan import Task, plan_task
 from grader.classrun.student_steps import read_safely, step_failure
 from grader.classrun.submission_files import SubmissionError, discover
 from grader.judge.results import Results
+
+if TYPE_CHECKING:
+    from grader.reports.lms_csv import Roster
 
 SCRATCH_PREFIX = "calcgrade-class-"  # + the batch parent's pid: stale ones are removed
 REPORT_FORMATS = ("html", "csv", "md")
@@ -53,8 +56,10 @@ class ClassSummary:
     unreadable: list[str] = field(default_factory=list)   # graded as unreadable (bad zip …)
     results: list[Results] = field(default_factory=list)  # from the gradebook, by student
     reports: list[Path] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)   # e.g. students not in the roster
     seconds: float = 0.0
     class_seed: ClassSeed | None = None  # where the seed came from (secret: see class_seed)
+    layouts: dict[str, str] = field(default_factory=dict)  # student → where their work was found
 
     @property
     def ok(self) -> bool:
@@ -68,6 +73,7 @@ class ClassSummary:
                f"{len(self.unchanged)} unchanged (kept), {len(self.failed)} not graded"
                + (f", {len(self.unreadable)} unreadable" if self.unreadable else ""),
                f"isolation {self.isolation}, exercises {', '.join(self.slugs)}",
+               *self._layout_lines(),
                f"{self.seconds:.1f} s" + (f", {rate:.1f} submissions/minute" if rate else "")
                + f"; class mean {mean}"]
         for student, why in sorted(self.failed.items()):
@@ -81,24 +87,37 @@ class ClassSummary:
                    else f"class seed {self.seed}")
         out.append(f"gradebook: {book}")
         out += [f"wrote {p}" for p in self.reports]
+        out += [f"warning: {w}" for w in self.warnings]
         return out
+
+    def _layout_lines(self) -> list[str]:
+        """How many submissions came in each layout (grader.classrun.layouts)."""
+        counts: dict[str, int] = {}
+        for layout in self.layouts.values():
+            counts[layout] = counts.get(layout, 0) + 1
+        if not counts:
+            return []
+        return ["layouts: " + "; ".join(f"{n} as {layout}" for layout, n in
+                                        sorted(counts.items(), key=lambda kv: -kv[1]))]
 
 
 def grade_class(submissions_dir: Path, out_dir: Path, *, slugs: Sequence[str] | None = None,
                 seed: int | None = None, jobs: int | None = None, regrade: bool = False,
                 isolation: str = "auto", figures: bool = False, scheduler: str | None = None,
                 reports: Sequence[str] = REPORT_FORMATS, progress: Progress | None = None,
-                ) -> ClassSummary:
+                roster: "Roster | None" = None) -> ClassSummary:
     """Grade every submission in ``submissions_dir`` into ``out_dir`` (see module doc).
 
     ``seed``: None grades with the seed stored with ``out_dir``'s gradebook, or a new
     secret one stored there (:mod:`grader.classrun.class_seed`); a number sets it.
+    ``roster`` (folder → LMS ids) serves the ``csv:canvas``/``csv:moodle`` reports.
 
     Raises :class:`SubmissionError` (bad SUBMISSIONS folder),
     :class:`grader.classrun.class_seed.SeedMismatch` (``seed`` differs from the stored one
     and ``regrade`` is off) and :class:`grader.sandbox.isolation.IsolationUnavailable`
     (``isolation="bwrap"`` impossible).
     """
+    from grader.course.paths import project_root
     from grader.course.spec import all_slugs
     from grader.sandbox.isolation import resolve
 
@@ -118,8 +137,14 @@ def grade_class(submissions_dir: Path, out_dir: Path, *, slugs: Sequence[str] | 
                                class_seed=class_seed)
         stored = book.stored_hashes()
         tasks: list[Task] = []
+        origins: dict[str, dict[str, str]] = {}
+        course = str(project_root())
         for source in sources:  # each step costs only its student when it fails
             files = read_safely(source, chosen)
+            if files.layout:
+                summary.layouts[source.student] = files.layout
+            origins[source.student] = {"course": course, "submission": str(source.path),
+                                       "layout": files.layout or "unreadable"}
             try:
                 task = plan_task(source, files, chosen, stored, seed=seed, isolation=level,
                                  figures=figures, regrade=regrade)
@@ -143,7 +168,8 @@ def grade_class(submissions_dir: Path, out_dir: Path, *, slugs: Sequence[str] | 
                 summary.failed[task.student] = step_failure("storing the results", exc)
             else:
                 summary.graded.append(task.student)
-                _write_student_json(book, out_dir, task.student, chosen, summary.problems)
+                _write_student_json(book, out_dir, task.student, chosen, summary.problems,
+                                    origin=origins.get(task.student))
             if progress:
                 progress(len(summary.graded) + len(summary.failed), total, task.student)
 
@@ -160,12 +186,13 @@ def grade_class(submissions_dir: Path, out_dir: Path, *, slugs: Sequence[str] | 
                  hide=[submissions_dir, out_dir])
         for student in summary.students:  # results.json of everyone, from the gradebook
             _write_student_json(book, out_dir, student, chosen, summary.problems,
-                                only_if_changed=True)
+                                only_if_changed=True, origin=origins.get(student))
         summary.results = [r for r in (_stored(book, s, chosen, summary.problems)
                                        for s in summary.students) if r is not None]
     if reports and summary.results:
         summary.reports = write_class_outputs(summary.results, out_dir, reports,
-                                              problems=summary.problems)
+                                              problems=summary.problems, roster=roster,
+                                              warnings=summary.warnings)
     summary.seconds = time.perf_counter() - started
     return summary
 
@@ -221,12 +248,15 @@ def _stored(book: Gradebook, student: str, slugs: list[str],
 
 
 def _write_student_json(book: Gradebook, out_dir: Path, student: str, slugs: list[str],
-                        problems: dict[str, str], only_if_changed: bool = False) -> None:
-    """``RESULTS/<student>/results.json`` from the gradebook; a failure is ``problems``'."""
+                        problems: dict[str, str], only_if_changed: bool = False,
+                        origin: dict[str, str] | None = None) -> None:
+    """``RESULTS/<student>/results.json`` from the gradebook, with where it was graded
+    from (``origin``: course, submission, layout); a failure is ``problems``'."""
     try:
         results = book.results_for(student, slugs)
         if results is None:
             return
+        results.origin = origin
         doc = results.to_dict()
         path = results_json_path(out_dir, student)
         if only_if_changed and path.is_file():
@@ -242,7 +272,8 @@ def _write_student_json(book: Gradebook, out_dir: Path, student: str, slugs: lis
 
 def write_class_outputs(results_list: Sequence[Results], out_dir: Path,
                         formats: Sequence[str] = REPORT_FORMATS,
-                        problems: dict[str, str] | None = None) -> list[Path]:
+                        problems: dict[str, str] | None = None, roster: "Roster | None" = None,
+                        warnings: list[str] | None = None) -> list[Path]:
     """Class report and exports from the gradebook's results (the reports module's API).
 
     ``index.html`` (class report) with ``students/<name>.html``, ``gradebook.csv`` and
@@ -250,6 +281,16 @@ def write_class_outputs(results_list: Sequence[Results], out_dir: Path,
     and named in ``problems`` (see :func:`grader.classrun.student_steps.write_class_reports`).
     """
     from grader.classrun.student_steps import write_class_reports
+    from grader.reports.render import write_reports
 
-    return write_class_reports(results_list, out_dir, formats,
-                               problems if problems is not None else {})
+    notes: list[str] = []
+
+    def write(*args, **kwargs) -> list[Path]:
+        notes.clear()  # only the last call's (probes render one student at a time)
+        return write_reports(*args, roster=roster, warnings=notes, **kwargs)
+
+    written = write_class_reports(results_list, out_dir, formats,
+                                  problems if problems is not None else {}, write=write)
+    if warnings is not None:
+        warnings.extend(notes)
+    return written

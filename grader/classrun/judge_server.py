@@ -66,9 +66,15 @@ def judge_raw(request: dict[str, Any]) -> dict[str, Any]:
 
 
 def serve() -> None:
-    """The judge's loop (stdin → stdout), until stdin closes."""
+    """The judge's loop (stdin → stdout), until stdin closes.
+
+    Ctrl-C at the terminal reaches the whole process group: a judge ignores it (SIG_IGN,
+    set before exec by :meth:`Judge.start`, again here) and the parent, which owns the
+    run, stops it; no traceback of a judge reaches the terminal.
+    """
     from grader.sandbox.server import configure_jax
 
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     configure_jax()
     out = os.dup(sys.stdout.fileno())
     sys.stdout = sys.stderr  # nothing but frames may reach the parent's pipe
@@ -102,6 +108,7 @@ class Judge:
             from grader.sandbox.harden import die_with_parent as pdeathsig
 
             pdeathsig(parent)
+            signal.signal(signal.SIGINT, signal.SIG_IGN)  # inherited by exec: see serve()
 
         proc = subprocess.Popen([sys.executable, "-m", "grader.classrun.judge_server"],
                                 stdin=subprocess.PIPE, stdout=subprocess.PIPE,

@@ -8,7 +8,9 @@ own. What comes back is raw values only; they go to one of ``jobs`` **judges**
 (long-lived ``python -m grader.classrun.judge_server`` processes that load the
 references once and keep JAX warm), which judge them and return the results document.
 Only the parent writes results (one writer; a process killed mid-way leaves nothing
-half-written). The isolation level recorded is the one this side applied.
+half-written). The isolation level recorded is the one this side applied. On Ctrl-C the
+parent stores what is already judged, kills the judges (which ignore SIGINT themselves)
+and lets the interrupt go up to the command, which prints how to resume.
 """
 from __future__ import annotations
 
@@ -48,6 +50,9 @@ class LocalPool:
         self.judged: queue.Queue = queue.Queue()
         self.stopping = threading.Event()
         self._stored = 0
+        self.interrupted = threading.Event()  # Ctrl-C: judges are killed, not waited for
+        self._judges: dict[int, Judge] = {}  # running judge processes, by id()
+        self._judges_lock = threading.Lock()
 
     def run(self, tasks: list[Task]) -> None:
         from grader.course.spec import load_exercise
@@ -95,12 +100,36 @@ class LocalPool:
             collect(runnable, policy, on_done=on_done, keep=False)
             while self._drain() < pending[0]:
                 time.sleep(0.02)
+        except BaseException:  # Ctrl-C (or a bug): stop now; what is stored stays stored
+            self.interrupted.set()
+            self.stopping.set()
+            self._kill_judges()
+            self._drain()  # students already judged are stored, not graded again
+            raise
         finally:
             self.stopping.set()
             for _ in judges:
-                self.to_judge.put(None)
+                try:
+                    self.to_judge.put_nowait(None)
+                except queue.Full:  # interrupted with students waiting: the judges stop anyway
+                    pass
             for thread in judges:
                 thread.join(timeout=30)
+
+    def _kill_judges(self) -> None:
+        """Stop every judge at once (an interrupted run does not wait for judging)."""
+        with self._judges_lock:
+            running = list(self._judges.values())
+        for judge in running:
+            try:
+                judge.proc.kill()
+            except OSError:
+                pass
+        while True:  # unblock judge threads waiting for work: they see stopping and leave
+            try:
+                self.to_judge.get_nowait()
+            except queue.Empty:
+                break
 
     def _drain(self) -> int:
         """Store every judged result that is ready (in this, the only writing thread)."""
@@ -120,22 +149,33 @@ class LocalPool:
         try:
             while not self.stopping.is_set() or not self.to_judge.empty():
                 item = self.to_judge.get()
-                if item is None:
+                if item is None or self.interrupted.is_set():
                     return
                 task, raw = item
                 request = judge_request(task.student, task.slugs, seed=self.seed,
                                         isolation=self.isolation, figures=self.figures, raw=raw)
                 try:
-                    judge = judge or Judge.start()
+                    if judge is None:
+                        judge = Judge.start()
+                        with self._judges_lock:
+                            self._judges[id(judge)] = judge
+                        if self.interrupted.is_set():
+                            return  # started while the run was being stopped
                     self.judged.put((task, judge.judge(request)))
                 except JudgeFailed as exc:
+                    if self.interrupted.is_set():
+                        return  # killed by Ctrl-C: not a verdict on this student
                     if judge is not None and judge.proc.poll() is not None:
+                        with self._judges_lock:
+                            self._judges.pop(id(judge), None)
                         judge = None  # it died or was stopped: a fresh one for the next student
                     self.judged.put((task, str(exc)))
                 del item, raw, request  # a student's raw answers are not kept while waiting
         finally:
             if judge is not None:
-                judge.stop()
+                with self._judges_lock:
+                    self._judges.pop(id(judge), None)
+                judge.stop(kill=self.interrupted.is_set())
 
     def _lay_out(self, n: int, task: Task) -> Path:
         """The student's files in the run's scratch folder (what their sandbox sees)."""

@@ -37,11 +37,13 @@ class _Bar:
 
 def run_grade_command(submissions: Path, out_dir: Path, *, jobs: int | None, regrade: bool,
                       exercises: Sequence[str], seed: int | None, isolation: str,
-                      scheduler: str | None, figures: bool, reports: Sequence[str]) -> None:
+                      scheduler: str | None, figures: bool, reports: Sequence[str],
+                      roster_path: Path | None = None) -> None:
     from grader.classrun.class_seed import SeedMismatch
     from grader.classrun.cluster import ClusterError
     from grader.classrun.grade import REPORT_FORMATS, grade_class
     from grader.classrun.submission_files import SubmissionError
+    from grader.cli.where import course_root
     from grader.sandbox.isolation import IsolationUnavailable
 
     if not submissions.exists():
@@ -52,13 +54,21 @@ def run_grade_command(submissions: Path, out_dir: Path, *, jobs: int | None, reg
     if scheduler is not None and not scheduler.startswith(("tcp://", "tls://", "inproc://")):
         raise click.BadParameter(f"{scheduler!r} is not a scheduler address like "
                                  "tcp://HOST:PORT", param_hint="--scheduler")
+    if "none" in reports and len(set(reports)) > 1:
+        raise click.BadParameter("none means no reports: it cannot be combined with "
+                                 f"{', '.join(sorted(set(reports) - {'none'}))}",
+                                 param_hint="--format")
     chosen_reports = [] if "none" in reports else list(reports or REPORT_FORMATS)
+    roster = roster_for(chosen_reports, roster_path)  # before grading: a typo costs nothing
+    click.echo(f"course: {course_root(say=False)} · submissions: {submissions.resolve()}",
+               err=True)
     bar = _Bar()
     try:
         summary = grade_class(submissions, out_dir, slugs=list(exercises) or None,
                               seed=seed, jobs=jobs,
                               regrade=regrade, isolation=isolation, figures=figures,
-                              scheduler=scheduler, reports=chosen_reports, progress=bar)
+                              scheduler=scheduler, reports=chosen_reports, progress=bar,
+                              roster=roster)
     except SeedMismatch as exc:
         bar.close()
         raise click.BadParameter(str(exc), param_hint="--seed") from None
@@ -67,8 +77,8 @@ def run_grade_command(submissions: Path, out_dir: Path, *, jobs: int | None, reg
         raise click.ClickException(str(exc)) from None
     except KeyboardInterrupt:
         bar.close()
-        click.echo("interrupted: every submission graded so far is stored; run the same "
-                   "command again to resume", err=True)
+        click.echo(f"interrupted: every submission graded so far is stored in {out_dir}; "
+                   f"resume with: {_resume_command()}", err=True)
         sys.exit(130)
     except OSError as exc:
         bar.close()
@@ -77,6 +87,36 @@ def run_grade_command(submissions: Path, out_dir: Path, *, jobs: int | None, reg
     for line in summary.lines():
         click.echo(line)
     sys.exit(0 if summary.ok else 1)
+
+
+def _resume_command() -> str:
+    """The command line that was run (it resumes: graded work is skipped), shell-quoted."""
+    import shlex
+
+    return shlex.join(["calcgrade", *sys.argv[1:]])
+
+
+def roster_for(formats: Sequence[str], roster_path: Path | None):
+    """The roster the chosen formats need, loaded now; clean usage errors otherwise."""
+    from grader.reports.lms_csv import RosterError, load_roster
+    from grader.reports.render import ROSTER_FORMATS, check_formats
+
+    needy = [f for f in formats if f in ROSTER_FORMATS]
+    if roster_path is not None and not needy:
+        raise click.BadParameter("a roster is only used by csv:canvas and csv:moodle; add "
+                                 "--format csv:canvas or --format csv:moodle",
+                                 param_hint="--roster")
+    roster = None
+    if roster_path is not None:
+        try:
+            roster = load_roster(roster_path)
+        except RosterError as exc:
+            raise click.BadParameter(str(exc), param_hint="--roster") from None
+    try:
+        check_formats(formats, roster)
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from None
+    return roster
 
 
 def _os_error_message(exc: OSError, out_dir: Path) -> str:

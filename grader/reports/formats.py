@@ -18,10 +18,12 @@ import csv
 import datetime as _dt
 import io
 import json
+import math
 import re
 import xml.etree.ElementTree as ET
 from typing import Any, Sequence
 
+from grader.course.spec import GRADESCOPE_VISIBILITY
 from grader.judge import strict_json
 from grader.judge.results import CheckResult, Results
 from grader.reports.stats import ClassSummary, student_name, summarise
@@ -33,14 +35,35 @@ OUTPUT_LIMIT = 2000  # characters of a check's captured output copied into an ex
 
 
 def pts(value: float) -> str:
-    """Points as people write them: 2, 2.5, 0.333333."""
+    """Points as people write them: 2, 2.5, 0.333333; "—" for a value that is not a
+    number (a corrupt results file), never "nan"."""
+    if not math.isfinite(value):
+        return "—"
     return f"{round(value, 6):g}"
+
+
+def csv_pts(value: float) -> str:
+    """Points in a CSV cell an LMS imports: as :func:`pts`, empty when not a number."""
+    return pts(value) if math.isfinite(value) else ""
+
+
+def _pct1(value: float) -> str:
+    return f"{value:.1f}%" if math.isfinite(value) else "—"
 
 
 # -- shared text ----------------------------------------------------------------------
 
+def absent(value: Any) -> bool:
+    """A detail recorded without a value (None: JSON null). An expected or got value
+    that is absent is shown as "—"; any other absent detail is left out."""
+    return value is None
+
+
 def show(value: Any) -> str:
-    """A detail value (expected, got, counter-example …) as one readable text block."""
+    """A detail value (expected, got, counter-example …) as one readable text block;
+    an absent value (None) is "—", never "null" or "None"."""
+    if value is None:
+        return "—"
     if isinstance(value, str):
         return value
     if isinstance(value, float):
@@ -58,11 +81,11 @@ def detail_lines(check: CheckResult) -> list[str]:
         return []
     lines = []
     for key in ("expected", "got"):
-        if key in check.detail:
+        if key in check.detail and not absent(check.detail[key]):
             text = show(check.detail[key])
             lines.append(f"{key}:" + ("\n" + text if "\n" in text else " " + text))
     for key, value in check.detail.items():
-        if key not in ("expected", "got"):
+        if key not in ("expected", "got") and not absent(value):
             lines.append(f"{key.replace('_', ' ')}: {show(value)}")
     return lines
 
@@ -184,7 +207,8 @@ def to_gradescope(results: Results) -> dict[str, Any]:
             tests.append({"name": f"{c.id}: {c.title}", "number": f"{major}.{k}",
                           "score": round(c.points, 6), "max_score": round(c.max_points, 6),
                           "status": "passed" if c.passed else "failed", "output": output,
-                          "tags": [ex.slug, c.status], "visibility": "visible"})
+                          "tags": [ex.slug, c.status],
+                          "visibility": GRADESCOPE_VISIBILITY.get(c.visibility, "hidden")})
     return {
         "score": round(results.points, 6),
         "execution_time": round(results.duration),
@@ -245,7 +269,7 @@ def to_markdown(results: Results) -> str:
     lines.append("")
     if not failing:
         lines.append("All checks passed.")
-        return "\n".join(lines) + "\n"
+        return "\n".join(lines + _scope(results)) + "\n"
     lines += [f"### Checks to fix ({len(failing)})", ""]
     for c in failing:
         lines.append(f"- {STATUS_MARK.get(c.status, '❌')} **{md(c.id)}** "
@@ -258,7 +282,15 @@ def to_markdown(results: Results) -> str:
             body = _fence("\n".join(extra)).replace("\n", "\n  ")
             lines += ["", f"  {body}", ""]
     lines += ["", f"Reproduce with `calcgrade check --seed {results.seed}`."]
-    return "\n".join(lines) + "\n"
+    return "\n".join(lines + _scope(results)) + "\n"
+
+
+def _scope(results: Results) -> list[str]:
+    """Public and hidden checks and the spec fingerprint (student bundle only)."""
+    from grader.reports.scope import scope_lines
+
+    scope = scope_lines(results)
+    return ["", *(md(line) for line in scope)] if scope else []
 
 
 def class_markdown(results: Sequence[Results], summary: ClassSummary | None = None,
@@ -267,12 +299,17 @@ def class_markdown(results: Sequence[Results], summary: ClassSummary | None = No
     s = summary or summarise(results)
     st = s.score_stats()
     lines = [f"## calcgrade class summary: {len(s.students)} students", "",
-             f"Mean {st['mean']:.1f}% · median {st['median']:.1f}% · lowest {st['min']:.1f}% "
-             f"· highest {st['max']:.1f}%", "",
-             "| Exercise | Mean points | Full marks | Crashed |", "| --- | ---: | ---: | ---: |"]
+             f"Mean {_pct1(st['mean'])} · median {_pct1(st['median'])} · lowest "
+             f"{_pct1(st['min'])} · highest {_pct1(st['max'])}", "",
+             "Students per exercise with at least one check in each outcome:", "",
+             "| Exercise | Mean points | Full marks | Error | Timeout | Missing | Not implemented |",
+             "| --- | ---: | ---: | ---: | ---: | ---: | ---: |"]
     for e in s.exercises:
-        lines.append(f"| {md(e.slug)}: {md(e.title)} | {e.mean_points:.2f}/{pts(e.max_points)}"
-                     f" | {e.full_marks} | {e.crashed} |")
+        n = e.students_with
+        mean = f"{e.mean_points:.2f}" if math.isfinite(e.mean_points) else "—"
+        lines.append(f"| {md(e.slug)}: {md(e.title)} | {mean}/{pts(e.max_points)}"
+                     f" | {e.full_marks} | {n.get('error', 0)} | {n.get('timeout', 0)}"
+                     f" | {n.get('missing', 0)} | {n.get('not_implemented', 0)} |")
     lines += ["", "### Pass rate per check", "", "| Check | Passed | Rate |",
               "| --- | ---: | ---: |"]
     for r in s.checks:
@@ -309,8 +346,9 @@ def to_csv(results: Sequence[Results], summary: ClassSummary | None = None) -> s
     writer.writerow(["student", *s.slugs, "total"])
     for row in s.students:
         writer.writerow([_cell(row.name),
-                         *[pts(row.by_exercise[x][0]) if x in row.by_exercise else "" for x in s.slugs],
-                         pts(row.points)])
+                         *[csv_pts(row.by_exercise[x][0]) if x in row.by_exercise else ""
+                           for x in s.slugs],
+                         csv_pts(row.points)])
     return buf.getvalue()
 
 

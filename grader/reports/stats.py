@@ -14,6 +14,8 @@ from typing import Sequence
 from grader.judge.results import STATUSES, Results
 
 CRASH_STATUSES = ("error", "timeout")
+# the statuses flagged on a student's exercise cell, the one to look at first first
+FLAG_ORDER = ("error", "timeout", "missing", "not_implemented", "failed")
 
 
 def student_name(results: Results) -> str:
@@ -37,10 +39,19 @@ class StudentRow:
     max_points: float
     by_exercise: dict[str, tuple[float, float]]  # slug → (points, max points)
     crashed: list[str]  # exercises with a check that errored or timed out
+    # slug → the statuses of its checks that did not pass, worst first (error, timeout …)
+    flags: dict[str, list[str]] = field(default_factory=dict)
+    counts: dict[str, int] = field(default_factory=dict)  # status → checks, over all exercises
 
     @property
     def percent(self) -> float:
         return percent(self.points, self.max_points)
+
+    @property
+    def outcomes(self) -> list[tuple[str, int]]:
+        """(status, checks) for every status but passed that this student has, in the
+        order of :data:`STATUSES` (what the class report's status column shows)."""
+        return [(s, self.counts[s]) for s in STATUSES if s != "passed" and self.counts.get(s)]
 
 
 @dataclass
@@ -63,6 +74,10 @@ class CheckRate:
     def rate(self) -> float:
         return percent(self.passed, self.graded)
 
+    @property
+    def not_passed(self) -> int:
+        return self.graded - self.passed
+
 
 @dataclass
 class MistakeCount:
@@ -74,6 +89,7 @@ class MistakeCount:
     students: int = 0
     checks: int = 0
     check_ids: list[str] = field(default_factory=list)
+    names: list[str] = field(default_factory=list)  # the students who made it, class order
 
 
 @dataclass
@@ -84,6 +100,8 @@ class ExerciseStats:
     mean_points: float
     full_marks: int
     crashed: int
+    # status → how many students have at least one check of this exercise in that status
+    students_with: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass
@@ -109,6 +127,13 @@ class ClassSummary:
         return {"mean": statistics.fmean(p), "median": statistics.median(p),
                 "min": min(p), "max": max(p)}
 
+    def hardest(self, n: int = 10) -> list[CheckRate]:
+        """The ``n`` checks the fewest students passed (ties in course order); checks
+        everyone passed are never "hard"."""
+        order = {id(r): k for k, r in enumerate(self.checks)}
+        hard = [r for r in self.checks if r.graded and r.not_passed]
+        return sorted(hard, key=lambda r: (r.rate, order[id(r)]))[:n]
+
 
 def summarise(results: Sequence[Results]) -> ClassSummary:
     """Aggregate one Results per student into the class's numbers (order kept)."""
@@ -118,12 +143,16 @@ def summarise(results: Sequence[Results]) -> ClassSummary:
     totals: dict[str, list[float]] = {}
     full: dict[str, int] = {}
     crashes: dict[str, int] = {}
+    with_status: dict[str, dict[str, int]] = {}
     checks: dict[str, CheckRate] = {}
     mistakes: dict[tuple[str, str], MistakeCount] = {}
     for res in results:
         by_exercise: dict[str, tuple[float, float]] = {}
         crashed: list[str] = []
+        flags: dict[str, list[str]] = {}
+        counts: dict[str, int] = {}
         seen_mistakes: set[tuple[str, str]] = set()
+        name = student_name(res)
         for ex in res.exercises:
             titles.setdefault(ex.slug, ex.title)
             maxima[ex.slug] = max(maxima.get(ex.slug, 0.0), ex.max_points)
@@ -133,7 +162,13 @@ def summarise(results: Sequence[Results]) -> ClassSummary:
             if any(c.status in CRASH_STATUSES for c in ex.checks):
                 crashed.append(ex.slug)
                 crashes[ex.slug] = crashes.get(ex.slug, 0) + 1
+            present = {c.status for c in ex.checks}
+            flags[ex.slug] = [st for st in FLAG_ORDER if st in present]
+            for st in present:
+                per = with_status.setdefault(ex.slug, {})
+                per[st] = per.get(st, 0) + 1
             for c in ex.checks:
+                counts[c.status] = counts.get(c.status, 0) + 1
                 rate = checks.setdefault(c.id, CheckRate(c.id, ex.slug, c.title, c.max_points))
                 rate.counts[c.status] = rate.counts.get(c.status, 0) + 1
                 if c.mistake:
@@ -145,11 +180,13 @@ def summarise(results: Sequence[Results]) -> ClassSummary:
                     if key not in seen_mistakes:
                         seen_mistakes.add(key)
                         m.students += 1
-        students.append(StudentRow(student_name(res), res, res.points, res.max_points,
-                                   by_exercise, crashed))
+                        m.names.append(name)
+        students.append(StudentRow(name, res, res.points, res.max_points,
+                                   by_exercise, crashed, flags, counts))
     slugs = sorted(titles)
     exercises = [ExerciseStats(s, titles[s], maxima[s], statistics.fmean(totals[s]),
-                               full.get(s, 0), crashes.get(s, 0)) for s in slugs]
+                               full.get(s, 0), crashes.get(s, 0), with_status.get(s, {}))
+                 for s in slugs]
     order = {s: i for i, s in enumerate(slugs)}
     check_list = sorted(checks.values(), key=lambda r: order[r.exercise])  # stable: check order kept
     ranked = sorted(mistakes.values(), key=lambda m: (-m.students, -m.checks, m.exercise, m.mistake))
