@@ -49,6 +49,7 @@ class Policy:
     cpus: float | None = None                  # CPU share of one server (cgroups, as root)
     shared: bool = True                        # bwrap: one server per slot (else one per student)
     jax_platforms: str | None = None           # e.g. "cuda" for bench on a GPU
+    warm: bool = False                         # servers warm up for many runs (watch)
 
 
 @dataclass
@@ -61,11 +62,15 @@ class ExerciseRequest:
     figure: bool = False
     kind: str = "checks"
     runnables: Any = None                      # kind != "checks": the provider's wire form
+    only: list[int] | None = None              # run just these of the exercise's checks, in order
 
     def to_wire(self) -> dict[str, Any]:
-        return {"slug": self.slug, "solution": str(self.solution) if self.solution else None,
+        wire = {"slug": self.slug, "solution": str(self.solution) if self.solution else None,
                 "limits": self.limits, "inputs": self.inputs, "memory_mb": self.memory_mb,
                 "figure": self.figure, "kind": self.kind, "runnables": self.runnables}
+        if self.only is not None:
+            wire["only"] = self.only
+        return wire
 
 
 @dataclass
@@ -96,12 +101,17 @@ class StudentRaw:
 
 def collect(requests: list[StudentRequest], policy: Policy,
             on_done: Callable[[StudentRaw], None] | None = None,
-            servers: list[Any] | None = None, keep: bool = True) -> dict[Any, StudentRaw]:
+            servers: list[Any] | None = None, keep: bool = True,
+            reuse: bool = False) -> dict[Any, StudentRaw]:
     """Every student's raw results, by request key (``on_done`` as each finishes).
 
     ``servers``: already started by :func:`start_servers` with the same policy.
     ``keep=False``: hand each student's results to ``on_done`` only, and keep none (a
-    class run: its memory must not grow with the class)."""
+    class run: its memory must not grow with the class).
+    ``reuse=True`` (with ``servers``): servers left ready and idle at the end are not
+    stopped but put back into ``servers``, for the next call (``calcgrade watch``: a
+    warm server forks the next run's student process); the caller ends them with
+    :func:`stop_servers`."""
     from grader.sandbox.harden import PR_SET_DUMPABLE, _libc
 
     try:  # no sandboxed process of the same user may read this one's memory or fds
@@ -119,8 +129,19 @@ def collect(requests: list[StudentRequest], policy: Policy,
     pool = _Pool(requests, policy, done)
     for server in servers or []:
         pool._adopt(server)
-    pool.run()
+    idle = pool.run(keep_idle=reuse and servers is not None)
+    if reuse and servers is not None:
+        servers[:] = idle
     return out
+
+
+def stop_servers(servers: list[Any]) -> None:
+    """End servers kept by ``collect(..., reuse=True)`` (and all they forked)."""
+    pool = _Pool([], Policy(), lambda raw: None)
+    for server in servers:
+        pool._adopt(server)
+    pool.run()
+    servers.clear()
 
 
 def course_slugs(requests: list[StudentRequest]) -> list[str]:
@@ -165,7 +186,10 @@ class _Pool:
         self.shared = policy.isolation != "bwrap" or policy.shared
         self.start_failures = 0
 
-    def run(self) -> None:
+    def run(self, keep_idle: bool = False) -> list[_Server]:
+        """Serve the queue; every server is ended after, but with ``keep_idle`` those
+        ready, idle and alive, which are returned (unregistered from this pool)."""
+        kept: list[_Server] = []
         try:
             while self.queue or any(s.student for s in self.servers.values()):
                 self._fill()
@@ -179,7 +203,15 @@ class _Pool:
                 self._enforce_deadlines()
         finally:
             for server in list(self.servers.values()):
-                self._stop(server)
+                if keep_idle and server.ready and server.student is None and not server.broken \
+                        and server.proc.poll() is None:
+                    self.selector.unregister(server.fd)
+                    del self.servers[server.fd]
+                    kept.append(server)
+                else:
+                    self._stop(server)
+            self.selector.close()
+        return kept
 
     # -- starting ----------------------------------------------------------------
     def _fill(self) -> None:
@@ -376,7 +408,7 @@ def start_server(policy: Policy, slugs: list[str], *, shared: bool = True,
     from grader.course.paths import project_root
 
     config: dict[str, Any] = {"course_root": str(project_root()), "slugs": slugs,
-                              "namespaces": True, "strict": False}
+                              "namespaces": True, "strict": False, "warm": policy.warm}
     # -s -E would drop PYTHONHASHSEED; the environment is ours alone anyway (see below)
     argv = [sys.executable, "-s", "-m", "grader.sandbox.server"]
     if policy.isolation == "bwrap":

@@ -53,6 +53,45 @@ def preload(modules: list[str]) -> None:
         importlib.import_module(name)
 
 
+def warm_up() -> None:
+    """Do once here what each student's process would otherwise pay for first (a server
+    that serves many runs: ``calcgrade watch``), on constant inputs of the server's own:
+    SymPy's parser, printers and ``lambdify`` (which load NumPy's lazy submodules), the
+    sandbox's input decoding, and JAX's tracing of ``grad``/``vmap``/``custom_jvp``. Tracing
+    runs no JAX computation: no backend starts and no thread, so the server can still
+    fork JAX users (checked: a started backend here fails the server's start)."""
+    import jax
+    import jax.numpy as jnp
+    import numpy
+    import sympy
+    from sympy.parsing.sympy_parser import parse_expr
+
+    import grader.sandbox.child  # noqa: F401 - what every student's process imports
+    import grader.sandbox.inputs  # noqa: F401
+
+    x = sympy.Symbol("x")
+    expr = parse_expr("x**3 - 2*x**2 + sin(x)*exp(x) + log(1 + x**2)")
+    sympy.lambdify(x, sympy.diff(expr, x), "numpy")(numpy.linspace(0.0, 1.0, 3))
+    str(sympy.simplify(expr - expr))
+
+    @jax.custom_jvp
+    def ruled(v):
+        return jnp.sin(v) * v
+
+    ruled.defjvp(lambda primals, tangents: (ruled(primals[0]), 2.0 * tangents[0]))
+    spec = jax.ShapeDtypeStruct((3,), jnp.float64)
+    jax.make_jaxpr(jax.vmap(jax.grad(lambda v: ruled(v) + jnp.exp(v))))(spec)
+    for name in ("jax.experimental.multihost_utils", "jaxlib.mlir.dialects.mhlo"):
+        try:  # loaded by a first jit; importing them starts nothing
+            importlib.import_module(name)
+        except ImportError:  # pragma: no cover - another JAX version
+            pass
+    from jax._src import xla_bridge
+
+    if getattr(xla_bridge, "_backends", None):
+        raise RuntimeError("warming up started a JAX backend; this server could not fork")
+
+
 def serve(stdin_fd: int = 0, stdout_fd: int = 1) -> None:
     out = os.dup(stdout_fd)  # results; fd 1 itself becomes /dev/null below
     reader = _Reader(stdin_fd)
@@ -75,7 +114,13 @@ def serve(stdin_fd: int = 0, stdout_fd: int = 1) -> None:
     for slug in slugs:
         modules.update(load_exercise(slug).preload)
     preload(sorted(modules))
-    why = _self_test(config) if config.get("strict") else None
+    why = None
+    if config.get("warm"):
+        try:
+            warm_up()
+        except Exception as exc:  # noqa: BLE001 - a server that cannot fork must not serve
+            why = f"the sandbox could not warm up: {type(exc).__name__}: {exc}"
+    why = why or (_self_test(config) if config.get("strict") else None)
     plain.send(out, {"event": "ready", "ok": why is None, "why": why or ""})
     if why is not None:
         return
@@ -116,6 +161,12 @@ def _jobs(student: dict[str, Any]) -> list[Job]:
         if kind == "checks":
             exercise = load_exercise(str(ex["slug"]))
             runnables = exercise.runnables(bool(ex.get("figure")))
+            only = ex.get("only")
+            if only is not None:  # some of the checks (check --function), in this order
+                if not isinstance(only, list) or not all(
+                        type(k) is int and 0 <= k < len(exercise.checks) for k in only):
+                    raise ValueError("the request names checks the exercise does not have")
+                runnables = [exercise.checks[k] for k in only]
         else:
             provider = importlib.import_module(PROVIDERS[kind])
             runnables = provider.runnables_from_wire(ex["runnables"])

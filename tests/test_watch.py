@@ -1,0 +1,136 @@
+"""`calcgrade watch`: a save re-grades in the warm sandbox and the new verdict is shown.
+
+No test here times anything: the timeouts only stop a hang. How fast a save shows its
+result is measured by `benchmarks/bench_cli.py` (written in benchmarks/RESULTS.md).
+"""
+from __future__ import annotations
+
+import os
+import select
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from grader.cli.watch import Watcher
+
+ROOT = Path(__file__).resolve().parent.parent
+SLUG = "01_derivative"
+WRONG_RATE = '''
+
+def rate_of_change(f, x, dx=1e-6):
+    return 0 * x  # not started properly
+'''
+
+
+def _reference(folder: Path, extra: str = "") -> Path:
+    path = folder / SLUG / "solution.py"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text((ROOT / "reference" / f"{SLUG}.py").read_text() + extra)
+    return path
+
+
+class _Lines:
+    """The watch process's stdout, line by line, read from the raw pipe."""
+
+    def __init__(self, proc: subprocess.Popen) -> None:
+        self.proc, self.buffer, self.seen = proc, b"", []
+
+    def until(self, wanted: str, timeout: float = 600.0) -> str:
+        deadline = time.monotonic() + timeout  # a hang guard, not a measurement
+        fd = self.proc.stdout.fileno()
+        while True:
+            while b"\n" in self.buffer:
+                line, self.buffer = self.buffer.split(b"\n", 1)
+                text = line.decode()
+                self.seen.append(text)
+                if wanted in text:
+                    return text
+            left = deadline - time.monotonic()
+            assert left > 0, f"watch never printed {wanted!r}; it printed: {self.seen[-20:]}"
+            ready, _, _ = select.select([fd], [], [], left)
+            if ready:
+                chunk = os.read(fd, 65536)
+                assert chunk, f"watch ended; it printed: {self.seen[-20:]}"
+                self.buffer += chunk
+
+
+def test_a_save_from_wrong_to_right_changes_the_verdict(tmp_path):
+    path = _reference(tmp_path, WRONG_RATE)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "grader.cli.main", "watch", SLUG, "--submission", str(tmp_path),
+         "--seed", "3", "--function", "rate_of_change", "--quiet", "--interval", "0.05"],
+        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    lines = _Lines(proc)
+    try:
+        first = lines.until(SLUG)
+        assert first.startswith(f"FAIL  {SLUG}")  # the wrong rate_of_change
+        lines.until("Score:")
+        path.write_text((ROOT / "reference" / f"{SLUG}.py").read_text())  # now right
+        assert "01_derivative changed" in lines.until("changed")
+        again = lines.until(SLUG)
+        assert again.startswith(f"PASS  {SLUG}") and "checks pass" in again
+        score = lines.until("Score:")
+        points, total = score.split()[1].split("/")
+        assert points == total
+        proc.send_signal(signal.SIGINT)  # Ctrl-C
+        _, err = proc.communicate(timeout=120)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    assert proc.returncode == 0
+    assert b"stopped watching" in err and b"Traceback" not in err
+    assert f"watching {tmp_path}".encode() in err
+
+
+def test_only_a_real_change_of_content_counts(tmp_path):
+    path = _reference(tmp_path)
+    watcher = Watcher(tmp_path, [SLUG, "02_antiderivative"])
+    assert watcher.changed() == []
+    stat = path.stat()
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 10_000_000))  # touched only
+    assert watcher.changed() == []
+    path.write_text(path.read_text() + "\n# edited\n")
+    assert watcher.changed() == [SLUG]
+    assert watcher.changed() == []
+    (tmp_path / SLUG / "helpers.py").write_text("X = 1\n")  # a helper file counts too
+    assert watcher.changed() == [SLUG]
+    (tmp_path / "02_antiderivative").mkdir()
+    (tmp_path / "02_antiderivative" / "solution.py").write_text("")  # a new exercise file
+    assert watcher.changed() == ["02_antiderivative"]
+
+
+@pytest.mark.slow
+def test_the_session_keeps_one_server_and_every_run_is_fresh(tmp_path):
+    """One warm server for every run; a run cannot leave anything to the next one (its
+    module-level state, here a counter kept in the json module, starts over)."""
+    from grader.judge.session import WatchSession
+
+    leaky = '''
+import json
+json._calcgrade_runs = getattr(json, "_calcgrade_runs", 0) + 1
+
+def rate_of_change(f, x, dx=1e-6):
+    import json
+    if json._calcgrade_runs > 1:
+        raise RuntimeError("state survived from an earlier run")
+    return (f(x + dx) - f(x - dx)) / (2 * dx)
+'''
+    path = _reference(tmp_path, leaky)
+    with WatchSession(tmp_path, [SLUG], 5, function="rate_of_change") as session:
+        first = session.grade()
+        pid = session.servers[0].proc.pid
+        path.write_text(path.read_text() + "\n")
+        second = session.grade()
+        assert [s.proc.pid for s in session.servers] == [pid]  # the same warm server
+        path.write_text(path.read_text().replace("(2 * dx)", "dx"))  # now wrong
+        third = session.grade()
+        server = session.servers[0].proc
+    assert server.poll() is not None  # closed: the server is gone
+    assert first.all_passed and second.all_passed, [c.message for c in second.checks]
+    assert not third.all_passed
+    assert {c.function for c in third.checks} == {"rate_of_change"}
