@@ -33,7 +33,9 @@ ACCEPTED = ("<slug>/solution.py (folders named like exercises/)",
             "exercises/<slug>/solution.py (the whole course repository)",
             "either of these inside one top folder (e.g. GitHub's Download ZIP, repo-main/)",
             "a .zip of any of these",
-            "a single solution.py (with its helper files) when exactly one exercise is graded")
+            "a single solution.py (with its helper files) when exactly one exercise is graded",
+            "Jupyter notebooks: <slug>.ipynb, or <slug>/solution.ipynb (or <slug>/<slug>.ipynb) "
+            "instead of solution.py")
 
 
 class NoLayout(SubmissionError):
@@ -58,11 +60,16 @@ class Layout:
         """``(slug, path inside the exercise)`` of an upload's file, or None if not graded.
 
         ``slug``: the one exercise graded (single-file layout)."""
+        if self.kind == "repository" and rel.startswith(self.wrapper + "notebooks/"):
+            name = rel[len(self.wrapper) + len("notebooks/"):]  # the bundle's notebooks/<slug>.ipynb
+            return (name[:-6], name) if "/" not in name and name.endswith(".ipynb") else None
         if not rel.startswith(self.base):
             return None
         inner = rel[len(self.base):]
         if self.kind == "single":
             return (slug, inner) if slug is not None and inner else None
+        if self.kind == "notebooks":  # <slug>.ipynb (grader.notebooks.submission)
+            return (inner[:-6], inner) if "/" not in inner and inner.endswith(".ipynb") else None
         parts = PurePosixPath(inner).parts
         if len(parts) < 2:
             return None
@@ -71,7 +78,8 @@ class Layout:
     def describe(self) -> str:
         what = {"slugs": "slug folders (<slug>/solution.py)",
                 "repository": "a repository (exercises/<slug>/solution.py)",
-                "single": "a single solution.py"}[self.kind]
+                "single": "a single solution.py",
+                "notebooks": "notebooks (<slug>.ipynb)"}[self.kind]
         if self.wrapper:
             what += f" inside the top folder {self.wrapper}"
         return f"a zip of {what}" if self.zipped else what
@@ -147,6 +155,8 @@ def detect(tree: _Names | _Folder, slugs: list[str], course_slugs: list[str], wh
             return Layout("slugs", wrapper, zipped)
         if any(tree.exists(f"{wrapper}exercises/{s}") for s in names):
             return Layout("repository", wrapper, zipped)
+        if any(tree.exists(f"{wrapper}{s}.ipynb") for s in names):
+            return Layout("notebooks", wrapper, zipped)
         if tree.exists(wrapper + "solution.py"):
             if len(slugs) == 1:
                 return Layout("single", wrapper, zipped)
@@ -210,9 +220,57 @@ def read_upload(path: Path, slugs: list[str], course_slugs: list[str],
             return found[0]
 
         files = read_zip(archive, slugs, layout_of)
-        return files, found[0]
+        return _notebooks(files, where), found[0]
+    if path.suffix.lower() == ".ipynb" and path.is_file():
+        return _notebooks(_lone_notebook(path, slugs, where), where), Layout("notebooks")
     if not path.is_dir():
         raise SubmissionError(f"{where} is neither a folder nor a .zip file")
     layout = folder_layout(path, slugs, course_slugs, where)
+    if layout.kind == "notebooks":
+        return _notebooks(_read_notebooks(path, slugs, layout.base), where), layout
     single = slugs[0] if layout.kind == "single" else None
-    return _read_folder(path, slugs, layout.base, single), layout
+    files = _read_folder(path, slugs, layout.base, single)
+    if layout.kind == "repository":  # the bundle's notebooks/<slug>.ipynb
+        for slug, found in _read_notebooks(path, slugs, layout.wrapper + "notebooks/").items():
+            files[slug].update(found)
+    return _notebooks(files, where), layout
+
+
+def _notebooks(files: dict[str, dict[str, bytes]], where: str) -> dict[str, dict[str, bytes]]:
+    """An exercise's notebook as its solution.py (:mod:`grader.notebooks.submission`)."""
+    from grader.notebooks.ipynb import NotebookError
+    from grader.notebooks.submission import use_notebooks
+
+    try:
+        use_notebooks(files, where)
+    except NotebookError as exc:
+        raise SubmissionError(str(exc)) from None
+    return files
+
+
+def _read_notebooks(root: Path, slugs: list[str], base: str) -> dict[str, dict[str, bytes]]:
+    """``root/<base><slug>.ipynb`` of each graded exercise, bounded, never leaving root."""
+    from grader.classrun.submission_files import _Budget, _inside, _read_file
+
+    home, budget = os.path.realpath(root), _Budget()
+    out: dict[str, dict[str, bytes]] = {s: {} for s in slugs}
+    for slug in slugs:
+        real = _inside(home, root / f"{base}{slug}.ipynb", f"{base}{slug}.ipynb")
+        if real is not None and os.path.isfile(real):
+            out[slug][f"{slug}.ipynb"] = _read_file(real, f"{base}{slug}.ipynb", budget)
+    return out
+
+
+def _lone_notebook(path: Path, slugs: list[str], where: str) -> dict[str, dict[str, bytes]]:
+    """One ``.ipynb`` given as the submission: the one exercise graded, or the one it is
+    named for."""
+    from grader.classrun.submission_files import _Budget, _read_file
+
+    slug = slugs[0] if len(slugs) == 1 else (path.stem if path.stem in slugs else None)
+    if slug is None:
+        raise NoLayout(f"{where} is one notebook but {len(slugs)} exercises are graded: name "
+                       "the exercise it solves (calcgrade check SLUG), or name the notebook "
+                       "<slug>.ipynb")
+    out: dict[str, dict[str, bytes]] = {s: {} for s in slugs}
+    out[slug][f"{slug}.ipynb"] = _read_file(str(path), where, _Budget())
+    return out
