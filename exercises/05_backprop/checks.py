@@ -2,7 +2,9 @@
 
 Every input is drawn from the check's seed: the layer sizes, the parameters and the
 two-class points change from seed to seed, so only a general implementation passes.
-Gradients are compared with ``jax.grad`` of the reference ``loss_fn`` in float64.
+Gradients are compared with ``jax.grad`` of the reference ``loss_fn`` in float64, to
+rounding (a numerical gradient is not backpropagation); ``train`` is compared epoch for
+epoch with gradient descent run here from the student's own ``init_params``.
 """
 from __future__ import annotations
 
@@ -23,8 +25,14 @@ from grader.judge.answers import (
 from grader.judge.gradcheck import gradients_match, jax_grad, jax_jacfwd, relative_error
 
 KEYS = ("W1", "b1", "W2", "b2", "W3", "b3")
-GRADIENT_RTOL = 1e-6   # relative error per array, promised in the README
-VALUE_RTOL = 1e-9      # forward, loss and the Jacobian
+# Backpropagation in float64 agrees with jax.grad to ~1e-15 (rounding); the best central
+# finite difference only to ~1e-10 (h ≈ 1e-5), a forward one to ~1e-7, float32 to ~1e-7.
+# The tolerances sit between: a numerical derivative is not backpropagation.
+GRADIENT_RTOL = 1e-11  # norm-wise relative error per array
+VALUE_RTOL = 1e-9      # forward and loss
+JACOBIAN_RTOL, JACOBIAN_ATOL = 1e-11, 1e-13
+CLOSE_BUT_NOT_EXACT = 1e-4  # what a numerical derivative gets within
+STEPS_RTOL = 1e-8      # train's few epochs against the same loop run here
 TRAIN_ACCURACY = 0.95  # on held-out points
 
 # -- shared inputs ------------------------------------------------------------------------
@@ -75,7 +83,8 @@ def _init_call(solution, inputs):
     return {"params": solution.init_params(sizes, seed),
             "again": solution.init_params(sizes, seed),
             "other_seed": solution.init_params(sizes, seed + 1),
-            "default": solution.init_params()}
+            "default": solution.init_params(),
+            "seed_0": solution.init_params((2, 8, 8, 1), 0)}
 
 
 def _param_dict(got, shapes: dict, what: str) -> dict:
@@ -103,7 +112,9 @@ def _read_init(got, inputs) -> dict:
                                    "init_params() with the default sizes"),
             "again": _param_dict(got["again"], _shapes(sizes), what),
             "other_seed": _param_dict(got["other_seed"], _shapes(sizes),
-                                      f"init_params({sizes}, {seed + 1})")}
+                                      f"init_params({sizes}, {seed + 1})"),
+            "seed_0": _param_dict(got["seed_0"], _shapes((2, 8, 8, 1)),
+                                  "init_params((2, 8, 8, 1), 0)")}
 
 
 def _init_sample(change):
@@ -116,6 +127,7 @@ def _init_sample(change):
         out = {"params": draw(inputs["seed"]), "again": draw(inputs["seed"]),
                "other_seed": draw(inputs["seed"] + 1),
                "default": {k: np.zeros(s) for k, s in _shapes((2, 8, 8, 1)).items()}}
+        out["seed_0"] = dict(out["default"])
         change(out)
         return out
     return sample
@@ -132,6 +144,28 @@ def _first_weight(test):
         w = got["params"].get(k)
         return k is not None and {"key": k, "largest": f"{float(np.max(np.abs(w))):.3g}"}
     return match
+
+
+UNSCALED_RMS = 2.0  # 1/sqrt(fan_in) gives at most 0.71; Xavier, He or unscaled N(0, 1) ≤ 1
+
+
+def _unscaled_weight(got, expected, inputs):
+    """A weight matrix (of 6 entries or more, in either call) whose entries are far larger
+    than any usual initialisation gives: e.g. multiplied by sqrt(fan_in)."""
+    for which in ("params", "default"):
+        for k in ("W1", "W2", "W3"):
+            w = got[which][k]
+            rms = float(np.sqrt(np.mean(w ** 2)))
+            if w.size >= 6 and rms > UNSCALED_RMS:
+                return {"key": k, "rms": f"{rms:.3g}", "fan_in": w.shape[0]}
+    return False
+
+
+def _scale_up(key):
+    def change(out):
+        w = out["params"][key]
+        out["params"][key] = out["again"][key] = w / np.sqrt(np.mean(w ** 2)) * 3.0
+    return change
 
 
 def _set(key, value):
@@ -159,6 +193,9 @@ INIT_REQUIREMENTS = (
             "weights (e.g. by 1/sqrt(fan_in)) or tanh saturates",
             match=_first_weight(lambda w: float(np.max(np.abs(w))) > 10.0),
             sample=_init_sample(_set("W3", 50.0))),
+    Mistake("init_weights_unscaled", "{key} has a root-mean-square entry of {rms}: scale "
+            "the weights by 1/sqrt(fan_in) (fan_in = {fan_in} inputs per unit), not up",
+            match=_unscaled_weight, sample=_init_sample(_scale_up("W2"))),
     Mistake("init_not_reproducible", "two calls with the same seed gave different weights: "
             "draw them from np.random.default_rng(seed)",
             match=lambda got, e, i: any(not np.array_equal(got["again"][k], got["params"][k])
@@ -169,6 +206,12 @@ INIT_REQUIREMENTS = (
             match=lambda got, e, i: all(np.array_equal(got["other_seed"][k], got["params"][k])
                                         for k in ("W1", "W2", "W3")),
             sample=_init_sample(lambda out: out.update(other_seed=out["params"]))),
+    Mistake("init_default_seed", "init_params() without a seed must be init_params(sizes, 0): "
+            "the default is seed=0",
+            match=lambda got, e, i: any(not np.array_equal(got["default"][k], got["seed_0"][k])
+                                        for k in KEYS),
+            sample=_init_sample(lambda out: out.update(
+                seed_0={k: v + 0.125 for k, v in out["default"].items()}))),
 )
 
 
@@ -183,28 +226,44 @@ def _forward_inputs(rng):
 
 
 def _forward_call(solution, inputs):
+    """y_hat for the check's points, and for the first point alone (X of shape (1, 2)):
+    one point is where np.squeeze loses the points axis."""
     out = solution.forward(inputs["params"], inputs["X"])
-    if isinstance(out, (tuple, list)) and len(out) == 2:
-        return out[0]
-    return {"returned": out}
+    if not (isinstance(out, (tuple, list)) and len(out) == 2):
+        return {"returned": out}
+    one = solution.forward(inputs["params"], inputs["X"][:1])
+    return {"y_hat": out[0], "one_point": one[0] if isinstance(one, (tuple, list)) else one}
 
 
 def _forward_judge(got, expected, inputs, rng) -> Verdict:
     if isinstance(got, dict) and "returned" in got:
         raise WrongType(f"forward must return a pair (y_hat, cache); got {describe(got['returned'])}")
-    y_hat = to_array(got)
-    n = expected.shape[0]
-    if y_hat.shape != expected.shape:
+    if not isinstance(got, dict) or not {"y_hat", "one_point"} <= set(got):
+        raise WrongType(f"forward did not return anything usable; got {describe(got)}")
+    y_hat = to_array(got["y_hat"])
+    n = expected["y_hat"].shape[0]
+    if y_hat.shape != (n,):
         hint = " — flatten it, e.g. y_hat[:, 0] or y_hat.ravel()" if y_hat.size == n else ""
         raise WrongType(f"y_hat should have shape ({n},), one probability per point; "
                         f"got shape {y_hat.shape}{hint}")
-    return compare_arrays(y_hat, expected, VALUE_RTOL, 1e-12, "probabilities")
+    one = to_array(got["one_point"])
+    if one.shape != (1,):
+        hint = (" — np.squeeze drops the points axis too; use y_hat[:, 0] or y_hat.reshape(-1)"
+                if one.size == 1 else "")
+        raise WrongType(f"forward on a single point (X of shape (1, 2)) should give y_hat of "
+                        f"shape (1,); got shape {one.shape}{hint}")
+    verdict = compare_arrays(y_hat, expected["y_hat"], VALUE_RTOL, 1e-12, "probabilities")
+    if verdict.passed:
+        verdict = compare_arrays(one, expected["one_point"], VALUE_RTOL, 1e-12,
+                                 "probabilities (one point)")
+    return verdict
 
 
 def _z3(expected, inputs):
     p = inputs["params"]
     _, _, H2 = _np_forward(p, inputs["X"])
-    return (H2 @ p["W3"] + p["b3"])[:, 0]
+    Z3 = (H2 @ p["W3"] + p["b3"])[:, 0]
+    return {"y_hat": Z3, "one_point": Z3[:1]}
 
 
 FORWARD_MISTAKES = (
@@ -271,12 +330,14 @@ def _expected_gradients(ref, inputs) -> dict:
     return {k: grads[k][tuple(slice(0, n) for n in params[k].shape)] for k in KEYS}
 
 
-def _backprop(params, X, y, *, mean=True, tanh1=True, tanh2=True, through_W2=False) -> dict:
+def _backprop(params, X, y, *, mean=True, tanh1=True, tanh2=True, through_W2=False,
+              extra_sigmoid=False) -> dict:
     """The backward pass with one of the catalogued slips switched on (NumPy), to tell a
     mistake by its exact numbers."""
     y_hat, H1, H2 = _np_forward(params, X)
     n = X.shape[0]
-    dZ3 = ((y_hat - y) / (n if mean else 1))[:, None]
+    dZ3 = ((y_hat - y) * (y_hat * (1 - y_hat) if extra_sigmoid else 1)
+           / (n if mean else 1))[:, None]
     dZ2 = dZ3 @ params["W3"].T * ((1 - H2**2) if tanh2 else 1)
     W2_back = params["W2"] if through_W2 else params["W2"].T
     dZ1 = dZ2 @ W2_back * ((1 - H1**2) if tanh1 else 1)
@@ -310,6 +371,28 @@ MISSING_ACTIVATION_DERIVATIVE = Mistake(
     "be multiplied element-wise by tanh′(z) = 1 − h² (h the layer's output). The chain rule "
     "needs this factor at every hidden layer.",
     match=_missing_tanh_derivative)
+EXTRA_SIGMOID_DERIVATIVE = Mistake(
+    "extra_sigmoid_derivative",
+    "The output error is multiplied by σ′ = ŷ(1 − ŷ) once too often. For the sigmoid with "
+    "the cross-entropy the two factors cancel: dL/dZ3 = (ŷ − y)/n exactly, with no σ′ "
+    "(that factor belongs to the squared error).",
+    match=_variant_matcher(extra_sigmoid=True),
+    sample=lambda expected, inputs: _backprop(inputs["params"], inputs["X"], inputs["y"],
+                                              extra_sigmoid=True))
+
+
+def _close_but_not_exact(got, expected, inputs) -> bool:
+    return gradients_match(got, expected, CLOSE_BUT_NOT_EXACT)
+
+
+NUMERICAL_GRADIENT = Mistake(
+    "numerical_gradient",
+    f"Your gradients are close to jax.grad's (relative error below {CLOSE_BUT_NOT_EXACT:g}) "
+    f"but not equal to rounding (relative error at most {GRADIENT_RTOL:g}): that is what a "
+    "finite difference (or float32 arithmetic) gives. This exercise is backpropagation: the "
+    "chain rule layer by layer, in float64, gives the gradient exactly.",
+    match=_close_but_not_exact,
+    sample=lambda expected, inputs: {k: v * (1 + 1e-8) for k, v in expected.items()})
 TRANSPOSED_WEIGHTS = Mistake(
     "transposed_weights",
     "The error is propagated back through W2 instead of its transpose. Going forward a layer "
@@ -320,7 +403,8 @@ TRANSPOSED_WEIGHTS = Mistake(
 
 def _backward_check(case: str, points: float) -> Check:
     square = case == "square_layers"
-    mistakes = (SUM_NOT_MEAN, MISSING_ACTIVATION_DERIVATIVE) + ((TRANSPOSED_WEIGHTS,) if square else ())
+    mistakes = ((SUM_NOT_MEAN, MISSING_ACTIVATION_DERIVATIVE, EXTRA_SIGMOID_DERIVATIVE)
+                + ((TRANSPOSED_WEIGHTS,) if square else ()) + (NUMERICAL_GRADIENT,))
     return Check(
         function="backward", case=case, points=points, needs=("forward",),
         title="gradients of the mean loss against jax.grad, "
@@ -356,7 +440,7 @@ def _jacobian_judge(got, expected, inputs, rng) -> Verdict:
     if J.shape != expected.shape:
         rows = " (rows are the outputs h_i, columns the inputs x_j)" if J.shape == (2, h1) else ""
         raise WrongType(f"the Jacobian of h: R² → R^{h1} has shape ({h1}, 2), got {J.shape}{rows}")
-    return compare_arrays(J, expected, VALUE_RTOL, 1e-12, "entries")
+    return compare_arrays(J, expected, JACOBIAN_RTOL, JACOBIAN_ATOL, "entries")
 
 
 def _layer_output(inputs):
@@ -370,6 +454,13 @@ JACOBIAN_MISTAKES = (
     Mistake("tanh_derivative_one_minus_h", "tanh′(z) is 1 − h², not 1 − h: square the "
             "layer's output",
             equals=lambda expected, inputs: (1 - _layer_output(inputs))[:, None] * inputs["W"].T),
+    Mistake("jacobian_finite_difference", "your Jacobian is close to the exact one but not "
+            "equal to rounding: that is what a finite difference gives. Write it from the "
+            "formula dh/dx = diag(1 − h²) @ W.T, which is exact.",
+            match=lambda got, expected, inputs: bool(
+                to_array(got).shape == expected.shape
+                and compare_arrays(to_array(got), expected, CLOSE_BUT_NOT_EXACT, 1e-6).passed),
+            sample=lambda expected, inputs: expected + 1e-9),
 )
 
 
@@ -418,6 +509,161 @@ TRAIN_REQUIREMENTS = (
             f"fresh points correctly; at least {TRAIN_ACCURACY:.0%} is needed",
             match=_too_inaccurate, sample=_trained_sample(0.0)),
 )
+
+
+# -- train, epoch by epoch ----------------------------------------------------------------
+#
+# The contract fixes the method: full-batch gradient descent from init_params(sizes, seed),
+# `epochs` updates p − learning_rate · grad. train is called with a few epochs and a rate
+# other than the defaults, and its result compared with that loop run here (exact maths)
+# from the student's own init_params: a network trained longer, differently (mini-batches,
+# momentum) or elsewhere, an ignored argument or an extra epoch fails on every seed.
+
+DEFAULT_EPOCHS, DEFAULT_RATE, DEFAULT_SEED = 2000, 0.5, 0
+
+
+def _steps_inputs(rng):
+    X, y = _points(rng, 60)
+    return {"X": X, "y": y, "sizes": _rectangular_sizes(rng),
+            "learning_rate": float(rng.uniform(0.2, 1.5)), "epochs": int(rng.integers(3, 21)),
+            "seed": int(rng.integers(1, 1000))}
+
+
+def _snapshot(value):
+    """A copy of init_params' result: a train that updates the same arrays in place must
+    not change the starting point recorded."""
+    import copy
+
+    try:
+        return copy.deepcopy(value)
+    except Exception:  # noqa: BLE001 - an uncopyable value is judged as it is
+        return value
+
+
+def _steps_call(solution, inputs):
+    sizes, seed = inputs["sizes"], inputs["seed"]
+    return {"init": _snapshot(solution.init_params(sizes, seed)),
+            "init_default": _snapshot(solution.init_params(sizes, DEFAULT_SEED)),
+            "trained": solution.train(inputs["X"], inputs["y"], sizes=sizes,
+                                      learning_rate=inputs["learning_rate"],
+                                      epochs=inputs["epochs"], seed=seed),
+            "init_plain": _snapshot(solution.init_params()),
+            "defaults": solution.train(inputs["X"], inputs["y"])}
+
+
+def _descent(start, inputs, epochs=None, rate=None) -> dict:
+    """Full-batch gradient descent from ``start`` (the exact backward pass, NumPy)."""
+    epochs = inputs["epochs"] if epochs is None else epochs
+    rate = inputs["learning_rate"] if rate is None else rate
+    params = {k: np.array(start[k], dtype=np.float64) for k in KEYS}
+    for _ in range(epochs):
+        grads = _backprop(params, inputs["X"], inputs["y"])
+        params = {k: params[k] - rate * grads[k] for k in KEYS}
+    return params
+
+
+def _train_text(inputs) -> str:
+    return (f"train(X, y, sizes={inputs['sizes']}, learning_rate={inputs['learning_rate']:.4g}, "
+            f"epochs={inputs['epochs']}, seed={inputs['seed']})")
+
+
+def _read_steps(got, inputs):
+    if not isinstance(got, dict) or not {"init", "trained"} <= set(got):
+        raise WrongType(f"train did not return anything usable; got {describe(got)}")
+    shapes = _shapes(inputs["sizes"])
+    start = _param_dict(got["init"], shapes, f"init_params({inputs['sizes']}, {inputs['seed']})")
+    return start, _param_dict(got["trained"], shapes, _train_text(inputs))
+
+
+def _params_close(got, target, rtol=STEPS_RTOL) -> bool:
+    return all(float(np.linalg.norm(got[k] - target[k]))
+               <= rtol * float(np.linalg.norm(target[k])) + 1e-12 for k in KEYS)
+
+
+def _steps_judge(got, expected, inputs, rng) -> Verdict:
+    start, trained = _read_steps(got, inputs)
+    target = _descent(start, inputs)
+    errors = {k: relative_error(trained[k], target[k]) for k in KEYS}
+    detail = {"epochs": inputs["epochs"], "learning_rate": inputs["learning_rate"],
+              "tolerance": {"relative_error_per_array": STEPS_RTOL},
+              "relative_error": {k: fmt(v) for k, v in errors.items()}}
+    if _params_close(trained, target):
+        return _defaults_verdict(got, inputs, detail)
+    bad = [k for k in KEYS if not _params_close({**target, k: trained[k]}, target)]
+    listed = ", ".join(f"{k} ({errors[k]:.3g})" for k in bad)
+    return Verdict(False, f"{_train_text(inputs)} should return the parameters after exactly "
+                   f"{inputs['epochs']} full-batch gradient-descent epochs at learning rate "
+                   f"{inputs['learning_rate']:.4g} from your init_params({inputs['sizes']}, "
+                   f"{inputs['seed']}); relative error in {listed}", detail)
+
+
+def _defaults_verdict(got, inputs, detail) -> Verdict:
+    """train(X, y) with every default: 2000 epochs at 0.5 from init_params() (sizes
+    (2, 8, 8, 1), seed 0). GD from the same start reproduces to ~1e-14 after 2000 epochs;
+    one epoch more changes the result by ~1e-4."""
+    shapes = _shapes((2, 8, 8, 1))
+    start = _param_dict(got.get("init_plain"), shapes, "init_params()")
+    trained = _param_dict(got.get("defaults"), shapes, "train(X, y)")
+    target = _descent(start, inputs, epochs=DEFAULT_EPOCHS, rate=DEFAULT_RATE)
+    if _params_close(trained, target):
+        return Verdict(True, detail=detail)
+    worst = max(KEYS, key=lambda k: relative_error(trained[k], target[k]))
+    return Verdict(False, f"train(X, y) with the default arguments should run {DEFAULT_EPOCHS} "
+                   f"epochs at learning rate {DEFAULT_RATE} from init_params() (sizes "
+                   "(2, 8, 8, 1), seed 0): the signature is train(X, y, sizes=(2, 8, 8, 1), "
+                   f"learning_rate=0.5, epochs=2000, seed=0); relative error in {worst} "
+                   f"{relative_error(trained[worst], target[worst]):.3g}", detail)
+
+
+def _step_variants() -> dict:
+    def epochs(n):
+        return lambda start, default, inputs: [_descent(start, inputs, epochs=n(inputs))]
+    return {
+        "train_not_updated": lambda start, default, inputs: [_descent(start, inputs, epochs=0)],
+        "train_epochs_ignored": epochs(lambda i: DEFAULT_EPOCHS),
+        "train_learning_rate_ignored":
+            lambda start, default, inputs: [_descent(start, inputs, rate=DEFAULT_RATE)],
+        "train_off_by_one": lambda start, default, inputs: [
+            _descent(start, inputs, epochs=inputs["epochs"] + d) for d in (-1, 1)],
+        "train_seed_ignored": lambda start, default, inputs: [_descent(default, inputs)],
+    }
+
+
+STEP_MESSAGES = {
+    "train_not_updated": "train returned the parameters it started from: the update "
+    "p − learning_rate · grad must be stored back (params[key] = params[key] − …) every epoch",
+    "train_epochs_ignored": f"train ran {DEFAULT_EPOCHS} epochs (the default), not the "
+    "epochs = {epochs} it was called with: loop for _ in range(epochs)",
+    "train_learning_rate_ignored": f"train stepped with the default learning rate {DEFAULT_RATE}, "
+    "not the learning_rate = {rate} it was called with",
+    "train_off_by_one": "train ran one epoch too few or too many: epochs = {epochs} means "
+    "exactly {epochs} updates, for _ in range(epochs)",
+    "train_seed_ignored": "train started from init_params(sizes) with the default seed, not "
+    "seed = {seed}: start from init_params(sizes, seed)",
+}
+
+
+def _step_mistake(mistake_id, variant) -> Mistake:
+    def match(got, expected, inputs) -> bool:
+        start, trained = _read_steps(got, inputs)
+        default = _param_dict(got.get("init_default"), _shapes(inputs["sizes"]), "init_params")
+        right = _descent(start, inputs)
+        return any(not _params_close(v, right, 1e-4) and _params_close(trained, v, 1e-6)
+                   for v in variant(start, default, inputs))
+
+    def sample(expected, inputs):
+        shapes = _shapes(inputs["sizes"])
+        start = _param_dict(expected["init"], shapes, "the reference")
+        default = _param_dict(expected["init_default"], shapes, "the reference")
+        return {"init": start, "init_default": default, "trained": variant(start, default, inputs)[0],
+                "init_plain": expected["init_plain"], "defaults": expected["defaults"]}
+
+    return Mistake(mistake_id, STEP_MESSAGES[mistake_id], match=match, sample=sample,
+                   facts=lambda expected, inputs: {"epochs": inputs["epochs"], "seed": inputs["seed"],
+                                                   "rate": f"{inputs['learning_rate']:.4g}"})
+
+
+STEP_MISTAKES = tuple(_step_mistake(i, v) for i, v in _step_variants().items())
 
 
 # -- the report's figure ------------------------------------------------------------------
@@ -530,5 +776,11 @@ EXERCISE = Exercise(
                               "of fresh points classified correctly"),
               hint="Start from init_params(sizes, seed); each epoch: forward on all of X, "
                    "backward, then p = p − learning_rate · grad for every parameter."),
+        Check(function="train", case="steps", points=2, needs=("init_params",),
+              title="a few epochs at a random learning rate and seed, epoch for epoch",
+              inputs=_steps_inputs, call=_steps_call, answer=Custom(_steps_judge),
+              mistakes=STEP_MISTAKES,
+              hint="params = init_params(sizes, seed); then for _ in range(epochs): forward on "
+                   "all of X, backward, p = p − learning_rate · grad for every parameter."),
     ],
 )

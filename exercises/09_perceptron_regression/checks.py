@@ -2,7 +2,8 @@
 
 Shapes, parameters and data change with the seed (generated budgets and sales from
 ``grader.course.datasets``, random layer shapes); gradients are compared with ``jax.grad`` of the
-reference ``cost_fn`` and the trained model with the least-squares solution.
+reference ``cost_fn``, the trained model with the least-squares solution, and a few
+training steps with the same loop run from the student's own initial parameters.
 """
 from __future__ import annotations
 
@@ -72,6 +73,22 @@ COST_WITHOUT_HALF = Mistake(
     "(1/2m) Σ (Ŷ − Y)². The 1/2 is there so that the derivative has no factor 2 and "
     "dW = (1/m)(Ŷ − Y) Xᵀ exactly; divide by 2m, not m.",
     equals=lambda expected, inputs: 2 * expected)
+
+
+def _cost_several_inputs(rng):
+    n_x, n_y = pc.several_outputs_shape(rng)
+    m = int(rng.integers(10, 61))
+    Y = 5.0 + 3.0 * rng.standard_normal((n_y, m))
+    return {"Y_hat": Y + 2.0 * rng.standard_normal((n_y, m)), "Y": Y}
+
+
+COST_MEAN_OVER_ENTRIES = Mistake(
+    "cost_mean_over_entries",
+    "Your cost is 1/{n_y} of the expected one: with n_y = {n_y} outputs np.mean divides by "
+    "all m · n_y entries, but the cost divides the sum over all entries by 2m, m = Y.shape[1] "
+    "the number of examples: np.sum((Y_hat - Y) ** 2) / (2 * m)",
+    equals=lambda expected, inputs: expected / inputs["Y"].shape[0],
+    facts=lambda expected, inputs: {"n_y": inputs["Y"].shape[0]})
 COST_MISTAKES = (
     Mistake("cost_not_divided_by_m", "your cost is m = {m} times too large: divide the sum of "
             "squares by 2m", equals=lambda expected, inputs: inputs["Y"].shape[1] * expected,
@@ -139,6 +156,37 @@ def _nn_inputs(n_features: int):
         X, Y = _budget(rng, int(rng.integers(150, 251)), n_features)
         return {"X": X, "Y": Y}
     return inputs
+
+
+def _steps_inputs(rng):
+    """Several outputs (n_x ≠ n_y), a learning rate well below the default and a few
+    steps: the starting point, every step and the rate all still show in the result."""
+    n_x, n_y = pc.several_outputs_shape(rng)
+    m = 40
+    X = rng.standard_normal((n_x, m))
+    Y = (rng.standard_normal((n_y, n_x)) @ X + rng.standard_normal((n_y, 1))
+         + 0.3 * rng.standard_normal((n_y, m)))
+    X_slow, Y_slow = _slow_data(rng, n_x, n_y, m)
+    return {"X": X, "Y": Y, "num_iterations": int(rng.integers(3, 11)),
+            "learning_rate": float(rng.uniform(0.02, 0.2)), "seed": int(rng.integers(1, 10_000)),
+            "X_defaults": X_slow, "Y_defaults": Y_slow}
+
+
+def _slow_data(rng, n_x: int, n_y: int, m: int):
+    """Data on which 100 steps at rate 1.2 are stable but still far from converged: the
+    feature covariance X Xᵀ/m has one small eigenvalue (0.03-0.06, so each step removes
+    only 4-7 % of the error along it) and the others between 0.3 and 1.5 (1.2 · 1.5 < 2),
+    and the features are centred (the bias is its own direction). Then one step more or
+    less, another rate or another starting point all change the result measurably."""
+    Q, _ = np.linalg.qr(rng.standard_normal((n_x, n_x)))
+    V = rng.standard_normal((m, n_x))
+    V -= V.mean(axis=0)
+    V, _ = np.linalg.qr(V)  # orthonormal columns, each orthogonal to the ones vector
+    lam = np.concatenate([[rng.uniform(0.03, 0.06)], rng.uniform(0.3, 1.5, n_x - 1)])
+    X = Q @ np.diag(np.sqrt(m * lam)) @ V.T
+    Y = (rng.standard_normal((n_y, n_x)) @ X + rng.standard_normal((n_y, 1))
+         + 0.3 * rng.standard_normal((n_y, m)))
+    return X, Y
 
 
 def _nn_call(solution, inputs):
@@ -233,6 +281,12 @@ EXERCISE = Exercise(
               inputs=_cost_inputs, mistakes=COST_MISTAKES,
               answer=Close(rtol=VALUE_RTOL, atol=1e-12, what="cost", scalar=True),
               hint="np.sum((Y_hat - Y) ** 2) / (2 * m) with m = Y.shape[1]."),
+        Check(function="compute_cost", case="several_outputs", points=1,
+              title="(1/2m) Σ (Ŷ − Y)² with several outputs: m is the number of examples",
+              inputs=_cost_several_inputs, mistakes=(COST_MEAN_OVER_ENTRIES, *COST_MISTAKES),
+              answer=Close(rtol=VALUE_RTOL, atol=1e-12, what="cost", scalar=True),
+              hint="np.sum((Y_hat - Y) ** 2) / (2 * m) with m = Y.shape[1]: the sum runs over "
+                   "every output and every example."),
         _backward_check("budgets", 2),
         _backward_check("several_outputs", 1),
         pc.update_check(),
@@ -243,7 +297,8 @@ EXERCISE = Exercise(
                 hint="initialize_parameters, then num_iterations times forward, backward, "
                      "update with the learning rate given.")
           for case, n, label in (("one_feature", 1, "TV"), ("two_features", 2, "TV and radio"))],
-        Check(function="predict", points=1, title="predictions on fresh budgets",
+        pc.steps_check(_steps_inputs, sigmoid=False, points=2, data="several outputs"),
+        Check(function="predict", points=1, title="predictions on fresh budgets", visibility="hidden",
               inputs=_predict_inputs, answer=Custom(_linear_judge("predict")),
               mistakes=(FORGOT_BIAS,),
               hint="The same as forward_propagation: W @ X + b."),

@@ -2,7 +2,9 @@
 
 Shapes, parameters and points change with the seed (two Gaussian clusters from
 ``grader.course.datasets``, random layer shapes); gradients are compared with ``jax.grad`` of
-the reference ``cost_fn``; the trained model is judged by its accuracy on fresh points.
+the reference ``cost_fn``; the trained model is judged by its accuracy on fresh points
+(of the clusters placed at random, and of their mirror image), and a few training steps
+against the same loop run from the student's own initial parameters.
 """
 from __future__ import annotations
 
@@ -17,6 +19,7 @@ from grader.judge.answers import (
     Verdict,
     WrongType,
     compare_arrays,
+    describe,
     fmt,
     to_array,
 )
@@ -157,9 +160,23 @@ def _backward_check(case: str, points: float) -> Check:
 # -- predict -------------------------------------------------------------------------------------
 
 
+# Z = W x + b at the points placed next to the decision boundary: on both sides, and
+# between 0 and 0.5 (where thresholding Z at 0.5, or A at 0.6, gives the wrong label).
+# None is exactly on it (A = 0.5), where "A > 0.5" and "A >= 0.5" differ.
+NEAR_BOUNDARY_Z = (-0.45, -0.2, -0.05, -1e-3, 1e-3, 0.05, 0.2, 0.3, 0.45)
+
+
 def _predict_inputs(rng):
     X, _ = _clusters(rng, int(rng.integers(20, 61)))
-    return {"X": X, "parameters": pc.random_parameters(rng, 2, 1, 1.0, 1.0)}
+    params = pc.random_parameters(rng, 2, 1, 1.0, 1.0)
+    w, b = params["W"][0], float(params["b"][0, 0])
+    if float(w @ w) < 0.25:  # a steep W: the points next to the line stay near the data
+        w = w / np.sqrt(float(w @ w)) * 0.5
+        params["W"] = w[None, :]
+    base = X[:, rng.choice(X.shape[1], len(NEAR_BOUNDARY_Z))]
+    near = base + np.outer(w, np.array(NEAR_BOUNDARY_Z) - (w @ base + b)) / float(w @ w)
+    X = np.hstack([X, near])
+    return {"X": X[:, rng.permutation(X.shape[1])], "parameters": params}
 
 
 def _predict_judge(got, expected, inputs, rng) -> Verdict:
@@ -191,7 +208,13 @@ PREDICT_RETURNS_PROBABILITIES = Mistake(
     "predict returns the probabilities A instead of class labels. Threshold them: 1 where "
     "A > 0.5 and 0 otherwise, e.g. (A > 0.5).astype(float).",
     match=_returned_probabilities)
+THRESHOLD_ON_Z = Mistake(
+    "threshold_on_z",
+    "You thresholded Z = W X + b at 0.5. The threshold 0.5 is for the probability A = σ(Z); "
+    "A > 0.5 exactly where Z > 0, so points with 0 < Z ≤ 0.5 are class 1 too.",
+    equals=lambda expected, inputs: (_z(expected, inputs) > 0.5).astype(float))
 PREDICT_MISTAKES = (
+    THRESHOLD_ON_Z,
     Mistake("predict_all_ones", "every point got label 1 — is the threshold 0.5 on A (or 0 on Z)?",
             match=lambda got, expected, inputs: bool(np.all(to_array(got) == 1)),
             sample=lambda expected, inputs: np.ones_like(expected)),
@@ -204,56 +227,125 @@ PREDICT_MISTAKES = (
 # -- nn_model -------------------------------------------------------------------------------------
 
 
+def _placed_clusters(rng, m: int, turn, shift):
+    X, Y = _clusters(rng, m)
+    return turn @ X + shift, Y
+
+
 def _nn_inputs(rng):
-    X, Y = _clusters(rng, int(rng.integers(150, 251)))
-    X_test, Y_test = _clusters(rng, 1000)
-    return {"X": X, "Y": Y, "_X_test": X_test, "_Y_test": Y_test}
+    """The two clusters turned by a random angle and moved by a random shift, so no fixed
+    line fits every seed; and their mirror image through the shift (same labels), on which
+    the same training must find the mirrored line: no constant answer fits both."""
+    angle = float(rng.uniform(0.0, 2 * np.pi))
+    turn = np.array([[np.cos(angle), -np.sin(angle)], [np.sin(angle), np.cos(angle)]])
+    shift = rng.uniform(-1.5, 1.5, (2, 1))
+    X, Y = _placed_clusters(rng, int(rng.integers(150, 251)), turn, shift)
+    X_test, Y_test = _placed_clusters(rng, 1000, turn, shift)
+    return {"X": X, "Y": Y, "X_mirrored": 2 * shift - X,
+            "_X_test": X_test, "_Y_test": Y_test, "_shift": shift}
 
 
 def _nn_call(solution, inputs):
-    return solution.nn_model(inputs["X"], inputs["Y"])
+    return {"trained": solution.nn_model(inputs["X"], inputs["Y"]),
+            "mirrored": solution.nn_model(inputs["X_mirrored"], inputs["Y"])}
 
 
 def _read_trained(got, inputs):
-    return pc.as_parameters(got, 2, 1, "nn_model")
+    if not isinstance(got, dict) or not {"trained", "mirrored"} <= set(got):
+        raise WrongType(f"nn_model did not return anything usable; got {describe(got)}")
+    return {key: pc.as_parameters(got[key], 2, 1, "nn_model") for key in ("trained", "mirrored")}
 
 
-def _held_out_accuracy(p, inputs) -> float:
-    labels = (p["W"] @ inputs["_X_test"] + p["b"] > 0).astype(float)
-    return float(np.mean(labels == inputs["_Y_test"]))
+def _test_points(inputs, which: str):
+    X = inputs["_X_test"]
+    return (X if which == "trained" else 2 * inputs["_shift"] - X), inputs["_Y_test"]
+
+
+def _accuracy_of(p, inputs, which: str) -> float:
+    X, Y = _test_points(inputs, which)
+    return float(np.mean((p["W"] @ X + p["b"] > 0).astype(float) == Y))
+
+
+def _accuracies(got, inputs) -> dict:
+    return {which: _accuracy_of(got[which], inputs, which) for which in ("trained", "mirrored")}
+
+
+def _held_out_accuracy(got, inputs) -> float:
+    """The worse of the two held-out accuracies (the clusters, their mirror image)."""
+    return min(_accuracies(got, inputs).values())
+
+
+DATA_NAMES = {"trained": "the clusters", "mirrored": "their mirror image"}
 
 
 def _accuracy_below(limit: float):
-    def match(p, expected, inputs):
-        acc = _held_out_accuracy(p, inputs)
-        return acc < limit and {"accuracy": f"{acc:.1%}", "points": inputs["_Y_test"].size}
+    def match(got, expected, inputs):
+        accs = _accuracies(got, inputs)
+        which = min(accs, key=accs.get)
+        return accs[which] < limit and {"accuracy": f"{accs[which]:.1%}",
+                                        "points": inputs["_Y_test"].size, "data": DATA_NAMES[which]}
     return match
 
 
-def _separating_line(sign: float):
-    """A self-test answer: the least-squares line through the held-out points' ±1 labels
-    (``sign`` −1: the same line with the classes swapped)."""
-    def sample(expected, inputs):
-        X, Y = inputs["_X_test"], inputs["_Y_test"]
+def _same_line(got, expected, inputs) -> bool:
+    a, b = got["trained"], got["mirrored"]
+    return all(np.allclose(a[k], b[k], rtol=1e-9, atol=1e-12) for k in ("W", "b"))
+
+
+def _finite(got) -> bool:
+    return all(np.all(np.isfinite(p[k])) for p in got.values() for k in ("W", "b"))
+
+
+def _separating_line(sign: float, which: str):
+    """The least-squares line through the held-out points' ±1 labels (``sign`` −1: the
+    same line with the classes swapped)."""
+    def line(inputs):
+        X, Y = _test_points(inputs, which)
         A = np.vstack([X, np.ones((1, X.shape[1]))]).T
         sol, *_ = np.linalg.lstsq(A, (2 * Y - 1).T, rcond=None)
         return {"W": sign * sol[:-1].T, "b": sign * sol[-1:].T}
-    return sample
+    return line
+
+
+def _trained_sample(first, mirrored):
+    """A self-test answer: ``first(inputs)`` and ``mirrored(inputs)`` as the two results."""
+    return lambda expected, inputs: {"trained": first(inputs), "mirrored": mirrored(inputs)}
+
+
+def _zero_line(inputs):
+    return {"W": np.zeros((1, 2)), "b": np.zeros((1, 1))}
 
 
 NN_REQUIREMENTS = (
     Mistake("training_diverged", "the trained W or b contains NaN or infinite values",
-            match=lambda p, e, i: not (np.all(np.isfinite(p["W"])) and np.all(np.isfinite(p["b"]))),
-            sample=lambda e, i: {"W": np.full((1, 2), np.nan), "b": np.zeros((1, 1))}),
+            match=lambda got, e, i: not _finite(got),
+            sample=_trained_sample(lambda i: {"W": np.full((1, 2), np.nan), "b": np.zeros((1, 1))},
+                                   _separating_line(1.0, "mirrored"))),
+    Mistake("same_line_for_other_data", "nn_model returned the same W and b for two different "
+            "data sets (the clusters and their mirror image, which needs the opposite line): "
+            "it must be trained on the X and Y it is given",
+            match=_same_line,
+            sample=_trained_sample(_separating_line(1.0, "trained"), _separating_line(1.0, "trained"))),
     Mistake("classes_swapped", "your trained perceptron classifies {accuracy} of {points} "
-            f"fresh points correctly; at least {ACCURACY:.0%} is needed — it labels the two "
-            "classes the wrong way round", match=_accuracy_below(1 - ACCURACY + 1e-12),
-            sample=_separating_line(-1.0)),
+            f"fresh points of {{data}} correctly; at least {ACCURACY:.0%} is needed — it labels "
+            "the two classes the wrong way round", match=_accuracy_below(1 - ACCURACY + 1e-12),
+            sample=_trained_sample(_separating_line(-1.0, "trained"), _separating_line(-1.0, "mirrored"))),
     Mistake("training_inaccurate", "your trained perceptron classifies {accuracy} of {points} "
-            f"fresh points correctly; at least {ACCURACY:.0%} is needed",
+            f"fresh points of {{data}} correctly; at least {ACCURACY:.0%} is needed",
             match=_accuracy_below(ACCURACY),
-            sample=lambda e, i: {"W": np.zeros((1, 2)), "b": np.zeros((1, 1))}),
+            sample=_trained_sample(_separating_line(1.0, "trained"), _zero_line)),
 )
+
+
+def _steps_inputs(rng):
+    """Clusters at a random place, a few steps at a random learning rate and seed."""
+    X, Y = _placed_clusters(rng, 60, np.eye(2), rng.uniform(-1.5, 1.5, (2, 1)))
+    X_more, Y_more = _placed_clusters(rng, 60, np.eye(2), rng.uniform(-1.5, 1.5, (2, 1)))
+    # nn_model(X, Y) with the defaults on clusters: the log loss of separable data has no
+    # minimum, so W still grows at step 100 and every default shows in the result
+    return {"X": X, "Y": Y, "num_iterations": int(rng.integers(3, 21)),
+            "learning_rate": float(rng.uniform(0.1, 1.5)), "seed": int(rng.integers(1, 10_000)),
+            "X_defaults": X_more, "Y_defaults": Y_more}
 
 
 # -- the report's figure --------------------------------------------------------------------------
@@ -335,9 +427,11 @@ EXERCISE = Exercise(
               title=f"trained on two clusters: {ACCURACY:.0%} accuracy on held-out points",
               inputs=_nn_inputs, call=_nn_call,
               answer=Property(NN_REQUIREMENTS, converter=_read_trained,
-                              summary=lambda p, inputs: f"{_held_out_accuracy(p, inputs):.1%} "
-                              "of fresh points classified correctly"),
+                              summary=lambda got, inputs: "{trained:.1%} and {mirrored:.1%} of "
+                              "fresh points classified correctly (the clusters, their mirror "
+                              "image)".format(**_accuracies(got, inputs))),
               hint="initialize_parameters, then num_iterations times forward, backward, "
                    "update with the learning rate given."),
+        pc.steps_check(_steps_inputs, sigmoid=True, points=2, data="two clusters"),
     ],
 )

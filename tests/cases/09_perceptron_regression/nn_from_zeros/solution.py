@@ -1,0 +1,8 @@
+# Wrong: nn_model starts from W = 0 instead of initialize_parameters(n_x, n_y, seed).
+def nn_model(X, Y, num_iterations=100, learning_rate=1.2, seed=0):
+    n_x, n_y = layer_sizes(X, Y)
+    parameters = {"W": np.zeros((n_y, n_x)), "b": np.zeros((n_y, 1))}
+    for _ in range(num_iterations):
+        A = forward_propagation(X, parameters)
+        parameters = update_parameters(parameters, backward_propagation(A, X, Y), learning_rate)
+    return parameters
