@@ -29,6 +29,7 @@ from grader.classrun.gradebook import Gradebook, results_json_path, write_json_a
 from grader.classrun.plan import Task, plan_task
 from grader.classrun.student_steps import read_safely, step_failure
 from grader.classrun.submission_files import SubmissionError, discover
+from grader.judge.engine import default_jobs
 from grader.judge.results import Results
 
 if TYPE_CHECKING:
@@ -153,15 +154,21 @@ def grade_class(submissions_dir: Path, out_dir: Path, *, slugs: Sequence[str] | 
                 continue
             if files.error is not None:
                 summary.unreadable.append(source.student)
+            task.variants = _variant_codes(book, source.student, chosen)
             if task.slugs:
                 tasks.append(task)
             else:
                 summary.unchanged.append(source.student)
         total = len(tasks)
+        if scheduler and any(t.variants for t in tasks):
+            raise SubmissionError("per-student variants are not supported with --scheduler "
+                                  "yet: grade this class on this machine")
 
         def on_result(task: Task, doc: dict) -> None:
             try:
                 results = Results.from_dict(doc)
+                _add_questions(results, task)
+                _record_variants(results, task)
                 book.store(task.student, str(task.source.path), results,
                            {s: task.hashes[s] for s in task.slugs}, error=task.files.error)
             except Exception as exc:  # noqa: BLE001 - not stored (one transaction): retried
@@ -190,11 +197,62 @@ def grade_class(submissions_dir: Path, out_dir: Path, *, slugs: Sequence[str] | 
         summary.results = [r for r in (_stored(book, s, chosen, summary.problems)
                                        for s in summary.students) if r is not None]
     if reports and summary.results:
+        from grader.judge.overrides import OverridesError, apply_overrides
+
+        try:
+            summary.warnings.extend(apply_overrides(summary.results, out_dir))
+        except OverridesError as exc:  # reports without them, and the summary says why
+            summary.warnings.append(f"{exc}; the reports leave out the instructor's points")
         summary.reports = write_class_outputs(summary.results, out_dir, reports,
                                               problems=summary.problems, roster=roster,
                                               warnings=summary.warnings)
     summary.seconds = time.perf_counter() - started
     return summary
+
+
+def _add_questions(results: Results, task: Task) -> None:
+    """The student's answers to the concept questions, judged here (the trusted parent:
+    the answer key never leaves it) beside the code (:mod:`grader.judge.questions`)."""
+    from grader.course.questions import ANSWERS_FILE
+    from grader.judge.questions import add_question_results
+
+    add_question_results(results, {s: task.files.files.get(s, {}).get(ANSWERS_FILE)
+                                   for s in task.slugs
+                                   if ANSWERS_FILE in task.files.files.get(s, {})})
+
+
+def _variant_codes(book: Gradebook, student: str, slugs: list[str]) -> dict[str, str]:
+    """The student's variant codes of the exercises the instructor turned variants on
+    for (``[variants]`` in calcgrade.toml), from the class key in the gradebook."""
+    from grader.course.variants import enabled_slugs
+
+    on = [s for s in enabled_slugs() if s in slugs]
+    if not on:
+        return {}
+    from grader.classrun.variant_key import codes_for
+
+    return codes_for(book, student, on)
+
+
+def _record_variants(results: Results, task: Task) -> None:
+    """The variant each exercise was graded with; a ``variant.toml`` in the submission
+    naming another code is refused (graded with the student's own, and said so)."""
+    from grader.course.variants import VARIANT_FILE, read_claim_text
+
+    for ex in results.exercises:
+        code = task.variants.get(ex.slug)
+        if code is None:
+            continue
+        slug = ex.slug
+        entry: dict[str, object] = {"code": code}
+        data = task.files.files.get(slug, {}).get(VARIANT_FILE)
+        claim = read_claim_text(data) if data is not None else None
+        if claim is not None and claim.code != code:
+            entry["claimed"] = claim.code
+            entry["problem"] = claim.problem or (
+                f"{VARIANT_FILE} names variant {claim.code}, which is not yours: graded with "
+                f"your own, {code} (run `calcgrade variant {slug} --code {code}`)")
+        ex.variant = entry
 
 
 def _cluster_isolation(scheduler: str, isolation: str) -> str:
@@ -218,7 +276,7 @@ def _run(tasks: list[Task], *, scheduler: str | None, jobs: int | None, seed: in
     scratch_root = Path(tempfile.mkdtemp(prefix=f"{SCRATCH_PREFIX}{os.getpid()}-"))
     scratch_root.chmod(0o755)  # students may run as nobody; each sees only its own folder
     try:
-        pool = LocalPool(jobs=jobs or os.cpu_count() or 1, seed=seed, isolation=isolation,
+        pool = LocalPool(jobs=jobs or default_jobs(), seed=seed, isolation=isolation,
                          figures=figures, scratch_root=scratch_root, on_result=on_result,
                          on_failure=on_failure, hidden=hide)
         pool.run(tasks)

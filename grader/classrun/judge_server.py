@@ -30,10 +30,12 @@ class JudgeFailed(RuntimeError):
 
 
 def judge_request(student: str, slugs: list[str], *, seed: int, isolation: str, figures: bool,
-                  raw: Any) -> dict[str, Any]:
-    """A judge's request body: one student's raw results (a StudentRaw) as plain data."""
+                  raw: Any, variants: dict[str, str] | None = None) -> dict[str, Any]:
+    """A judge's request body: one student's raw results (a StudentRaw) as plain data;
+    ``variants``: slug → the student's variant code (grader.course.variants)."""
     return {"student": student, "slugs": slugs, "seed": seed, "isolation": isolation,
             "figures": figures, "failure": raw.failure,
+            "variants": {s: c for s, c in (variants or {}).items() if s in slugs},
             "raw": {slug: {"import_output": ex.import_output,
                            "results": {str(i): r.to_wire() for i, r in ex.results.items()}}
                     for slug, ex in zip(slugs, raw.exercises)}}
@@ -59,9 +61,13 @@ def judge_raw(request: dict[str, Any]) -> dict[str, Any]:
                    if str(i).isdigit()}
         exercises.append(ExerciseRaw(str(wire.get("import_output", "")), results))
     raw = StudentRaw(request["student"], exercises, failure=str(request.get("failure") or ""))
-    results = judge_student(raw, [load_exercise(s) for s in slugs], name=str(request["student"]),
-                            seed=seed, isolation=str(request["isolation"]),
-                            figures=bool(request.get("figures")))
+    from grader.course.variants import activate
+
+    with activate({str(s): str(c) for s, c in (request.get("variants") or {}).items()}):
+        results = judge_student(raw, [load_exercise(s) for s in slugs],
+                                name=str(request["student"]), seed=seed,
+                                isolation=str(request["isolation"]),
+                                figures=bool(request.get("figures")))
     return results.to_dict()
 
 

@@ -49,9 +49,14 @@ def course_fingerprint(slug: str, grader_root: Path | None = None) -> str:
     ``grader_root``: hash that copy of the package instead, for tests)."""
     h = hashlib.sha256(f"calcgrade {__version__}\0{slug}\0".encode())
     h.update(f"grader source {grader_source_digest(grader_root)}\0".encode())
-    for path in (exercises_dir() / slug / "checks.py", reference_dir() / f"{slug}.py"):
+    for path in (exercises_dir() / slug / "checks.py", reference_dir() / f"{slug}.py",
+                 exercises_dir() / slug / "questions.toml",  # concept questions, their key
+                 reference_dir() / "answers" / f"{slug}.toml"):
         h.update(path.read_bytes() if path.is_file() else b"<absent>")
         h.update(b"\0")
+    from grader.course.variants import enabled_slugs  # turning variants on regrades
+
+    h.update(b"variants" if slug in enabled_slugs() else b"lesson")
     return h.hexdigest()
 
 
@@ -73,6 +78,7 @@ class Task:
     files: SubmissionFiles
     slugs: list[str]                       # the exercises to grade now
     hashes: dict[str, str] = field(default_factory=dict)  # of every selected exercise
+    variants: dict[str, str] = field(default_factory=dict)  # slug → the student's code
 
     @property
     def student(self) -> str:

@@ -56,18 +56,22 @@ class LocalPool:
 
     def run(self, tasks: list[Task]) -> None:
         from grader.course.spec import load_exercise
+        from grader.course.variants import activate
         from grader.judge.requests import student_request
         from grader.sandbox.client import Policy, StudentRaw, collect
 
         requests, by_key = [], {}
-        cache: dict = {}
+        caches: dict[tuple, dict] = {}  # public inputs, per set of variants
         for n, task in enumerate(tasks):
             try:
                 root = self._lay_out(n, task)
                 exercises = [load_exercise(s) for s in task.slugs]
                 solutions = {s: _solution(root, s) for s in task.slugs}
-                request = student_request(n, root, exercises, solutions, self.seed,
-                                          figures=self.figures, cache=cache)
+                variants = {s: c for s, c in task.variants.items() if s in task.slugs}
+                with activate(variants):  # the student's own numbers (grader.course.variants)
+                    request = student_request(n, root, exercises, solutions, self.seed,
+                                              figures=self.figures,
+                                              cache=caches.setdefault(tuple(sorted(variants.items())), {}))
             except Exception as exc:  # noqa: BLE001 - costs this student only
                 self.on_failure(task, f"could not prepare the submission: {type(exc).__name__}: {exc}")
                 continue
@@ -153,7 +157,8 @@ class LocalPool:
                     return
                 task, raw = item
                 request = judge_request(task.student, task.slugs, seed=self.seed,
-                                        isolation=self.isolation, figures=self.figures, raw=raw)
+                                        isolation=self.isolation, figures=self.figures, raw=raw,
+                                        variants=task.variants)
                 try:
                     if judge is None:
                         judge = Judge.start()

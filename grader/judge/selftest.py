@@ -100,6 +100,8 @@ def run_selftest(slugs: list[str] | None = None, *, seed: int, jobs: int | None 
                 _expect_mistake(report, ex, mistake, res)
         for ex, mistake in generated:
             _expect_generated(report, ex, mistake, seed)
+        for ex in exercises:
+            _expect_questions(report, ex, seed)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     report.lines.append("")
@@ -155,3 +157,18 @@ def _expect_generated(report: SelftestReport, ex: Exercise, mistake: Mistake, se
     note = f" ({skipped} without an example for this seed)" if skipped else ""
     report.add(not bad, f"mistake {ex.slug}:{mistake.id} (generated) recognised by "
                f"{len(checks) - skipped} check(s){note}", bad)
+
+
+def _expect_questions(report: SelftestReport, ex: Exercise, seed: int) -> None:
+    """Concept questions: reference answers full marks, catalogued wrong answers
+    recognised, the stub answers none (:mod:`grader.judge.questions_selftest`); and a
+    variant exercise's variants are all fair (:mod:`grader.course.variants`)."""
+    from grader.course.variants import spec_for
+    from grader.judge.questions_selftest import question_problems, variant_problems
+
+    line, problems = question_problems(ex.slug, seed)
+    if line:
+        report.add(not problems, line, problems)
+    if spec_for(ex.slug) is not None:
+        line, problems = variant_problems(ex.slug, seed)
+        report.add(not problems, line, problems)

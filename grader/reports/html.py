@@ -35,7 +35,8 @@ if TYPE_CHECKING:
 STUDENTS_DIR = "students"
 # what a status is called on a page (the terminal's short marks are in text.MARKS)
 STATUS_WORDS = {"passed": "passed", "failed": "failed", "error": "error", "timeout": "timeout",
-                "missing": "missing", "not_implemented": "not implemented"}
+                "missing": "missing", "not_implemented": "not implemented",
+                "recorded": "recorded"}
 FLAGGED = ("error", "timeout", "missing", "not_implemented")  # named on an exercise's row
 DASH = "—"  # a value that is absent, or not a number
 ProgressFn = Callable[[str, int, int], None]
@@ -178,7 +179,10 @@ def class_html(results: Sequence[Results], *, links: Sequence[str | None] | None
     exercises = [{"stats": e, "names": {st: [r.name for r in s.students
                                              if st in r.flags.get(e.slug, [])]
                                         for st in FLAGGED}} for e in s.exercises]
+    from grader.reports.questions_view import question_rows, variant_rows
+
     return environment().get_template("class.html.j2").render(
+        questions=question_rows(results), variants=variant_rows(results),
         title=title, summary=s, stats=s.score_stats(), histogram=histogram,
         rows=list(zip(s.students, links)), hrefs=hrefs, hardest=s.hardest(HARDEST),
         top_mistakes=TOP_MISTAKES,

@@ -60,4 +60,12 @@ def find_results(path: Path) -> tuple[list[Path], bool]:
 def load_results(path: Path) -> tuple[list[Results], bool]:
     """Every Results under ``path`` (see :func:`find_results`) and whether it is a class."""
     files, is_class = find_results(path)
-    return [load_results_file(f) for f in files], is_class
+    results = [load_results_file(f) for f in files]
+    if is_class:  # the instructor's points for free-text answers (grader.judge.overrides)
+        from grader.judge.overrides import OverridesError, apply_overrides
+
+        try:
+            apply_overrides(results, Path(path))
+        except OverridesError as exc:
+            raise ResultsError(str(exc)) from None
+    return results, is_class

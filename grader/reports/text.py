@@ -66,14 +66,22 @@ def _exercise(ex: ExerciseResult, *, color: bool, verbose: bool, summary: bool,
     if summary and ex.checks:
         head += f"  {len(passed)}/{len(ex.checks)} checks pass"
     lines = [head]
+    if ex.variant:  # a per-student variant (grader.course.variants)
+        lines.append(f"  your variant: {ex.variant.get('code')}"
+                     + (f" — {ex.variant['problem']}" if ex.variant.get("problem") else ""))
     whole = _whole_exercise(ex, shown, path, color)
     if whole is not None:
-        return lines + whole
-    todo = [c for c in ex.checks if c.status == "not_implemented"]
+        lines += whole
+        if all(c.kind == "code" for c in ex.checks):
+            return lines
+    todo = [c for c in ex.checks if c.status == "not_implemented" and c.kind == "code"
+            and whole is None]
+    unanswered = [c for c in ex.checks if c.status == "not_implemented" and c.kind != "code"]
     previous: dict[str, str] = {}  # function → last message shown (said once, not per case)
     shown_hints: set[str] = set()
     for c in ex.checks:
-        if c.status == "not_implemented" or (summary and c.passed):
+        if c.status == "not_implemented" or (summary and c.passed) or (
+                whole is not None and c.kind == "code"):  # said once, above
             continue
         lines.append(_head(c, color))
         if c.passed and not verbose:
@@ -94,6 +102,11 @@ def _exercise(ex: ExerciseResult, *, color: bool, verbose: bool, summary: bool,
                 lines.append(f"        | {printable(line[:84])}")
     if todo:
         lines.extend(_not_started(todo, color, hints, shown_hints))
+    if unanswered:  # concept questions (grader.judge.questions): one line, like the above
+        names = ", ".join(c.function.removeprefix("q/") for c in unanswered)
+        lines.extend(_wrapped(f"{len(unanswered)} question{'s' if len(unanswered) != 1 else ''} "
+                              f"not answered yet in answers.toml: {names}  0/"
+                              f"{_pts(sum(c.max_points for c in unanswered))}", "        "))
     for k in ex.kernels or []:  # check --bench: speed beside the reference, not graded
         text = f"speed  {k.get('kernel', '')} ({k.get('method', '')}): {k.get('summary', '')}"
         for n, line in enumerate(textwrap.wrap(text, width=WIDTH)):
@@ -105,23 +118,24 @@ def _whole_exercise(ex: ExerciseResult, shown: str, path: Path | None,
                     color: bool) -> list[str] | None:
     """One entry for an exercise none of whose checks could run: no file, or a file that
     cannot be imported (the error and its line, once, not once per check)."""
-    if not ex.checks:
+    code = [c for c in ex.checks if c.kind == "code"]  # questions are judged apart
+    if not code:
         return None
-    messages = {c.message for c in ex.checks}
-    statuses = {c.status for c in ex.checks}
+    messages = {c.message for c in code}
+    statuses = {c.status for c in code}
     if len(messages) != 1:
         return None
     message = messages.pop()
-    n = len(ex.checks)
+    n = len(code)
     checks = f"{n} check{'s' if n != 1 else ''}"
     if statuses == {"missing"} and message == NOT_FOUND:
         return [f"  {_mark('missing', color)} {shown} not found, so none of its {checks} ran "
-                f"(0/{_pts(ex.max_points)})"]
+                f"(0/{_pts(sum(c.max_points for c in code))})"]
     if statuses == {"error"} and message.startswith(IMPORT_ERROR):
         error = tidy(message[len(IMPORT_ERROR):])
         lineno = line_number(error)
         lines = [f"  {_mark('error', color)} {shown} could not be imported, so none of its "
-                 f"{checks} ran (0/{_pts(ex.max_points)}):"]
+                 f"{checks} ran (0/{_pts(sum(c.max_points for c in code))}):"]
         lines.extend(_wrapped(_without_place(error), "        "))
         if lineno is not None:
             lines.append(f"        {shown}, line {lineno}:")
