@@ -50,6 +50,13 @@ if TYPE_CHECKING:
 DEFAULT_TIME_LIMIT = 10.0  # seconds of wall time for one check (a first JAX compile takes 1-2 s)
 DEFAULT_MEMORY_MB = 2048  # address-space limit of the sandboxed process
 
+# Who sees a check (Gradescope's test visibility, under calcgrade's own names):
+# "public" checks ship in the student bundle with their answer key and run in the
+# student's ``calcgrade check``; "hidden" and "after_due_date" ones run only at grading
+# (with the reference), and reports for students keep their expected values to themselves.
+VISIBILITIES = ("public", "hidden", "after_due_date")
+GRADESCOPE_VISIBILITY = {"public": "visible", "hidden": "hidden", "after_due_date": "after_due_date"}
+
 
 @dataclass(frozen=True)
 class Mistake:
@@ -136,13 +143,22 @@ class Check:
     needs: tuple[str, ...] = ()
     time_limit: float | None = None
     slug: str = ""
+    visibility: str = "public"  # one of VISIBILITIES
 
     @property
     def id(self) -> str:
         parts = [self.slug, self.function] + ([self.case] if self.case else [])
         return "/".join(parts)
 
+    @property
+    def is_public(self) -> bool:
+        """Whether the check ships in the student bundle (and runs in its ``check``)."""
+        return self.visibility == "public"
+
     def __post_init__(self) -> None:
+        if self.visibility not in VISIBILITIES:
+            raise ValueError(f"check {self.function}: visibility {self.visibility!r} is not one "
+                             f"of {', '.join(VISIBILITIES)}")
         # an answer kind's own requirements (e.g. a Property's) are catalogued mistakes
         own = tuple(getattr(self.answer, "requirements", ()))
         self.mistakes = own + tuple(m for m in self.mistakes if m not in own)

@@ -67,8 +67,19 @@ class _SolutionFinder(dict):
 
 
 def grade(submissions: list[Submission], slugs: list[str] | None = None, *, seed: int,
-          jobs: int | None = None, figures: bool = False,
-          progress: Callable[[str, int, int], None] | None = None) -> list[Results]:
+          **options: Any) -> list[Results]:
+    """:func:`grade_code`, with each submission's per-student variant active while its
+    checks are drawn and judged, then its concept questions (``answers.toml``) judged
+    beside the code (:mod:`grader.judge.with_questions`)."""
+    from grader.judge.with_questions import grade_with_questions
+
+    return grade_with_questions(grade_code, submissions, slugs, seed=seed, **options)
+
+
+def grade_code(submissions: list[Submission], slugs: list[str] | None = None, *, seed: int,
+               jobs: int | None = None, figures: bool = False,
+               progress: Callable[[str, int, int], None] | None = None,
+               function: str | None = None, early: "Early | None" = None) -> list[Results]:
     """Grade each submission on the given exercises; one Results per submission.
 
     ``figures``: also run each exercise's report figure on the student's functions and
@@ -77,30 +88,49 @@ def grade(submissions: list[Submission], slugs: list[str] | None = None, *, seed
     the sandbox (stage "running") and have been judged (stage "judging"), counting
     exercises. Student code runs in sandbox servers (:func:`grader.sandbox.client.collect`,
     process isolation, ``jobs`` at a time); judging runs here.
+    ``function``: grade only that function's checks (the exercises that have some;
+    :class:`grader.judge.selection.UnknownFunction` when none has).
+    ``early``: a sandbox server the caller started before (:func:`start_early`), used
+    for a single submission; the caller closes it.
     """
     from grader.judge.requests import student_request
 
     exercises = load_exercises(slugs)
+    only: dict[str, list[int]] = {}
+    if function is not None:
+        from grader.judge.selection import restrict
+
+        exercises, only = restrict(exercises, function)
+    source = expected_source()  # the reference, or a bundle's public key: what is on disk
     started = time.perf_counter()
     chosen = {i: [ex for ex in exercises if sub.only is None or ex.slug in sub.only]
               for i, sub in enumerate(submissions)}
     total = sum(len(c) for c in chosen.values())
     cache: dict = {}
-    scratch = Path(tempfile.mkdtemp(prefix="calcgrade-check-"))
-    scratch.chmod(0o755)  # the student's process may run as nobody (hidden but its own)
-    parallel = max(1, min(jobs or os.cpu_count() or 1, len(submissions) or 1))
-    policy = Policy(isolation="process", parallel=parallel, scratch_root=scratch)
-    # the servers import NumPy, SymPy and JAX while this process draws the inputs
-    servers = start_servers(policy, [ex.slug for ex in exercises], parallel if submissions else 0)
+    if early is not None and len(submissions) == 1:
+        scratch, policy, servers = early.scratch, early.policy, early.servers
+        early.servers = []  # handed to collect, which ends them
+    else:
+        scratch = _scratch()
+        parallel = max(1, min(jobs or default_jobs(), len(submissions) or 1))
+        policy = Policy(isolation="process", parallel=parallel, scratch_root=scratch)
+        # the servers import NumPy, SymPy and JAX while this process draws the inputs
+        servers = start_servers(policy, [ex.slug for ex in exercises],
+                                parallel if submissions else 0)
     try:
+        _skip_uncovered(exercises, seed, cache, source)  # a bundle runs its public checks only
+        _draw_public_inputs(exercises, seed, cache)  # once: the request and the judge share them
         requests = []
         for i, sub in enumerate(submissions):
             root = scratch / f"s{i}"
             solutions = lay_out(sub, [ex.slug for ex in chosen[i]], root)
             requests.append(student_request(i, root, chosen[i], solutions, seed,
                                             figures=figures, cache=cache))
+            for req in requests[-1].exercises:
+                req.only = only.get(req.slug)
         # the expected answers (references, JAX) are computed while the sandbox runs
-        warm = threading.Thread(target=_precompute_expected, args=(exercises, seed), daemon=True)
+        warm = threading.Thread(target=_precompute_expected, args=(exercises, seed, source),
+                                daemon=True)
         warm.start()
         raws = _collect(requests, policy, servers, progress, total)
         warm.join()
@@ -110,13 +140,55 @@ def grade(submissions: list[Submission], slugs: list[str] | None = None, *, seed
     judged = 0
     for i, sub in enumerate(submissions):
         out.append(judge_student(raws[i], chosen[i], name=sub.name, seed=seed,
-                                 isolation="process", figures=figures))
+                                 isolation="process", figures=figures, source=source))
         judged += len(chosen[i])
         if progress:
             progress("judging", judged, total)
     if submissions and len(submissions) == 1:
         out[0].duration = time.perf_counter() - started
     return out
+
+
+def default_jobs() -> int:
+    """Sandbox servers at a time when the caller does not say: ``CALCGRADE_JOBS`` (e.g. 1
+    under a test runner that already keeps every core busy, where a second server's
+    imports would be pure overhead), else one per core."""
+    try:
+        return max(1, int(os.environ.get("CALCGRADE_JOBS", "")))
+    except ValueError:
+        return os.cpu_count() or 1
+
+
+def _scratch() -> Path:
+    scratch = Path(tempfile.mkdtemp(prefix="calcgrade-check-"))
+    scratch.chmod(0o755)  # the student's process may run as nobody (hidden but its own)
+    return scratch
+
+
+@dataclass
+class Early:
+    """A sandbox server started before :func:`grade` is called (:func:`start_early`)."""
+
+    scratch: Path
+    policy: Policy
+    servers: list
+
+    def close(self) -> None:
+        """End the server if grade() never took it, and remove the scratch folder."""
+        from grader.sandbox.client import stop_servers
+
+        stop_servers(self.servers)
+        shutil.rmtree(self.scratch, ignore_errors=True)
+
+
+def start_early(slugs: list[str]) -> Early:
+    """Start one sandbox server for ``slugs`` now, before anything else (``calcgrade
+    check``): its ~1 s of imports then overlaps reading the submission, loading the
+    exercises and drawing the inputs, which all come before a server is started in
+    :func:`grade` otherwise. Pass it as ``grade(..., early=)``; close it after."""
+    scratch = _scratch()
+    policy = Policy(isolation="process", parallel=1, scratch_root=scratch)
+    return Early(scratch, policy, start_servers(policy, slugs, 1))
 
 
 def lay_out(sub: Submission, slugs: list[str], root: Path) -> dict[str, Path | None]:
@@ -134,11 +206,15 @@ def lay_out(sub: Submission, slugs: list[str], root: Path) -> dict[str, Path | N
         target.mkdir(parents=True, exist_ok=True)
         if isinstance(sub.files, _SolutionFinder):
             for item in src.parent.iterdir():
-                if item.is_file() and not item.is_symlink() and item.stat().st_size < LAYOUT_FILE_BYTES:
-                    shutil.copyfile(item, target / item.name)
+                try:
+                    if item.is_file() and not item.is_symlink() and item.stat().st_size < LAYOUT_FILE_BYTES:
+                        shutil.copyfile(item, target / item.name)
+                except FileNotFoundError:  # removed meanwhile (an editor's temporary file)
+                    continue
         else:
             shutil.copyfile(src, target / "solution.py")
-        out[slug] = target / "solution.py"
+        # gone meanwhile, or a link (never copied): missing, as if it was never there
+        out[slug] = target / "solution.py" if (target / "solution.py").is_file() else None
     if root.exists():
         open_to_sandbox(root)
     return out
@@ -168,11 +244,57 @@ def _collect(requests: list, policy: Policy, servers: list,
     return collect(requests, policy, on_done=on_done, servers=servers)
 
 
-def _precompute_expected(exercises: list[Exercise], seed: int) -> None:
+def _draw_public_inputs(exercises: list[Exercise], seed: int, cache: dict) -> None:
+    """Fill the request builder's cache (``(check id, seed)`` → encoded public inputs)
+    from :func:`drawn_inputs`, so each check's inputs are drawn once, not once for the
+    request and again for the expected answer. A check whose inputs cannot be drawn is
+    left to the request builder, which reports it for that check."""
+    from grader.sandbox.inputs import encode_inputs
+
     for exercise in exercises:
         for check in exercise.checks:
+            key = (check.id, seed)
+            if key not in cache:
+                try:
+                    cache[key] = encode_inputs(drawn_inputs(check, seed))
+                except Exception:  # noqa: BLE001 - exercise_request records the error
+                    pass
+
+
+_INPUTS: dict[tuple[str, int], dict] = {}
+
+
+def drawn_inputs(check: Check, seed: int) -> dict:
+    """Every input of ``check`` for ``seed`` (judge-only ones included), drawn once per
+    process: drawing (hidden functions, lambdify) is most of the trusted side's work.
+    Arrays are frozen; the dict is a copy."""
+    key = (check.id, seed)
+    if key not in _INPUTS:
+        with quiet_numpy():
+            inputs = check.make_inputs(seed)
+        if len(_INPUTS) >= _EXPECTED_MAX:
+            _INPUTS.clear()
+        _INPUTS[key] = _freeze(inputs)
+    return dict(_INPUTS[key])
+
+
+def _skip_uncovered(exercises: list[Exercise], seed: int, cache: dict, source: Any) -> None:
+    """Checks the source has no answer for (a bundle's hidden ones) get no inputs: the
+    sandbox then never calls the student's code for them, and they are not judged."""
+    for exercise in exercises:
+        for check in exercise.checks:
+            if not source.covers(check):
+                cache[(check.id, seed)] = {"__input_error__": "not a public check: runs at grading"}
+
+
+def _precompute_expected(exercises: list[Exercise], seed: int, source: Any = None) -> None:
+    source = source or expected_source()
+    for exercise in exercises:
+        for check in exercise.checks:
+            if not source.covers(check):
+                continue
             try:
-                _expected(check, seed)
+                _expected(check, seed, source)
             except Exception:  # noqa: BLE001 - judge_check reports it, for that check
                 pass
 
@@ -201,38 +323,55 @@ _RAW_STATUS = {"not_implemented": "not_implemented", "missing": "missing", "exce
 
 
 def judge_exercise(raw: ExerciseRaw, exercise: Exercise, seed: int, *, figure: bool = False,
-                   failure: str = "") -> ExerciseResult:
-    """Judge one exercise's raw results (``failure``: why some never came back)."""
+                   failure: str = "", source: Any = None) -> ExerciseResult:
+    """Judge one exercise's raw results (``failure``: why some never came back).
+
+    ``source`` of the expected answers (default: what is on disk, :func:`expected_source`);
+    checks it does not cover (a bundle's hidden ones) are left out of the results."""
+    source = source or expected_source()
     missing = failure or "this check did not run"
     checks = []
     for index, check in enumerate(exercise.checks):
-        checks.append(judge_check(check, raw.results.get(index) or RawResult("error", missing), seed))
+        if source.covers(check):
+            checks.append(judge_check(check, raw.results.get(index) or RawResult("error", missing),
+                                      seed, source))
     result = ExerciseResult(exercise.slug, exercise.title, checks, raw.import_output)
     if figure and exercise.figure is not None:
-        result.figure = figure_data(exercise, raw.results.get(len(exercise.checks)), seed)
+        result.figure = figure_data(exercise, raw.results.get(len(exercise.checks)), seed, source)
     return result
 
 
 def judge_student(raw: StudentRaw, exercises: list[Exercise], *, name: str, seed: int,
-                  isolation: str, figures: bool = False) -> Results:
+                  isolation: str, figures: bool = False, source: Any = None) -> Results:
     """The results document of one student, from their raw results (trusted side)."""
+    from grader.course.fingerprint import spec_fingerprint
+
     t0 = time.perf_counter()
-    ex_results = [judge_exercise(r, ex, seed, figure=figures, failure=raw.failure)
+    source = source or expected_source()
+    ex_results = [judge_exercise(r, ex, seed, figure=figures, failure=raw.failure, source=source)
                   for ex, r in zip(exercises, raw.exercises)]
     results = Results(submission=name, seed=seed, isolation=isolation, exercises=ex_results)
+    try:
+        results.spec_fingerprint = spec_fingerprint()
+    except Exception:  # noqa: BLE001 - a broken checks.py elsewhere must not cost this grade
+        results.spec_fingerprint = ""
+    results.expected_from = source.kind
+    not_run = [c for ex in exercises for c in ex.checks if not source.covers(c)]
+    results.hidden = {"checks": len(not_run), "points": float(sum(c.points for c in not_run))}
     results.duration = sum(c.duration for c in results.checks) + time.perf_counter() - t0
     return results
 
 
-def figure_data(exercise: Exercise, raw: RawResult | None, seed: int) -> dict[str, Any]:
+def figure_data(exercise: Exercise, raw: RawResult | None, seed: int,
+                source: Any = None) -> dict[str, Any]:
     """The report figure's data: the reference's and, when it ran, the student's."""
     figure = exercise.figure
     assert figure is not None
     out: dict[str, Any] = {"title": figure.title, "reference": None, "student": None,
                            "message": ""}
     try:
-        out["reference"] = to_lists(figure.reference(load_reference(exercise.slug),
-                                                     figure.make_inputs(seed)))
+        out["reference"] = to_lists((source or expected_source()).figure(
+            exercise, seed, figure.make_inputs(seed)))
     except Exception as exc:  # noqa: BLE001 - a figure never costs a grade
         out["message"] = f"the reference figure failed: {type(exc).__name__}: {exc}"
     if raw is not None and raw.status == "ok":
@@ -262,26 +401,30 @@ def to_lists(value: Any) -> Any:
     return value if isinstance(value, (int, str, bool)) or value is None else str(value)
 
 
-def judge_check(check: Check, raw: RawResult, seed: int) -> CheckResult:
+def judge_check(check: Check, raw: RawResult, seed: int, source: Any = None) -> CheckResult:
     result = CheckResult(id=check.id, exercise=check.slug, function=check.function,
                          case=check.case, title=check.title, status="error", points=0.0,
-                         max_points=check.points, duration=raw.duration, output=raw.output)
+                         max_points=check.points, duration=raw.duration, output=raw.output,
+                         visibility=check.visibility)
     if raw.status != "ok":
         result.status = _RAW_STATUS.get(raw.status, "error")
         result.message = raw.message
         return result
-    import numpy as np
-
     from grader.judge.answers import Verdict, WrongType
     from grader.judge.limits import JudgeTimeout, judge_seconds, time_limit
+    from grader.judge.public_key import PublicKeyError
+    from grader.judge.symbolic import OutsidePublicKey
 
     try:
         with quiet_numpy():
-            inputs, expected = _expected(check, seed)
+            inputs, expected = _expected(check, seed, source)
+    except PublicKeyError as exc:  # a bundle's key without this seed or check: say so
+        result.message = f"cannot judge this check offline: {exc}"
+        return result
     except Exception as exc:  # noqa: BLE001 - a grader bug must not cost other checks
         result.message = f"internal grader error computing the expected answer ({type(exc).__name__}: {exc})"
         return result
-    rng = np.random.default_rng([seed, 7, *map(ord, check.id[-8:])])
+    rng = judge_rng(check, seed)
     try:
         # a huge expression costs this check only; an overflowing or NaN answer is judged,
         # never turned into a NumPy warning (no judge needs to silence them itself)
@@ -298,6 +441,9 @@ def judge_check(check: Check, raw: RawResult, seed: int) -> CheckResult:
     except JudgeTimeout as exc:
         result.message = str(exc)
         return result
+    except OutsidePublicKey as exc:  # the bundle's key lacks a point this answer needs
+        result.message = f"cannot judge this answer offline: {exc}"
+        return result
     except Exception as exc:  # noqa: BLE001 - judging odd answers must not crash grading
         result.message = f"your answer could not be judged ({type(exc).__name__}: {str(exc)[:200]})"
         return result
@@ -308,16 +454,75 @@ def judge_check(check: Check, raw: RawResult, seed: int) -> CheckResult:
     if verdict.passed:
         result.message = verdict.message or "correct"
     else:
-        hint = f" {check.hint}" if check.hint and not verdict.mistake else ""
-        result.message = (verdict.message + hint).strip()
+        result.message = with_hint(verdict.message, "" if verdict.mistake else check.hint)
     return result
 
 
-_EXPECTED: dict[tuple[str, int], tuple[dict, Any]] = {}
+def with_hint(message: str, hint: str) -> str:
+    """The failure message, then the check's hint as a sentence of its own ("… Hint: …")."""
+    message, hint = message.strip(), hint.strip()
+    if not hint:
+        return message
+    if not message:
+        return f"Hint: {hint}"
+    end = "" if message.endswith((".", "!", "?", ":")) else "."
+    return f"{message}{end} Hint: {hint}"
+
+
+_EXPECTED: dict[tuple[str, str, int], tuple[dict, Any]] = {}
 _EXPECTED_MAX = 4096
 
 
-def _expected(check: Check, seed: int) -> tuple[dict, Any]:
+def judge_rng(check: Check, seed: int) -> Any:
+    """The generator a check's judging draws from (evaluation points, …): fixed by the check
+    and the seed, so the public key can hold the expected values at exactly those points."""
+    import numpy as np
+
+    return np.random.default_rng([seed, 7, *map(ord, check.id[-8:])])
+
+
+class ReferenceSource:
+    """Expected answers computed from ``reference/`` (the instructor's side)."""
+
+    kind = "reference"
+    name = "reference"
+
+    def covers(self, check: Check) -> bool:
+        return True
+
+    def expected(self, check: Check, seed: int, inputs: dict) -> Any:
+        return check.expected(load_reference(check.slug), inputs)
+
+    def figure(self, exercise: Exercise, seed: int, inputs: dict) -> Any:
+        assert exercise.figure is not None
+        return exercise.figure.reference(load_reference(exercise.slug), inputs)
+
+
+REFERENCE = ReferenceSource()
+_KEYS: dict[tuple[str, float], Any] = {}
+
+
+def expected_source(root: Path | None = None) -> Any:
+    """Where the expected answers come from, decided by what is on disk: the course's
+    ``reference/`` (instructor), else its ``key/`` (the student bundle). Not a setting:
+    two gradings of two courses in one process each get their own source."""
+    from grader.course.paths import project_root
+    from grader.judge.public_key import KEY_DIR, META, KeySource
+
+    root = root or project_root()
+    if (root / "reference").is_dir():
+        return REFERENCE
+    meta = root / KEY_DIR / META
+    if not meta.is_file():
+        return REFERENCE  # neither: each check says the reference is missing
+    stamp = (str(meta.resolve()), meta.stat().st_mtime)
+    if stamp not in _KEYS:
+        _KEYS.clear()
+        _KEYS[stamp] = KeySource(meta.parent)
+    return _KEYS[stamp]
+
+
+def _expected(check: Check, seed: int, source: Any = None) -> tuple[dict, Any]:
     """The check's hidden inputs and the reference's answer, computed once per process.
 
     They depend only on the check and the seed, and building them (drawing hidden
@@ -325,11 +530,12 @@ def _expected(check: Check, seed: int) -> tuple[dict, Any]:
     for every student of a class. Arrays are frozen so no comparison can alter them for
     the next student; the dict is copied for the same reason.
     """
-    key = (check.id, seed)
+    source = source or expected_source()
+    key = (source.name, check.id, seed)
     if key not in _EXPECTED:
         with quiet_numpy():  # whoever asks (judging, precomputing), no NumPy warnings
-            inputs = check.make_inputs(seed)
-            expected = check.expected(load_reference(check.slug), inputs)
+            inputs = drawn_inputs(check, seed)
+            expected = source.expected(check, seed, inputs)
         if len(_EXPECTED) >= _EXPECTED_MAX:
             _EXPECTED.clear()
         _EXPECTED[key] = (_freeze(inputs), _freeze(expected))
@@ -423,9 +629,9 @@ def judge_value(check: Check, value: Any, seed: int) -> CheckResult:
     return judge_check(check, RawResult("ok", value=plain.decode(plain.encode(value))), seed)
 
 
-def mistake_value(check: Check, mistake: Any, seed: int) -> Any:
+def mistake_value(check: Check, mistake: Any, seed: int, source: Any = None) -> Any:
     """The answer that commits ``mistake`` in ``check`` for ``seed`` (its ``equals`` or
     ``sample``), computed on the trusted side."""
     with quiet_numpy():
-        inputs, expected = _expected(check, seed)
+        inputs, expected = _expected(check, seed, source)
         return mistake.generated(expected, inputs)

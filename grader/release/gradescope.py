@@ -60,7 +60,8 @@ set -uo pipefail
 AUTOGRADER="${{CALCGRADE_AUTOGRADER_ROOT:-/autograder}}"
 PYTHON="${{CALCGRADE_AUTOGRADER_PYTHON:-/opt/calcgrade-venv/bin/python}}"
 SEED={seed}  # pinned when this autograder was written: a regrade draws the same inputs
-exec "$PYTHON" -c 'import sys; from grader.release.gradescope import main; sys.exit(main(sys.argv[1:]))' \\
+# -I: the grader comes from the venv alone, never from the working folder or PYTHON* variables
+exec "$PYTHON" -I -c 'import sys; from grader.release.gradescope import main; sys.exit(main(sys.argv[1:]))' \\
     "$AUTOGRADER" "$SEED"{slugs}
 """
 
@@ -189,7 +190,12 @@ def main(argv: list[str]) -> int:
     except Exception as exc:  # noqa: BLE001 - still a results.json that says why
         doc = failure(f"the autograder failed ({type(exc).__name__}: {exc})")
     results.parent.mkdir(parents=True, exist_ok=True)
-    results.write_text(json.dumps(doc, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    # written beside and renamed over: whatever stands at results.json (a link planted
+    # there) is replaced, never followed
+    tmp = results.with_name(f".results.{os.getpid()}.json")
+    tmp.unlink(missing_ok=True)
+    tmp.write_text(json.dumps(doc, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    os.replace(tmp, results)
     print(f"calcgrade autograder: seed {seed}; {doc.get('score', 0)} points; "
           f"results in {results}")
     return 0
@@ -200,7 +206,7 @@ def autograde(root: Path, seed: int, slugs: list[str] | None = None) -> dict[str
     the course in ``root/source/course`` (see the module doc)."""
     course, upload = root / "source" / "course", root / "submission"
     _keep_private(root / "source")
-    argv = [sys.executable, "-m", "grader", "--course", str(course), "check", *(slugs or []),
+    argv = [sys.executable, "-I", "-m", "grader", "--course", str(course), "check", *(slugs or []),
             "--submission", str(upload), "--seed", str(seed), "--format", "json"]
     try:
         proc = subprocess.run(argv, capture_output=True, text=True, timeout=CHECK_TIMEOUT,

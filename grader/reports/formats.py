@@ -331,8 +331,10 @@ def class_markdown(results: Sequence[Results], summary: ClassSummary | None = No
 # -- CSV gradebook ----------------------------------------------------------------------
 
 def _cell(text: str) -> str:
-    """Neutralise spreadsheet formulas in a name (=, +, -, @ at the start)."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+    """Neutralise spreadsheet formulas in a name (=, +, -, @ at the start, also after
+    spaces: a spreadsheet that trims cells on import would read `` =1+1`` as a formula)."""
+    first = text.lstrip(" \u00a0")[:1]
+    return "'" + text if first in ("=", "+", "-", "@", "\t", "\r", "\n") else text
 
 
 def to_csv(results: Sequence[Results], summary: ClassSummary | None = None) -> str:

@@ -1,0 +1,1 @@
+"""Making the student bundle: `calcgrade release OUT/` (see docs/RELEASE.md)."""

@@ -1,0 +1,257 @@
+"""The student bundle (`calcgrade release`): no reference in it, and its offline check
+gives the instructor's verdicts.
+
+The bundle is built once (seeds 1 and 2) into a temporary folder. Its ``calcgrade check``
+runs in a subprocess whose current folder is the bundle (no ``reference/`` anywhere
+there), on the references copied in as a submission, on the stubs, and on catalogued
+mistake examples; each per-check status and message must equal the instructor's
+``check`` on the same public seed, computed here from the reference.
+"""
+from __future__ import annotations
+
+import ast
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import ROOT, overlay
+
+from grader.course.fingerprint import spec_fingerprint
+from grader.course.spec import all_slugs, load_exercises
+
+SEEDS = [1, 2]
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def bundle(tmp_path_factory) -> Path:
+    from grader.release.bundle import write_bundle
+
+    out = tmp_path_factory.mktemp("release") / "bundle"
+    write_bundle(out, SEEDS)
+    return out
+
+
+def bundle_check(bundle: Path, submission: Path | None, *args: str) -> subprocess.CompletedProcess:
+    """``calcgrade check`` run inside the bundle, with the bundle's own grader package."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CALCGRADE_")}
+    env["PYTHONPATH"] = str(bundle)
+    sub = ["--submission", str(submission)] if submission is not None else []
+    return subprocess.run([sys.executable, "-m", "grader", "check", *sub, *args],
+                          cwd=bundle, env=env, capture_output=True, text=True, timeout=900)
+
+
+def by_id(doc: dict) -> dict[str, dict]:
+    return {c["id"]: c for e in doc["exercises"] for c in e["checks"]}
+
+
+# -- what is (not) in the bundle -----------------------------------------------------------
+
+
+def _bodies(path: Path) -> dict[str, set[str]]:
+    """Function name → its bodies, whitespace collapsed (an independent extraction)."""
+    src = path.read_text()
+    out: dict[str, set[str]] = {}
+    for node in ast.walk(ast.parse(src)):
+        if isinstance(node, ast.FunctionDef):
+            body = node.body[1:] if ast.get_docstring(node) else node.body
+            if body:
+                text = "\n".join(src.splitlines()[body[0].lineno - 1:body[-1].end_lineno])
+                out.setdefault(node.name, set()).add(" ".join(text.split()))
+    return out
+
+
+def test_bundle_holds_no_reference_file(bundle):
+    names = {p.relative_to(bundle).as_posix() for p in bundle.rglob("*")}
+    assert not any(n == "reference" or n.startswith("reference/") or "/reference/" in n
+                   for n in names), [n for n in names if "reference" in n.split("/")]
+    assert not any(n.endswith("equivalent_mutants.toml") for n in names)
+    assert not any("mistakes" in n.split("/") for n in names)
+    for slug in all_slugs():
+        assert sorted(p.name for p in (bundle / "exercises" / slug).iterdir()) == \
+            ["README.md", "checks.py", "solution.py"]
+        assert (bundle / "exercises" / slug / "solution.py").read_text() == \
+            (ROOT / "exercises" / slug / "solution.py").read_text()
+
+
+def test_no_reference_function_body_is_in_the_bundle(bundle):
+    texts = {p: " ".join(p.read_text(errors="ignore").split())
+             for p in bundle.rglob("*") if p.is_file()}
+    checked = 0
+    for ref in sorted((ROOT / "reference").glob("*.py")):
+        slug = ref.stem
+        stub = _bodies(ROOT / "exercises" / slug / "solution.py")
+        statement = " ".join(((ROOT / "exercises" / slug / "README.md").read_text() + " "
+                              + (ROOT / "exercises" / slug / "solution.py").read_text()).split())
+        for name, bodies in _bodies(ref).items():
+            for body in bodies - stub.get(name, set()):
+                if body in statement:  # the task itself gives it (e.g. a sigmoid helper)
+                    continue
+                checked += 1
+                for path, text in texts.items():
+                    rel = path.relative_to(bundle)
+                    helper_in_checks = name not in stub and rel.name == "checks.py"
+                    assert helper_in_checks or body not in text, f"{rel} holds {ref.name}:{name}"
+    assert checked > 50  # every exercise's functions were looked for
+
+
+def test_no_module_in_the_bundle_imports_a_reference(bundle):
+    for path in bundle.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            names = []
+            if isinstance(node, ast.Import):
+                names = [a.name for a in node.names]
+            elif isinstance(node, ast.ImportFrom):
+                names = [node.module or ""]
+            assert not any("reference" in n.split(".") for n in names), path
+
+
+def test_the_key_holds_values_not_the_expressions(bundle):
+    import sympy
+
+    from grader.judge.answers import Expr, ExprArray
+    from grader.judge.engine import load_reference
+
+    stored = 0
+    for ex in load_exercises():
+        key_text = (bundle / "key" / f"{ex.slug}.json").read_text()
+        entries = json.loads(key_text)["checks"]
+        for check in ex.checks:
+            entry = entries.get(check.id, {}).get(str(SEEDS[0]), {})
+            if not isinstance(check.answer, (Expr, ExprArray)) or "expected" not in entry:
+                continue
+            assert "sampled" in json.dumps(entry["expected"]), check.id
+            expected = check.expected(load_reference(ex.slug), check.make_inputs(SEEDS[0]))
+            parts = list(expected) if isinstance(expected, (list, tuple, sympy.MatrixBase)) else [expected]
+            for part in parts:
+                text = sympy.sstr(part)
+                if getattr(part, "free_symbols", None) and len(text) > 3:
+                    assert text not in key_text, (check.id, text)
+            stored += 1
+    assert stored >= 2  # symbolic answers that only the reference knows are in the key
+    meta = json.loads((bundle / "key" / "key.json").read_text())
+    assert meta["seeds"] == SEEDS and meta["spec_fingerprint"] == spec_fingerprint()
+
+
+def test_the_bundle_is_a_classroom_template(bundle):
+    workflow = (bundle / ".github" / "workflows" / "classroom.yml").read_text()
+    assert "calcgrade check --format md >> \"$GITHUB_STEP_SUMMARY\"" in workflow
+    assert "pip install ." in workflow and "on: [push" in workflow
+    readme = (bundle / "README.md").read_text()
+    assert "make install" in readme and "calcgrade check" in readme and "hidden" in readme
+    assert (bundle / "Makefile").is_file() and (bundle / "pyproject.toml").is_file()
+    assert (bundle / "calcgrade.toml").is_file() and (bundle / "grader" / "judge" / "engine.py").is_file()
+
+
+# -- the student's check in the bundle = the instructor's --------------------------------
+
+
+def _reference_submission(dest: Path) -> Path:
+    for slug in all_slugs():
+        (dest / slug).mkdir(parents=True)
+        shutil.copyfile(ROOT / "reference" / f"{slug}.py", dest / slug / "solution.py")
+    return dest
+
+
+def _mistake_round(dest: Path, k: int) -> Path:
+    """The k-th catalogued mistake example of every exercise that has one."""
+    for slug in all_slugs():
+        examples = sorted((ROOT / "reference" / "mistakes" / slug).glob("*.py"))
+        if examples:
+            overlay(slug, examples[k % len(examples)], dest)
+    return dest
+
+
+def instructor_check(submission: Path, seed: int) -> dict:
+    """The instructor's ``calcgrade check`` in the course (with ``reference/``)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CALCGRADE_")}
+    run = subprocess.run([sys.executable, "-m", "grader", "check", "--submission", str(submission),
+                          "--format", "json", "--seed", str(seed)], cwd=ROOT, env=env,
+                         capture_output=True, text=True, timeout=900)
+    assert run.returncode in (0, 1), run.stderr[-3000:]
+    return json.loads(run.stdout)
+
+
+def _compare(bundle: Path, submission: Path, seed: int) -> int:
+    run = bundle_check(bundle, submission, "--format", "json", "--seed", str(seed))
+    assert run.returncode in (0, 1), run.stderr[-3000:]
+    student = json.loads(run.stdout)
+    mine = instructor_check(submission, seed)
+    instructor = by_id(mine)
+    public = {i for i, c in instructor.items() if c.get("visibility", "public") == "public"}
+    got = by_id(student)
+    assert set(got) == public  # hidden checks (not public) are not run in the bundle
+    differ = [(cid, got[cid]["status"], got[cid]["message"], instructor[cid]["status"],
+               instructor[cid]["message"]) for cid in sorted(got)
+              if (got[cid]["status"], got[cid]["message"]) != (instructor[cid]["status"],
+                                                               instructor[cid]["message"])]
+    assert not differ, differ[:5]
+    assert student["spec_fingerprint"] == mine["spec_fingerprint"] == spec_fingerprint()
+    assert student["expected_from"] == "public key" and mine["expected_from"] == "reference"
+    hidden = [c for i, c in instructor.items() if i not in public]
+    assert student["hidden"] == {"checks": len(hidden),
+                                 "points": float(sum(c["max_points"] for c in hidden))}
+    return sum(c["status"] == "passed" for c in got.values())
+
+
+def test_reference_solutions_pass_the_same_checks_offline(bundle, tmp_path):
+    passed = _compare(bundle, _reference_submission(tmp_path / "ref"), SEEDS[0])
+    assert passed > 50
+
+
+def test_stubs_fail_the_same_checks_offline(bundle):
+    assert _compare(bundle, bundle / "exercises", SEEDS[1]) == 0
+
+
+@pytest.mark.parametrize("k", [0, 1, 2])
+def test_catalogued_mistakes_get_the_same_messages_offline(bundle, tmp_path, k):
+    _compare(bundle, _mistake_round(tmp_path / f"round{k}", k), SEEDS[k % len(SEEDS)])
+
+
+def test_a_seed_not_in_the_key_is_refused_clearly(bundle):
+    run = bundle_check(bundle, None, "01_derivative", "--seed", "99")
+    assert run.returncode == 2
+    assert "seed 99 is not a public seed" in run.stderr and "1, 2" in run.stderr
+
+
+def test_the_text_output_names_the_public_checks_and_the_key(bundle, tmp_path):
+    run = bundle_check(bundle, _reference_submission(tmp_path / "ref"), "02_antiderivative")
+    assert run.returncode == 0, run.stdout + run.stderr
+    public = [c for c in load_exercises(["02_antiderivative"])[0].checks if c.is_public]
+    line = (f"Public checks: {len(public)} ({sum(c.points for c in public):g} points), judged "
+            "against the public key for seed 1.")
+    assert line in run.stdout.splitlines(), run.stdout
+    assert "run at grading" not in run.stdout  # none of 02's checks is hidden
+    assert f"Check spec {spec_fingerprint()}" in run.stdout
+
+
+def test_changed_checks_are_refused_against_the_key(bundle, tmp_path):
+    copy = tmp_path / "bundle"
+    shutil.copytree(bundle, copy)
+    checks = copy / "exercises" / "01_derivative" / "checks.py"
+    checks.write_text(checks.read_text().replace("points=2,", "points=3,", 1))
+    run = bundle_check(copy, None, "01_derivative")
+    assert run.returncode == 1 and "not the ones the public key was made for" in run.stderr
+
+
+def test_the_html_report_plots_the_reference_from_the_key(bundle, tmp_path):
+    page = tmp_path / "report.html"
+    run = bundle_check(bundle, _reference_submission(tmp_path / "ref"), "06_optimum",
+                       "--html", str(page))
+    assert run.returncode == 0, run.stdout + run.stderr
+    text = page.read_text()
+    assert "reference figure failed" not in text and "data:image/png;base64," in text
+
+
+def test_grading_a_class_in_the_bundle_is_refused_clearly(bundle, tmp_path):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CALCGRADE_")}
+    env["PYTHONPATH"] = str(bundle)
+    (tmp_path / "class").mkdir()
+    run = subprocess.run([sys.executable, "-m", "grader", "grade", str(tmp_path / "class"),
+                          "--out", str(tmp_path / "out")], cwd=bundle, env=env,
+                         capture_output=True, text=True, timeout=300)
+    assert run.returncode == 1 and "is a student bundle" in run.stderr
