@@ -1,11 +1,13 @@
 """Checks for 06_optimum: log x has no critical point; critical points of any f, classified.
 
-``critical_points`` is run on the catalogue's three examples and on hidden functions
-drawn from the seed (polynomials built from chosen roots of f′, some repeated, some
+``critical_points`` is run on the catalogue's three examples, on two deterministic ones
+(critical points of order 5 and 6; a root of f′ outside the domain of log) and on hidden
+functions drawn from the seed (polynomials built from chosen roots of f′, some repeated, some
 complex; exp and log functions on x > 0). The student's dict is turned into plain
 numbers inside the sandbox (keys may be SymPy numbers such as CRootOf or LambertW,
 which no expression parser should have to read) and compared with the reference's
-numerically: the same set of points within 1e-9 + 1e-9·|p|, the same kind at each.
+numerically: the same set of points within 1e-9 + 1e-9·|p|, the same kind at each. Every
+way to fail is a catalogued mistake (a Property's requirements, tried in order).
 """
 from __future__ import annotations
 
@@ -13,7 +15,7 @@ from grader.course import hidden
 from grader.course.lazy import np
 from grader.course.lazy import sp as sympy
 from grader.course.spec import Check, Exercise, Figure, Mistake
-from grader.judge.answers import Custom, Expr, OneOf, Verdict, WrongType, describe, fmt
+from grader.judge.answers import Expr, OneOf, Property, WrongType, describe
 
 KINDS = ("maximum", "minimum", "neither")
 RTOL = ATOL = 1e-9  # |got − expected| ≤ ATOL + RTOL·|expected| for a critical point
@@ -43,35 +45,23 @@ def _is_zero_value(v) -> bool:
     return False
 
 
-def _log_points_judge(got, expected, inputs, rng) -> Verdict:
-    items = got
-    if isinstance(got, np.ndarray):
-        items = got.ravel().tolist()
-    if not isinstance(items, (list, tuple)):
-        raise WrongType(f"expected a list of points ([] when there is none), got {describe(got)}")
-    if not items:
-        return Verdict(True)
-    return Verdict(False, f"expected [], got {fmt(list(items))}",
-                   {"expected": [], "got": fmt(list(items))})
-
-
-def _items(got) -> list:
-    """The answer's points; a matcher refuses anything but a list (no match)."""
+def _items(got, inputs=None) -> list:
+    """The answer's points as a list ([] when there is none), or WrongType."""
     if isinstance(got, np.ndarray):
         return got.ravel().tolist()
     if not isinstance(got, (list, tuple)):
-        raise WrongType("not a list")
+        raise WrongType(f"expected a list of points ([] when there is none), got {describe(got)}")
     return list(got)
 
 
 LOG_POINTS_MISTAKES = (
     Mistake("zero_is_critical", "x = 0 is not a critical point of log x: log is not defined at 0 "
             "(its domain is x > 0) and 1/x is not zero anywhere — there is none, so return [].",
-            match=lambda got, expected, inputs: any(_is_zero_value(v) for v in _items(got)),
+            match=lambda items, expected, inputs: any(_is_zero_value(v) for v in items),
             sample=lambda expected, inputs: [0]),
     Mistake("log_has_critical_point", "1/x is never zero on x > 0, so log x has no critical "
             "point: return an empty list.",
-            match=lambda got, expected, inputs: len(_items(got)) > 0,
+            match=lambda items, expected, inputs: len(items) > 0,
             sample=lambda expected, inputs: [1.0]),
 )
 
@@ -175,66 +165,171 @@ def _why(inputs, exact, kind: str) -> str:
     return f"it is {'a ' if kind != 'neither' else ''}{kind}"
 
 
-def _extra_text(inputs, z: complex) -> str:
-    """Why a point the student gave is not a critical point."""
-    if not _is_real(z):
-        return f"x = {_num(z)} is not a real number: only real points are critical points"
-    expr, v = inputs["expr"], inputs["var"]
-    p = sympy.Float(z.real, 30)
-    f_value = complex(sympy.N(expr.subs(v, p), 20))
-    if abs(f_value.imag) > 1e-12 * (1 + abs(f_value.real)):
-        return (f"f is not defined at x = {_num(z)} (it is not real there), so it is not a "
-                "critical point")
-    slope = complex(sympy.N(sympy.diff(expr, v).subs(v, p), 20)).real
-    return f"x = {_num(z)} is not a critical point: f′({_num(z)}) = {slope:.4g} ≠ 0"
+# -- critical_points: each way to be wrong is a catalogued mistake, tried in order -------------
 
 
-def _critical_judge(got, expected, inputs, rng) -> Verdict:
-    entries = _entries(got)
-    detail = {"expected": {_num(e["value"]): e["kind"] for e in expected},
-              "got": {e["text"]: e["kind"] for e in entries},
-              "tolerance": {"rtol": RTOL, "atol": ATOL}}
-    unmatched = list(entries)
-    wrong_kind = []
+def _hits(entries, e):
+    return [g for g in entries if _near(g["value"], e["value"])]
+
+
+def _missed(entries, expected, inputs):
     for e in expected:
-        hits = [g for g in entries if _near(g["value"], e["value"])]
-        if not hits:
+        if not _hits(entries, e):
+            close = [g for g in entries if abs(g["value"] - e["value"]) <= 1e-4 * (1 + abs(e["value"]))]
+            if not close:
+                return {"point": _num(e["value"]), "kind": e["kind"]}
+    return False
+
+
+def _rounded(entries, expected, inputs):
+    for e in expected:
+        if not _hits(entries, e):
             close = [g for g in entries if abs(g["value"] - e["value"]) <= 1e-4 * (1 + abs(e["value"]))]
             if close:
-                return Verdict(False, f"your point x = {close[0]['text']} is close to the "
-                               f"critical point x = {_num(e['value'])} but not within "
-                               f"{ATOL:g} + {RTOL:g}·|x|: give it exactly (a SymPy number) or "
-                               "to full float precision", detail)
-            return Verdict(False, f"you missed the critical point x = {_num(e['value'])} "
-                           f"(f′ = 0 there; it is a {e['kind']})", detail)
-        if len(hits) > 1:
-            return Verdict(False, f"x = {_num(e['value'])} appears {len(hits)} times among your "
-                           "keys: give each critical point once", detail)
-        unmatched.remove(hits[0])
-        if hits[0]["kind"] != e["kind"]:
-            wrong_kind.append((e, hits[0]["kind"]))
-    if unmatched:
-        return Verdict(False, _extra_text(inputs, unmatched[0]["value"]), detail)
-    if wrong_kind:
-        e, said = wrong_kind[0]
-        return Verdict(False, f"at x = {_num(e['value'])} you say {said!r}, but "
-                       f"{_why(inputs, e['exact'], e['kind'])}", detail)
-    return Verdict(True, detail={"points": len(expected)})
+                return {"yours": close[0]["text"], "point": _num(e["value"])}
+    return False
 
 
-# -- catalogued mistakes of critical_points ----------------------------------------------------
+def _duplicate(entries, expected, inputs):
+    for e in expected:
+        if len(_hits(entries, e)) > 1:
+            return {"point": _num(e["value"]), "count": len(_hits(entries, e))}
+    return False
 
 
-def _second_derivative_only(got, expected, inputs) -> bool:
+def _unmatched(entries, expected):
+    return [g for g in entries if not any(_near(g["value"], e["value"]) for e in expected)]
+
+
+def _complex_extra(entries, expected, inputs):
+    bad = [g for g in _unmatched(entries, expected) if not _is_real(g["value"])]
+    return {"point": _num(bad[0]["value"])} if bad else False
+
+
+def _f_at(inputs, z: complex) -> complex:
+    return complex(sympy.N(inputs["expr"].subs(inputs["var"], sympy.Float(z.real, 30)), 20))
+
+
+def _outside(entries, expected, inputs):
+    for g in _unmatched(entries, expected):
+        value = _f_at(inputs, g["value"])
+        if abs(value.imag) > 1e-12 * (1 + abs(value.real)):
+            return {"point": _num(g["value"])}
+    return False
+
+
+def _not_critical(entries, expected, inputs):
+    extra = _unmatched(entries, expected)
+    if not extra:
+        return False
+    z = extra[0]["value"]
+    slope = complex(sympy.N(sympy.diff(inputs["expr"], inputs["var"]).subs(
+        inputs["var"], sympy.Float(z.real, 30)), 20)).real
+    return {"point": _num(z), "slope": f"{slope:.4g}"}
+
+
+def _wrong_kind(entries, expected, inputs):
+    for e in expected:
+        said = _hits(entries, e)[0]["kind"]
+        if said != e["kind"]:
+            return {"point": _num(e["value"]), "said": repr(said),
+                    "why": _why(inputs, e["exact"], e["kind"])}
+    return False
+
+
+def _sample_points(expected, drop=None, extra=(), kinds=None):
+    """An answer (as the sandbox sends it) with the expected points, less one, plus others."""
+    out = {}
+    for k, e in enumerate(expected):
+        if k != drop:
+            out[complex(e["value"]).real] = (kinds or {}).get(k, e["kind"])
+    out.update(dict(extra))
+    return _payload(out)
+
+
+def _other_kind(kind: str) -> str:
+    return "minimum" if kind != "minimum" else "maximum"
+
+
+def _non_critical_point(expected, inputs) -> float:
+    taken = [e["value"].real for e in expected]
+    return next(p for p in (0.37, 1.13, 2.71, 0.61) if all(abs(p - t) > 1e-3 for t in taken))
+
+
+MISSED = Mistake(
+    "missed_critical_point",
+    "you missed the critical point x = {point} (f′ = 0 there; it is a {kind})",
+    match=_missed,
+    sample=lambda expected, inputs: _sample_points(expected, drop=0) if expected else None)
+
+ROUNDED = Mistake(
+    "critical_point_rounded",
+    "your point x = {yours} is close to the critical point x = {point} but not within "
+    f"{ATOL:g} + {RTOL:g}·|x|: give it exactly (a SymPy number) or to full float precision",
+    match=_rounded,
+    sample=lambda expected, inputs: _sample_points(
+        expected, drop=0, extra={round(expected[0]["value"].real, 5) + 1e-6: expected[0]["kind"]})
+    if expected else None)
+
+DUPLICATE = Mistake(
+    "critical_point_twice",
+    "x = {point} appears {count} times among your keys: give each critical point once",
+    match=_duplicate,
+    sample=lambda expected, inputs: _sample_points(
+        expected, extra={expected[0]["value"].real + 1e-12 * (1 + abs(expected[0]["value"])):
+                         expected[0]["kind"]}) if expected else None)
+
+def _complex_sample(expected, inputs):
+    return {"entries": _sample_points(expected)["entries"] + [
+        {"re": 0.5, "im": 1.5, "text": "0.5 + 1.5*I", "kind": "neither", "kind_type": "str"}]}
+
+
+NOT_REAL = Mistake(
+    "complex_point",
+    "x = {point} is not a real number: only real points are critical points of a real "
+    "function (drop the roots of f′ that are not real)",
+    match=_complex_extra, sample=_complex_sample)
+
+COMPLEX_ROOTS = Mistake(
+    "includes_complex_roots",
+    "x = {point} is not a real number: sp.solve returns every root of f′(x) = 0, including "
+    "non-real ones. Only real points can be maxima or minima of a real function: solve over "
+    "the reals (sp.solveset(..., domain=sp.S.Reals)) or drop the roots that are not real.",
+    match=_complex_extra, sample=_complex_sample)
+
+OUTSIDE_DOMAIN = Mistake(
+    "outside_domain",
+    "f is not defined at x = {point} (it is not real there), so it is not a critical point: "
+    "keep only the roots of f′ where f itself is defined (log needs x > 0)",
+    match=_outside,
+    sample=lambda expected, inputs: _sample_points(expected, extra={-1.0: "minimum"})
+    if _outside(_entries(_sample_points(expected, extra={-1.0: "minimum"})), expected, inputs)
+    else None)
+
+NOT_CRITICAL = Mistake(
+    "not_a_critical_point",
+    "x = {point} is not a critical point: f′({point}) = {slope} ≠ 0",
+    match=_not_critical,
+    sample=lambda expected, inputs: _sample_points(
+        expected, extra={_non_critical_point(expected, inputs): "minimum"}))
+
+WRONG_KIND = Mistake(
+    "wrong_kind",
+    "at x = {point} you say {said}, but {why}",
+    match=_wrong_kind,
+    sample=lambda expected, inputs: _sample_points(
+        expected, kinds={0: _other_kind(expected[0]["kind"])}) if expected else None)
+
+
+def _second_derivative_only(entries, expected, inputs) -> bool:
     """Same points, and the kinds a second-derivative-only test gives (≠ the right ones)."""
-    entries = _entries(got)
     if len(entries) != len(expected):
         return False
     expr, v = inputs["expr"], inputs["var"]
     f2 = sympy.diff(expr, v, 2)
     differs = False
     for e in expected:
-        hits = [g for g in entries if _near(g["value"], e["value"])]
+        hits = _hits(entries, e)
         if len(hits) != 1:
             return False
         curvature = complex(sympy.N(f2.subs(v, e["exact"]), 30)).real
@@ -245,10 +340,6 @@ def _second_derivative_only(got, expected, inputs) -> bool:
     return differs
 
 
-def _complex_keys(got, expected, inputs) -> bool:
-    return any(not _is_real(e["value"]) for e in _entries(got))
-
-
 SECOND_DERIVATIVE_ONLY = Mistake(
     "second_derivative_only",
     "You stopped at the second derivative: when f″(p) = 0 the test is inconclusive, not "
@@ -256,12 +347,66 @@ SECOND_DERIVATIVE_ONLY = Mistake(
     "at p: an even order means an extremum (its sign says which), an odd order means neither.",
     match=_second_derivative_only)
 
-COMPLEX_ROOTS = Mistake(
-    "includes_complex_roots",
-    "Some of your critical points are complex numbers: sp.solve returns every root of "
-    "f′(x) = 0, including non-real ones. Only real points can be maxima or minima of a real "
-    "function: solve over the reals (sp.solveset(..., domain=sp.S.Reals)) or drop the roots "
-    "that are not real.", match=_complex_keys)
+
+def _capped_kind(inputs, exact, top: int) -> str:
+    """The kind a first-non-zero-derivative test that gives up after order ``top`` says."""
+    expr, v = inputs["expr"], inputs["var"]
+    d = sympy.diff(expr, v)
+    for order in range(2, top + 1):
+        d = sympy.diff(d, v)
+        value = complex(sympy.N(d.subs(v, exact), 30)).real
+        if abs(value) > 1e-20:
+            return "neither" if order % 2 else ("minimum" if value > 0 else "maximum")
+    return "neither"
+
+
+def _true_order(inputs, exact) -> int:
+    d = sympy.diff(inputs["expr"], inputs["var"])
+    for order in range(2, 31):
+        d = sympy.diff(d, inputs["var"])
+        if abs(complex(sympy.N(d.subs(inputs["var"], exact), 30))) > 1e-20:
+            return order
+    return 31
+
+
+def _stopped_early(entries, expected, inputs):
+    """The kinds of a test that stops at order 3, 4 or 5 (not 2: second_derivative_only)."""
+    if len(entries) != len(expected) or any(len(_hits(entries, e)) != 1 for e in expected):
+        return False
+    for top in (3, 4, 5):
+        capped = [_capped_kind(inputs, e["exact"], top) for e in expected]
+        if all(_hits(entries, e)[0]["kind"] == k for e, k in zip(expected, capped)):
+            wrong = [e for e, k in zip(expected, capped) if k != e["kind"]]
+            if wrong:
+                return {"point": _num(wrong[0]["value"]), "top": top,
+                        "order": _true_order(inputs, wrong[0]["exact"]), "kind": wrong[0]["kind"]}
+    return False
+
+
+def _stopped_sample(expected, inputs):
+    kinds = {k: _capped_kind(inputs, e["exact"], 4) for k, e in enumerate(expected)}
+    if all(kinds[k] == e["kind"] for k, e in enumerate(expected)):
+        return None
+    return _sample_points(expected, kinds=kinds)
+
+
+STOPPED_EARLY = Mistake(
+    "derivative_test_stopped_early",
+    "Your derivative test gives up too early: at x = {point} every derivative up to order "
+    "{top} is 0, and the first non-zero one has order {order}, so it is a {kind}. Keep "
+    "differentiating (in a loop) until a derivative is non-zero at the point.",
+    match=_stopped_early, sample=_stopped_sample)
+
+
+def _critical_answer(special=()) -> Property:
+    """The order: wrong points first (the kinds only mean something at the right points),
+    the check's own specific slips before the general ones."""
+    first = tuple(m for m in special if m is COMPLEX_ROOTS) or (NOT_REAL,)  # the specific one
+    later = tuple(m for m in special if m is not COMPLEX_ROOTS)
+    return Property(requirements=(*first, OUTSIDE_DOMAIN, ROUNDED, MISSED, DUPLICATE,
+                                  NOT_CRITICAL, *later, WRONG_KIND),
+                    converter=lambda got, inputs: _entries(got))
+
 
 # -- the functions -------------------------------------------------------------------------------
 
@@ -272,7 +417,19 @@ def _x():
 
 EXAMPLES = {"cubic": ("x³ − 2x² + 1", lambda x: x**3 - 2 * x**2 + 1, ()),
             "x4": ("x⁴ (f″(0) = 0)", lambda x: x**4, (SECOND_DERIVATIVE_ONLY,)),
-            "x3": ("x³ (a flat inflection)", lambda x: x**3, ())}
+            "x3": ("x³ (a flat inflection)", lambda x: x**3, ()),
+            # f′ = (x − 1)⁵(x + 1)⁴(x − 2)³: an order-6 minimum at 1, an order-5 "neither" at
+            # −1 and an order-4 extremum at 2: a test that stops at f⁗ gets 1 wrong
+            "high_order": ("a polynomial whose critical points have order 4, 5 and 6",
+                           lambda x: sympy.integrate(
+                               sympy.expand((x - 1)**5 * (x + 1)**4 * (x - 2)**3), x),
+                           (SECOND_DERIVATIVE_ONLY, STOPPED_EARLY)),
+            # f′ = x − 2/x: ±√2, of which only √2 is in the domain x > 0
+            "outside_domain": ("x²/2 − 2·log x (f′ = 0 at ±√2, only √2 in the domain)",
+                               lambda x: x**2 / 2 - 2 * sympy.log(x), ()),
+            # f′ = eˣ − 1/x: solveset gives no finite set; the one zero is W(1) ≈ 0.567143
+            "lambert": ("eˣ − log x (f′ = 0 where x·eˣ = 1: x = W(1), Lambert's W)",
+                        lambda x: sympy.exp(x) - sympy.log(x), ())}
 
 # hidden.with_critical_points kinds; a catalogued mistake only where its example shows it
 HIDDEN = {"repeated_roots": ("a hidden polynomial whose derivative has repeated roots",
@@ -304,7 +461,7 @@ CRITICAL_HINT = ("Solve f′(x) = 0 over the reals, keep the points where f is d
 def _critical_check(case: str, title: str, inputs, mistakes=(), time_limit=None) -> Check:
     return Check(function="critical_points", case=case, points=1, title=title,
                  inputs=inputs, call=_critical_call, expect=_expected_points,
-                 answer=Custom(_critical_judge), mistakes=tuple(mistakes), hint=CRITICAL_HINT,
+                 answer=_critical_answer(tuple(mistakes)), hint=CRITICAL_HINT,
                  time_limit=time_limit)
 
 
@@ -394,7 +551,7 @@ EXERCISE = Exercise(
               hint="log is the natural logarithm: d/dx log x = 1/x on x > 0."),
         Check(function="log_critical_points", points=1,
               title="the critical points of log x (a list)",
-              answer=Custom(_log_points_judge), mistakes=LOG_POINTS_MISTAKES,
+              answer=Property(requirements=LOG_POINTS_MISTAKES, converter=_items),
               hint="Where is 1/x equal to 0 for x > 0?"),
         Check(function="log_extremum", points=1, title="what extremum log x has on x > 0",
               answer=OneOf(("maximum", "minimum", "none")),

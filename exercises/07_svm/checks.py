@@ -5,13 +5,17 @@ on one margin and two on the other, placed so that the KKT conditions hold with 
 multipliers, and every other point strictly outside the margins (lᵢ(a·xᵢ + b·yᵢ + c) ≥ 1.3).
 ``solve_svm`` is judged by feasibility (every constraint to 1e-6) and optimality (a² + b²
 within 1e-3 relative of the reference's optimum), not by closeness of the three numbers,
-so any solver that reaches the optimum passes. ``support_vectors`` gets the optimal line.
+so any solver that reaches the optimum passes. ``support_vectors`` gets the optimal line,
+a line to solver precision with points just either side of the default tol, and a tol of
+its own. ``six_point_line`` and ``extra_points_change_line`` run with a spy around the
+student's own ``solve_svm`` (in the sandbox): they must call it, and the second must see a
+line the spy shifts. Every way to fail is a catalogued mistake (Property requirements).
 """
 from __future__ import annotations
 
 from grader.course.lazy import np
-from grader.course.spec import Check, Exercise, Figure, Mistake
-from grader.judge.answers import Custom, ExprArray, Verdict, WrongType, describe, fmt, to_array
+from grader.course.spec import Check, Exercise, Figure, Mistake, call_function, no_inputs
+from grader.judge.answers import ExprArray, Property, WrongType, describe, to_array
 
 FEASIBILITY = 1e-6  # lᵢ(a·xᵢ + b·yᵢ + c) ≥ 1 − FEASIBILITY
 OPTIMALITY = 1e-3   # |a² + b² − optimum| ≤ OPTIMALITY · optimum
@@ -69,6 +73,10 @@ def _six_inputs(rng):
 
 
 # -- judging a line ------------------------------------------------------------------------------
+#
+# A line is judged by properties: feasible (every constraint to FEASIBILITY) and optimal
+# (a² + b² within OPTIMALITY of the reference's optimum). Each way to fail is a catalogued
+# mistake, tried in order (the specific slips first, then the plain infeasible / not optimal).
 
 
 def _line(got) -> np.ndarray:
@@ -93,87 +101,172 @@ def _through_origin(w: np.ndarray, expected) -> bool:
     return float(w[2]) == 0.0 and abs(float(expected[2])) > 1e-9
 
 
-def _svm_judge(got, expected, inputs, rng) -> Verdict:
-    w = _line(got)
-    best = _norm2(expected)
-    margins = _margins(w, inputs)
-    detail = {"expected": fmt(np.asarray(expected, dtype=float)), "got": fmt(w),
-              "a2_plus_b2": _norm2(w), "optimum": best, "min_constraint": float(np.min(margins)),
-              "tolerance": {"feasibility": FEASIBILITY, "optimality_rtol": OPTIMALITY}}
-    if not np.all(np.isfinite(w)):
-        return Verdict(False, "your line has NaN or infinite coefficients", detail)
-    bad = np.flatnonzero(margins < 1 - FEASIBILITY)
-    optimal = abs(_norm2(w) - best) <= OPTIMALITY * best
-    if bad.size:
-        i = int(bad[np.argmin(margins[bad])])
-        P, lab = np.asarray(inputs["points"]), np.asarray(inputs["labels"])
-        return Verdict(False, f"{bad.size} of {margins.size} points violate lᵢ(a·xᵢ + b·yᵢ + c) ≥ 1; "
-                       f"the worst, point {i} = ({P[i, 0]:.4g}, {P[i, 1]:.4g}) with label "
-                       f"{lab[i]:+g}, has {margins[i]:.6g} (tolerance 1 − {FEASIBILITY:g})", detail)
-    if not optimal:
-        return Verdict(False, f"your line satisfies every constraint but a² + b² = {_norm2(w):.6g}, "
-                       f"while the optimum is {best:.6g} (relative tolerance {OPTIMALITY:g}): the "
-                       "margin 2/√(a² + b²) is not the widest", detail)
-    return Verdict(True, detail=detail)
+def _finite(w) -> bool:
+    return bool(np.all(np.isfinite(w)))
 
 
-def _six_judge(got, expected, inputs, rng) -> Verdict:
-    verdict = _svm_judge(got, expected, inputs, rng)
-    if not verdict.passed:
-        return verdict
-    w = _line(got)
-    if np.any(np.abs(w - np.asarray(SIX_LINE)) > SIX_ATOL):
-        return Verdict(False, f"expected (2/3, 2/3, −1) to {SIX_ATOL:g}, got ({w[0]:.8g}, "
-                       f"{w[1]:.8g}, {w[2]:.8g}); ask the solver for a tighter tolerance",
-                       verdict.detail)
-    return verdict
-
-
-# -- catalogued mistakes of solve_svm ----------------------------------------------------------
-
-
-def _wrong_side(got, expected, inputs) -> bool:
+def _wrong_side(w, expected, inputs) -> bool:
     """−(a, b, c) is the optimum: every point beyond the margin on the wrong side."""
-    w = _line(got)
-    return (bool(np.all(_margins(w, inputs) <= -(1 - 1e-4)))
+    return (_finite(w) and bool(np.all(_margins(w, inputs) <= -(1 - 1e-4)))
             and abs(_norm2(w) - _norm2(expected)) <= 1e-2 * _norm2(expected))
 
 
-def _feasible_not_optimal(got, expected, inputs) -> bool:
-    w = _line(got)
-    return (bool(np.all(_margins(w, inputs) >= 1 - FEASIBILITY))
-            and _norm2(w) > _norm2(expected) * (1 + OPTIMALITY))
-
-
-def _soft_margin(got, expected, inputs) -> bool:
-    w = _line(got)
-    # c exactly 0 is a line forced through the origin (no intercept), which the judge names
-    return (not _through_origin(w, expected) and bool(np.any(_margins(w, inputs) < 1 - FEASIBILITY))
+def _soft_margin(w, expected, inputs) -> bool:
+    # c exactly 0 is a line forced through the origin (no intercept), caught before this
+    return (_finite(w) and bool(np.any(_margins(w, inputs) < 1 - FEASIBILITY))
             and _norm2(w) < _norm2(expected) * (1 - OPTIMALITY))
 
 
+def _violations(w, expected, inputs):
+    """The worst violated constraint, as message fields (False when every one holds)."""
+    margins = _margins(w, inputs)
+    bad = np.flatnonzero(margins < 1 - FEASIBILITY)
+    if not bad.size:
+        return False
+    i = int(bad[np.argmin(margins[bad])])
+    P, lab = np.asarray(inputs["points"]), np.asarray(inputs["labels"])
+    return {"count": bad.size, "n": margins.size, "i": i, "x": f"{P[i, 0]:.4g}",
+            "y": f"{P[i, 1]:.4g}", "label": f"{lab[i]:+g}", "margin": f"{margins[i]:.6g}"}
+
+
+def _not_optimal(w, expected, inputs):
+    if abs(_norm2(w) - _norm2(expected)) <= OPTIMALITY * _norm2(expected):
+        return False
+    return {"got": f"{_norm2(w):.6g}", "best": f"{_norm2(expected):.6g}"}
+
+
+def _scaled(expected, factor: float) -> tuple:
+    return tuple(float(v) * factor for v in expected)
+
+
+def _origin_line(expected, inputs):
+    """The optimum's (a, b) with c = 0, where that is infeasible (else None)."""
+    w = np.array([float(expected[0]), float(expected[1]), 0.0])
+    return tuple(w) if _violations(w, expected, inputs) else None
+
+
+LINE_NOT_FINITE = Mistake(
+    "line_not_finite", "your line has NaN or infinite coefficients: did the solver fail? "
+    "Check res.success and res.message of scipy.optimize.minimize.",
+    match=lambda w, expected, inputs: not _finite(w),
+    sample=lambda expected, inputs: (float("nan"), 1.0, 0.0))
+
 SVM_MISTAKES = (
+    LINE_NOT_FINITE,
     Mistake("wrong_sign_of_label",
             "Every point is on the wrong side of your line: the constraint is "
             "lᵢ(a·xᵢ + b·yᵢ + c) ≥ 1, so points labelled +1 need a·x + b·y + c ≥ 1 and points "
             "labelled −1 need it ≤ −1. Check the sign of the labels in your constraints.",
-            match=_wrong_side),
-    Mistake("not_optimal",
-            "Your line separates the two classes but its margin is not the widest possible: "
-            "a² + b² is larger than the optimum. Any separating line (e.g. from the perceptron "
-            "rule) can be scaled to satisfy the constraints; the SVM is the one that minimises "
-            "a² + b² subject to them — let the optimiser do that.", match=_feasible_not_optimal),
+            match=_wrong_side, sample=lambda expected, inputs: _scaled(expected, -1.0)),
+    Mistake("no_intercept",
+            "your line passes through the origin (c = 0): the intercept c is a variable of the "
+            "problem too — optimise over (a, b, c), with c free",
+            match=lambda w, expected, inputs: (_through_origin(w, expected)
+                                               and bool(_violations(w, expected, inputs))),
+            sample=lambda expected, inputs: _origin_line(expected, inputs)),
     Mistake("soft_margin_not_hard",
             "Some points violate lᵢ(a·xᵢ + b·yᵢ + c) ≥ 1: your a² + b² is below the optimum, "
             "which is only possible by letting points inside the margin. Did you solve a "
             "soft-margin SVM (a penalty for points inside the margin)? This exercise asks for "
             "the hard margin: every constraint must hold, so give them to "
-            "scipy.optimize.minimize as constraints, not penalties.", match=_soft_margin),
-    Mistake("no_intercept",
-            "your line passes through the origin (c = 0): the intercept c is a variable of the "
-            "problem too — optimise over (a, b, c), with c free",
-            match=lambda got, expected, inputs: _through_origin(_line(got), expected),
-            sample=lambda expected, inputs: (float(expected[0]), float(expected[1]), 0.0)),
+            "scipy.optimize.minimize as constraints, not penalties.", match=_soft_margin,
+            sample=lambda expected, inputs: _scaled(expected, 0.9)),
+    Mistake("constraints_violated",
+            "{count} of {n} points violate lᵢ(a·xᵢ + b·yᵢ + c) ≥ 1; the worst, point {i} = "
+            f"({{x}}, {{y}}) with label {{label}}, has {{margin}} (tolerance 1 − {FEASIBILITY:g}): "
+            "give every point's constraint to the solver, and ask for a tight tolerance",
+            match=_violations,
+            sample=lambda expected, inputs: (float(expected[0]), float(expected[1]),
+                                             float(expected[2]) + 0.5)),
+    Mistake("not_optimal",
+            "Your line separates the two classes but its margin is not the widest possible: "
+            "a² + b² = {got}, while the optimum is {best} "
+            f"(relative tolerance {OPTIMALITY:g}). Any separating line (e.g. from the perceptron "
+            "rule) can be scaled to satisfy the constraints; the SVM is the one that minimises "
+            "a² + b² subject to them — let the optimiser do that.", match=_not_optimal,
+            sample=lambda expected, inputs: _scaled(expected, 1.5)),
+)
+
+
+def _solve_svm_expected(ref, inputs):
+    return np.asarray(ref.solve_svm(inputs["points"], inputs["labels"]), dtype=float)
+
+
+SVM_ANSWER = Property(requirements=SVM_MISTAKES, converter=lambda got, inputs: _line(got),
+                      summary=lambda w, inputs: "feasible and optimal")
+
+
+# -- six_point_line: its own solve_svm, called (a spy counts the calls) ------------------------
+
+
+def _spying(solution, name: str, wrap):
+    """Replace ``solution.<name>`` by ``wrap(original)`` for the duration of a call (child side)."""
+    class Spy:
+        def __enter__(self):
+            self.original = getattr(solution, name)
+            setattr(solution, name, wrap(self.original))
+            return self
+
+        def __exit__(self, *exc):
+            setattr(solution, name, self.original)
+            return False
+
+    return Spy()
+
+
+def _recording(calls: list, change=None):
+    """A wrapper of solve_svm that records how many points each call had (and, with
+    ``change``, alters the line it returns for a given number of points)."""
+    def wrap(original):
+        def spy(points, labels, *args, **kwargs):
+            line = original(points, labels, *args, **kwargs)
+            n = int(np.shape(points)[0]) if np.ndim(points) else 0
+            calls.append(n)
+            return change(n, line) if change else line
+        return spy
+    return wrap
+
+
+def _six_call(solution, inputs):
+    calls: list = []
+    with _spying(solution, "solve_svm", _recording(calls)):
+        line = solution.six_point_line()
+    return {"line": line, "solve_svm_calls": calls}
+
+
+def _six_line(got, inputs):
+    if not isinstance(got, dict) or "line" not in got:
+        raise WrongType("six_point_line could not be judged")  # never: the call builds the dict
+    return {"line": _line(got["line"]), "calls": list(got.get("solve_svm_calls") or [])}
+
+
+def _six_precise(value, expected, inputs):
+    w = value["line"]
+    if not np.any(np.abs(w - np.asarray(SIX_LINE)) > SIX_ATOL):
+        return False
+    return {"a": f"{w[0]:.8g}", "b": f"{w[1]:.8g}", "c": f"{w[2]:.8g}"}
+
+
+def _on_line(mistake: Mistake) -> Mistake:
+    """A line mistake, read from six_point_line's answer ({"line": …, "calls": …})."""
+    return Mistake(mistake.id, mistake.message,
+                   match=lambda value, expected, inputs: mistake.match(value["line"], expected, inputs),
+                   sample=lambda expected, inputs: {"line": mistake.sample(expected, inputs),
+                                                    "solve_svm_calls": [len(SIX_POINTS)]})
+
+
+SIX_MISTAKES = (
+    Mistake("six_line_typed_in",
+            "your six_point_line does not call your solve_svm: compute the line with "
+            "solve_svm(points, labels) on the six points, do not type the answer in",
+            match=lambda value, expected, inputs: len(SIX_POINTS) not in value["calls"],
+            sample=lambda expected, inputs: {"line": tuple(SIX_LINE), "solve_svm_calls": []}),
+    *[_on_line(m) for m in SVM_MISTAKES],
+    Mistake("six_line_imprecise",
+            f"expected (2/3, 2/3, −1) to {SIX_ATOL:g}, got ({{a}}, {{b}}, {{c}}); ask the solver "
+            "for a tighter tolerance", match=_six_precise,
+            sample=lambda expected, inputs: {"line": (2 / 3 + 3e-4, 2 / 3 + 3e-4, -1.0 - 4.5e-4),
+                                             "solve_svm_calls": [len(SIX_POINTS)]}),
 )
 
 SVM_HINT = ("Minimise a² + b² over w = (a, b, c) with scipy.optimize.minimize, one constraint "
@@ -181,6 +274,13 @@ SVM_HINT = ("Minimise a² + b² over w = (a, b, c) with scipy.optimize.minimize,
             "or trust-constr with a LinearConstraint).")
 
 # -- support_vectors ---------------------------------------------------------------------------
+#
+# Besides the six points and hidden sets with their exact optimal line: ``near_margin`` gives
+# a line to solver precision (every margin off 1 by ~1e-8), one extra point just inside the
+# default tol (1 + 4e-7: a support vector) and two just outside it (1 + 1.05e-6, and 1 + 3e-6,
+# which np.isclose(margin, 1) calls a support vector); ``given_tol`` passes a wide tol of its own, with points
+# at 1 + tol/2 (in), 1 + 2·tol (out) and one the line puts inside the margin (its constraint
+# violated, so lᵢ(…) − 1 ≤ tol: in).
 
 
 def _sv_inputs(lo: int, hi: int):
@@ -194,7 +294,37 @@ def _six_sv_inputs(rng):
     return {**_six_inputs(rng), "line": SIX_LINE}
 
 
-def _indices(got) -> list[int]:
+def _at_margin(rng, line, margin: float, label: float) -> np.ndarray:
+    """A point with lᵢ(a·x + b·y + c) = margin for ``line``, somewhere along it."""
+    w, c = np.asarray(line[:2], dtype=float), float(line[2])
+    foot = (label * margin - c) * w / float(w @ w)
+    along = np.array([-w[1], w[0]]) / float(np.linalg.norm(w))
+    return foot + rng.uniform(-3.0, 3.0) * along
+
+
+def _sv_special(case: str):
+    def inputs(rng):
+        data = separable_set(rng, int(rng.integers(8, 16)))
+        line = np.asarray(data["line"], dtype=float)
+        out = {}
+        if case == "near_margin":
+            line = line * (1 + 1e-9 * rng.standard_normal(3))  # a solver's line, not the exact one
+            extra = ((1 + 4e-7, 1.0), (1 + 3e-6, -1.0), (1 + 1.05e-6, 1.0))
+        else:
+            tol = round(float(rng.uniform(0.02, 0.1)), 3)
+            extra = ((1 + tol / 2, 1.0), (1 + 2 * tol, -1.0), (1 - 3 * tol, -1.0))
+            out["tol"] = tol
+        P, lab = list(data["points"]), list(data["labels"])
+        for margin, label in extra:
+            P.append(_at_margin(rng, line, margin, label))
+            lab.append(label)
+        order = rng.permutation(len(P))
+        return {"points": np.array(P)[order], "labels": np.array(lab)[order],
+                "line": tuple(float(v) for v in line), **out}
+    return inputs
+
+
+def _indices(got, inputs=None) -> list[int]:
     items = got.tolist() if isinstance(got, np.ndarray) else got
     if not isinstance(items, (list, tuple)) or (isinstance(got, np.ndarray) and got.ndim != 1):
         raise WrongType(f"expected a list of indices, got {describe(got)}")
@@ -208,57 +338,136 @@ def _indices(got) -> list[int]:
     return out
 
 
-def _sv_judge(got, expected, inputs, rng) -> Verdict:
-    idx = _indices(got)
-    exp = [int(i) for i in expected]
-    margins = _margins(np.asarray(inputs["line"], dtype=float), inputs)
+def _tol(inputs) -> float:
+    return float(inputs.get("tol", 1e-6))
+
+
+def _point_facts(i: int, inputs) -> dict:
     P = np.asarray(inputs["points"])
-    detail = {"expected": exp, "got": idx}
-    missing = [i for i in exp if i not in idx]
-    extra = [i for i in idx if i not in exp]
-    if missing:
-        i = missing[0]
-        return Verdict(False, f"point {i} = ({P[i, 0]:.4g}, {P[i, 1]:.4g}) is on the margin "
-                       f"(lᵢ(a·xᵢ + b·yᵢ + c) = {margins[i]:.6g}) but is not in your list", detail)
-    if extra:
-        i = extra[0]
-        if not 0 <= i < len(P):
-            return Verdict(False, f"index {i} is not a point: there are {len(P)} points, "
-                           f"indices 0 to {len(P) - 1}", detail)
-        return Verdict(False, f"point {i} = ({P[i, 0]:.4g}, {P[i, 1]:.4g}) has "
-                       f"lᵢ(a·xᵢ + b·yᵢ + c) = {margins[i]:.6g} > 1 + tol: it lies outside the "
-                       "margin, so it is not a support vector", detail)
-    if idx != sorted(set(idx)):
-        return Verdict(False, f"give each index once, in ascending order (got {idx})", detail)
-    return Verdict(True, detail=detail)
+    margin = _margins(np.asarray(inputs["line"], dtype=float), inputs)[i]
+    return {"i": i, "x": f"{P[i, 0]:.4g}", "y": f"{P[i, 1]:.4g}", "margin": f"{margin:.10g}",
+            "tol": f"{_tol(inputs):g}"}
 
 
-UNSORTED = Mistake(
-    "support_vectors_unsorted", "the right indices, but give each once in ascending order",
-    match=lambda got, expected, inputs: (_indices(got) != sorted(int(i) for i in expected)
-                                         and sorted(set(_indices(got))) == sorted(int(i) for i in expected)),
-    sample=lambda expected, inputs: [int(i) for i in expected][::-1] + [int(expected[0])])
+def _out_of_range(idx, expected, inputs):
+    n = len(inputs["points"])
+    bad = [i for i in idx if not 0 <= i < n]
+    return {"i": bad[0], "n": n, "last": n - 1} if bad else False
 
 
-# -- extra_points_change_line ------------------------------------------------------------------
+def _missed(idx, expected, inputs):
+    missing = [int(i) for i in expected if int(i) not in idx]
+    return _point_facts(missing[0], inputs) if missing else False
 
 
-def _bool_judge(got, expected, inputs, rng) -> Verdict:
-    value = got
-    if isinstance(got, np.ndarray) and got.size == 1 and got.dtype == bool:  # numpy.bool_
-        value = bool(got.reshape(()))
+def _extra(idx, expected, inputs):
+    extra = [i for i in idx if i not in [int(e) for e in expected]]
+    return _point_facts(extra[0], inputs) if extra else False
+
+
+SV_MISTAKES = (
+    Mistake("sv_index_out_of_range", "index {i} is not a point: there are {n} points, "
+            "indices 0 to {last}", match=_out_of_range,
+            sample=lambda expected, inputs: [int(i) for i in expected] + [len(inputs["points"])]),
+    Mistake("missed_support_vector",
+            "point {i} = ({x}, {y}) is on the margin (lᵢ(a·xᵢ + b·yᵢ + c) = {margin}, so "
+            "lᵢ(…) − 1 ≤ tol = {tol}) but is not in your list. Compare with the tolerance: "
+            "the line comes from a solver, so a margin is never exactly 1, and a constraint "
+            "that is violated (margin below 1) counts too.", match=_missed,
+            sample=lambda expected, inputs: [int(i) for i in expected][1:]),
+    Mistake("not_a_support_vector",
+            "point {i} = ({x}, {y}) has lᵢ(a·xᵢ + b·yᵢ + c) = {margin} > 1 + tol (tol = {tol}): "
+            "it lies outside the margin, so it is not a support vector. Use the tol you are "
+            "given: keep i when lᵢ(…) − 1 ≤ tol.", match=_extra,
+            sample=lambda expected, inputs: sorted(
+                [int(i) for i in expected]
+                + [int(np.setdiff1d(np.arange(len(inputs["points"])), expected)[0])])),
+    Mistake("support_vectors_unsorted", "the right indices, but give each once in ascending order",
+            match=lambda idx, expected, inputs: idx != sorted(int(i) for i in expected),
+            sample=lambda expected, inputs: [int(i) for i in expected][::-1] + [int(expected[0])]),
+)
+
+SV_ANSWER = Property(requirements=SV_MISTAKES, converter=_indices)
+SV_HINT = "Keep every i with lᵢ(a·xᵢ + b·yᵢ + c) − 1 ≤ tol (ties included)."
+
+
+def _sv_expected(ref, inputs):
+    return [int(i) for i in call_function(ref, "support_vectors", inputs)]
+
+
+# -- extra_points_change_line --------------------------------------------------------------------
+#
+# Judged on what the student's own solve_svm returns (a spy around it, in the sandbox): the
+# function must solve both problems, and its answer must follow from the two lines. In the
+# ``when_it_moves`` case the spy shifts the three-point line's c by a hidden amount, so a
+# constant False (or True) cannot pass both cases.
+
+
+def _bool(value) -> bool:
+    if isinstance(value, np.ndarray) and value.size == 1 and value.dtype == bool:  # numpy.bool_
+        value = bool(value.reshape(()))
     if not isinstance(value, bool):
-        raise WrongType(f"expected True or False, got {describe(got)}")
-    if value == expected:
-        return Verdict(True)
-    return Verdict(False, f"expected {expected}, got {value}", {"expected": expected, "got": value})
+        raise WrongType(f"expected True or False, got {describe(value)}")
+    return value
 
 
-LINE_MOVES = Mistake(
-    "more_points_move_line", "the line does not move: the three added points lie strictly outside "
-    "the margins (lᵢ(a·xᵢ + b·yᵢ + c) > 1), so their multipliers are 0 and the optimum is "
-    "unchanged. Compare the two solutions with a tolerance that suits your solver (e.g. 1e-3).",
-    equals=lambda expected, inputs: not expected)
+def _extra_call(solution, inputs):
+    shift = float(inputs.get("shift", 0.0))
+    calls: list = []
+
+    def change(n, line):
+        if n != len(THREE_POINTS) or not shift:
+            return line
+        a, b, c = (float(v) for v in np.asarray(line, dtype=float).reshape(-1)[:3])
+        return (a, b, c + shift)
+
+    with _spying(solution, "solve_svm", _recording(calls, change)):
+        answer = solution.extra_points_change_line()
+    return {"answer": answer, "solve_svm_calls": calls}
+
+
+def _extra_value(got, inputs):
+    if not isinstance(got, dict) or "answer" not in got:
+        raise WrongType("extra_points_change_line could not be judged")  # never: see _extra_call
+    return {"answer": _bool(got["answer"]), "calls": list(got.get("solve_svm_calls") or [])}
+
+
+def _extra_expected(ref, inputs):
+    return bool(_extra_call(ref, inputs)["answer"])
+
+
+THREE_POINTS = ((0.0, 0.0), (1.0, 2.0), (2.0, 1.0))
+
+EXTRA_MISTAKES = (
+    Mistake("more_points_move_line", "the line does not move: the three added points lie "
+            "strictly outside the margins (lᵢ(a·xᵢ + b·yᵢ + c) > 1), so their multipliers are 0 "
+            "and the optimum is unchanged. Compare the two solutions with a tolerance that suits "
+            "your solver (e.g. 1e-3).",
+            match=lambda v, expected, inputs: not expected and v["answer"],
+            sample=lambda expected, inputs: None if expected else {
+                "answer": True, "solve_svm_calls": [len(THREE_POINTS), len(SIX_POINTS)]}),
+    Mistake("extra_points_not_solved",
+            "your extra_points_change_line does not solve both problems with your solve_svm: "
+            "call it on the three points (0, 0), (1, 2), (2, 1) and on the six points, then "
+            "compare the two lines",
+            match=lambda v, expected, inputs: not {len(THREE_POINTS), len(SIX_POINTS)} <= set(v["calls"]),
+            sample=lambda expected, inputs: {"answer": expected, "solve_svm_calls": []}),
+    Mistake("line_change_not_seen",
+            "here your solve_svm was made to return a line for the three points that differs "
+            "from the six-point line (c shifted by {shift}), and your function still says the "
+            "line did not move: compare the two lines numerically (np.allclose with a tolerance "
+            "near 1e-3), do not assume the answer",
+            match=lambda v, expected, inputs: expected and not v["answer"],
+            facts=lambda expected, inputs: {"shift": f"{float(inputs.get('shift', 0)):g}"},
+            sample=lambda expected, inputs: {"answer": False, "solve_svm_calls": [
+                len(THREE_POINTS), len(SIX_POINTS)]} if expected else None),
+)
+
+EXTRA_ANSWER = Property(requirements=EXTRA_MISTAKES, converter=_extra_value)
+
+
+def _moved_inputs(rng):
+    return {"shift": round(float(rng.uniform(0.05, 0.3)) * float(rng.choice([-1.0, 1.0])), 3)}
 
 
 # -- the report's figure --------------------------------------------------------------------
@@ -316,25 +525,27 @@ EXERCISE = Exercise(
     checks=[
         *[Check(function="solve_svm", case=case, points=1,
                 title=f"widest-margin line for a hidden separable set of {lo}–{hi} points",
-                inputs=_svm_inputs(lo, hi),
-                answer=Custom(_svm_judge), mistakes=SVM_MISTAKES, hint=SVM_HINT)
+                inputs=_svm_inputs(lo, hi), expect=_solve_svm_expected,
+                answer=SVM_ANSWER, hint=SVM_HINT)
           for case, lo, hi in (("few_points", 5, 8), ("dozen_points", 10, 16),
                                ("many_points", 25, 40))],
         Check(function="six_point_line", points=1, needs=("solve_svm",),
-              title="the SVM line of the six course points: (2/3, 2/3, −1)",
-              inputs=_six_inputs, call=lambda solution, inputs: solution.six_point_line(),
-              answer=Custom(_six_judge), mistakes=SVM_MISTAKES,
+              title="the SVM line of the six course points, computed with solve_svm: (2/3, 2/3, −1)",
+              inputs=_six_inputs, call=_six_call,
+              expect=lambda ref, inputs: np.asarray(ref.six_point_line(), dtype=float),
+              answer=Property(requirements=SIX_MISTAKES, converter=_six_line),
               hint="Call your solve_svm on the six points and labels."),
-        Check(function="support_vectors", case="six_points", points=1,
-              title="support vectors of the six points for the line (2/3, 2/3, −1)",
-              inputs=_six_sv_inputs,
-              answer=Custom(_sv_judge), mistakes=(UNSORTED,),
-              hint="Keep every i with lᵢ(a·xᵢ + b·yᵢ + c) − 1 ≤ tol (ties included)."),
-        Check(function="support_vectors", case="hidden", points=1,
-              title="support vectors of a hidden separable set for its optimal line",
-              inputs=_sv_inputs(8, 20),
-              answer=Custom(_sv_judge), mistakes=(UNSORTED,),
-              hint="Keep every i with lᵢ(a·xᵢ + b·yᵢ + c) − 1 ≤ tol (ties included)."),
+        *[Check(function="support_vectors", case=case, points=1, title=title, inputs=inputs,
+                expect=_sv_expected, answer=SV_ANSWER, hint=SV_HINT)
+          for case, title, inputs in (
+              ("six_points", "support vectors of the six points for the line (2/3, 2/3, −1)",
+               _six_sv_inputs),
+              ("hidden", "support vectors of a hidden separable set for its optimal line",
+               _sv_inputs(8, 20)),
+              ("near_margin", "support vectors for a line to solver precision, with points "
+                              "just inside and just outside the default tol", _sv_special("near_margin")),
+              ("given_tol", "support vectors with a tol of its own (and a point inside the "
+                            "margin)", _sv_special("given_tol")))],
         Check(function="lagrangian_partials", points=2,
               title="∂L/∂a, ∂L/∂b, ∂L/∂c of the three-point Lagrangian",
               answer=ExprArray(shape=(3,), symbols=LAGRANGIAN_SYMBOLS, domain={"*": (-2.0, 2.0)}),
@@ -346,9 +557,14 @@ EXERCISE = Exercise(
                            "lambda1 + lambda2 + lambda3",)),),
               hint="Differentiate L = a² + b² + λ1(−c − 1) + λ2(a + 2b + c − 1) + "
                    "λ3(2a + b + c − 1) term by term, holding the other symbols fixed."),
-        Check(function="extra_points_change_line", points=1,
-              title="do three extra points outside the margins move the line?",
-              answer=Custom(_bool_judge), needs=("solve_svm",), mistakes=(LINE_MOVES,),
-              hint="Solve the three-point and the six-point problems and compare the lines."),
+        *[Check(function="extra_points_change_line", case=case, points=1, title=title,
+                inputs=inputs, call=_extra_call, expect=_extra_expected, answer=EXTRA_ANSWER,
+                needs=("solve_svm",),
+                hint="Solve the three-point and the six-point problems with your solve_svm and "
+                     "compare the lines.")
+          for case, title, inputs in (
+              (None, "do three extra points outside the margins move the line?", no_inputs),
+              ("when_it_moves", "the same, with your solve_svm's three-point line shifted: "
+                                "does your answer follow the lines?", _moved_inputs))],
     ],
 )

@@ -1,0 +1,5 @@
+# Wrong: keeps |margin − 1| ≤ tol, leaving out a point whose constraint the line violates (margin below 1 − tol).
+def support_vectors(points, labels, line, tol=1e-6):
+    P = np.asarray(points, dtype=float); lab = np.asarray(labels, dtype=float); a, b, c = line
+    m = lab * (a * P[:, 0] + b * P[:, 1] + c)
+    return [int(i) for i in np.flatnonzero(np.abs(m - 1.0) <= tol)]
