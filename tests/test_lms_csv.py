@@ -194,4 +194,6 @@ def test_a_student_named_like_the_points_row_cannot_pose_as_it() -> None:
     res = fixed_class()[0]
     res.submission = "Points Possible"
     table = rows(to_canvas_csv([res], parse_roster("folder,ID\n")))
-    assert [r[0] for r in table] == ["Student", "    Points Possible", "'Points Possible"]
+    # Canvas takes any first cell containing "Points Possible" for that row (a leading
+    # quote does not stop it): the words are hyphenated (tests/test_attack_surfaces.py)
+    assert [r[0] for r in table] == ["Student", "    Points Possible", "Points-Possible"]

@@ -1,7 +1,8 @@
 """Submission layouts: where in an upload the exercises are, found and named.
 
 Students hand in their work in many shapes. Each is recognised from the names in the
-upload (a folder or a zip; nothing is run or extracted), the first that fits wins:
+upload (a folder or a zip; nothing is run or extracted); two at once (``<slug>/`` beside
+``exercises/<slug>/`` or ``<slug>.ipynb``) are refused by name rather than half graded:
 
 * **slug folders** — ``<slug>/solution.py`` (the shape of ``exercises/``): a folder at
   the top named after one of the course's exercises;
@@ -21,6 +22,7 @@ unreadable with that message, ``calcgrade check`` prints it. Reading stays with
 """
 from __future__ import annotations
 
+import itertools
 import os
 import stat
 from dataclasses import dataclass
@@ -106,6 +108,9 @@ class _Names:
     def folders(self, rel: str) -> list[str]:
         return sorted(c[:-1] for c in self.children.get(rel, ()) if c.endswith("/"))
 
+    def zips(self, rel: str) -> list[str]:
+        return sorted(c for c in self.children.get(rel, ()) if c.lower().endswith(".zip"))
+
 
 class _Folder:
     """The upload as a folder: names are looked at, never followed out of it.
@@ -135,6 +140,15 @@ class _Folder:
             return []
         return found if len(found) == 1 else []
 
+    def zips(self, rel: str) -> list[str]:
+        """Some ``.zip`` files at ``rel`` (for the message only; looking is bounded)."""
+        try:
+            with os.scandir(self.root / rel if rel else self.root) as it:
+                return sorted(e.name for e in itertools.islice(it, MAX_ENTRIES)
+                              if e.name.lower().endswith(".zip"))[:3]
+        except OSError:
+            return []
+
 
 def _skipped(name: str) -> bool:
     return name.startswith(".") or name in SKIPPED_PARTS
@@ -151,12 +165,18 @@ def detect(tree: _Names | _Folder, slugs: list[str], course_slugs: list[str], wh
     names = sorted(set(course_slugs) | set(slugs))
     wrapper = ""
     for _ in range(MAX_DEPTH + 1):
-        if any(tree.exists(wrapper + s) for s in names):
-            return Layout("slugs", wrapper, zipped)
-        if any(tree.exists(f"{wrapper}exercises/{s}") for s in names):
-            return Layout("repository", wrapper, zipped)
-        if any(tree.exists(f"{wrapper}{s}.ipynb") for s in names):
-            return Layout("notebooks", wrapper, zipped)
+        kinds = {kind: found for kind, pattern in (("slugs", "{}"), ("repository", "exercises/{}"),
+                                                   ("notebooks", "{}.ipynb"))
+                 if (found := next((wrapper + pattern.format(s) for s in names
+                                    if tree.exists(wrapper + pattern.format(s))), None))}
+        if len(kinds) > 1:  # which one the student meant is a guess: say so, grade neither
+            raise NoLayout(f"{where} holds exercises in more than one layout ("
+                           + " and ".join(f"{Layout(k, wrapper).describe()}: {found}"
+                                          for k, found in kinds.items())
+                           + "), so it is unclear which to grade: keep one layout and hand "
+                           "it in again")
+        if kinds:
+            return Layout(next(iter(kinds)), wrapper, zipped)
         if tree.exists(wrapper + "solution.py"):
             if len(slugs) == 1:
                 return Layout("single", wrapper, zipped)
@@ -168,8 +188,12 @@ def detect(tree: _Names | _Folder, slugs: list[str], course_slugs: list[str], wh
         if len(folders) != 1:
             break
         wrapper += folders[0] + "/"
+    inner = tree.zips(wrapper)
+    nested = (f" It holds {', '.join(wrapper + z for z in inner)}: a zip inside the upload is "
+              "not opened when other files are beside it, nor a zip inside a zip; hand in "
+              "the folder itself, or that zip alone." if inner else "")
     raise NoLayout(f"nothing to grade in {where}: no exercise folder was found there "
-                   f"(looked for {', '.join(names[:3])}{', …' if len(names) > 3 else ''}). "
+                   f"(looked for {', '.join(names[:3])}{', …' if len(names) > 3 else ''}).{nested} "
                    "Accepted layouts: " + "; ".join(ACCEPTED) + ".")
 
 
@@ -185,9 +209,14 @@ def names_layout(files: Iterable[str], slugs: list[str], course_slugs: list[str]
 def lone_zip(folder: Path) -> Path | None:
     """The only entry of ``folder`` when it is a regular ``.zip`` file (an upload that
     was not unpacked), else None. A link is never taken (its target may be anything)."""
+    entries: list[os.DirEntry] = []
     try:
         with os.scandir(folder) as it:
-            entries = [e for e in it if not _skipped(e.name)]
+            for entry in it:  # a second entry settles it: no need to list a huge folder
+                if not _skipped(entry.name):
+                    entries.append(entry)
+                    if len(entries) > 1:
+                        return None
     except OSError:
         return None
     if len(entries) != 1 or not entries[0].name.lower().endswith(".zip"):
@@ -238,13 +267,16 @@ def read_upload(path: Path, slugs: list[str], course_slugs: list[str],
 
 def _notebooks(files: dict[str, dict[str, bytes]], where: str) -> dict[str, dict[str, bytes]]:
     """An exercise's notebook as its solution.py (:mod:`grader.notebooks.submission`)."""
+    from grader.classrun.submission_zip import _no_file_as_folder
     from grader.notebooks.ipynb import NotebookError
     from grader.notebooks.submission import use_notebooks
 
     try:
-        use_notebooks(files, where)
+        changed = use_notebooks(files, where)
     except NotebookError as exc:
         raise SubmissionError(str(exc)) from None
+    for slug in changed:  # solution.py added: it may clash with a folder of that name
+        _no_file_as_folder(where, slug, list(files[slug]))
     return files
 
 

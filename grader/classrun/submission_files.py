@@ -18,6 +18,7 @@ worker later writes the files it read into a private scratch folder
 from __future__ import annotations
 
 import hashlib
+import itertools
 import os
 import stat
 from dataclasses import dataclass, field
@@ -197,8 +198,9 @@ def _read_folder(root: Path, slugs: list[str], base: str = "",
             seen.add(folder)
             if rel.count("/") >= MAX_DEPTH:
                 raise SubmissionError(f"{where}{rel} is nested more than {MAX_DEPTH} folders deep")
-            with os.scandir(folder) as it:
-                entries = sorted(it, key=lambda e: e.name)
+            with os.scandir(folder) as it:  # never more than the budget allows, listed
+                left = MAX_ENTRIES - budget.entries + 1
+                entries = sorted(itertools.islice(it, max(left, 1)), key=lambda e: e.name)
             for entry in entries:
                 budget.look()
                 if _skipped(entry.name):

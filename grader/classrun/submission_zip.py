@@ -29,6 +29,7 @@ from grader.classrun.submission_files import (
 MAX_ZIP_BYTES = 100 * 1024 * 1024    # the zip file itself
 MAX_DIRECTORY_BYTES = 4 * 1024 * 1024  # its central directory (names of all its entries)
 MAX_NAME_CHARS = 1024                # one member's path
+MAX_PART_BYTES = 255                 # one file or folder name in it (what file systems allow)
 
 
 def read_zip(path: Path, slugs: list[str],
@@ -75,6 +76,8 @@ def read_zip(path: Path, slugs: list[str],
             except Exception as exc:  # noqa: BLE001 - zlib.error, CRC errors, bad headers
                 raise SubmissionError(f"{path.name}: {info.filename} cannot be read ({exc})") from None
             out[slug][inner] = data
+        for slug, members in out.items():
+            _no_file_as_folder(path.name, slug, list(members))
         return out
 
 
@@ -100,10 +103,28 @@ def _member_name(where: str, info: zipfile.ZipInfo) -> str:
     rel = _safe_relpath(name, where)
     if not PurePosixPath(rel).parts:
         raise SubmissionError(f"{where} contains an entry without a name ({name!r})")
+    if any(len(part.encode("utf-8", "surrogateescape")) > MAX_PART_BYTES
+           for part in PurePosixPath(rel).parts):
+        raise SubmissionError(f"{where} contains a file or folder name longer than "
+                              f"{MAX_PART_BYTES} bytes ({name[:40]}…); shorten it")
     if stat.S_ISLNK(info.external_attr >> 16):
         raise SubmissionError(f"{where} contains a symbolic link ({name}); "
                               "zip your files, not links")
     return rel
+
+
+def _no_file_as_folder(where: str, slug: str, files: list[str]) -> None:
+    """Refuse an exercise read from a zip where one name is both a file and a folder
+    (``x`` and ``x/y``): it cannot be laid out as files, so it is the student's clear
+    error here, not a crash when the files are written out for the sandbox."""
+    known = set(files)
+    for rel in files:
+        parts = PurePosixPath(rel).parts
+        for k in range(1, len(parts)):
+            folder = "/".join(parts[:k])
+            if folder in known:
+                raise SubmissionError(f"{where} holds {slug}/{folder} both as a file and as a "
+                                      f"folder (of {slug}/{rel}); zip your folder again")
 
 
 def _check_size(path: Path) -> None:

@@ -24,7 +24,11 @@ Stamp = tuple[tuple[str, int, int], ...]
 
 
 def stamp(folder: Path) -> Stamp:
-    """What is cheap to look at: each regular file's name, size and mtime (ns)."""
+    """What is cheap to look at: each regular file's name, size and mtime (ns) — the
+    files a run copies for the sandbox only (:func:`grader.judge.engine.lay_out`): a log
+    that grows forever or a large data file beside the solution re-grades nothing."""
+    from grader.judge.engine import LAYOUT_FILE_BYTES
+
     try:
         entries = sorted(folder.iterdir())
     except OSError:
@@ -35,7 +39,8 @@ def stamp(folder: Path) -> Stamp:
             st = path.stat()
         except OSError:
             continue
-        if path.is_file() and not path.is_symlink() and not path.name.endswith((".pyc", "~")):
+        if path.is_file() and not path.is_symlink() and not path.name.endswith((".pyc", "~")) \
+                and st.st_size < LAYOUT_FILE_BYTES:
             out.append((path.name, st.st_size, st.st_mtime_ns))
     return tuple(out)
 
@@ -44,10 +49,14 @@ def digest(folder: Path, files: Stamp) -> str:
     """The content hash of those files (an editor that rewrites a file unchanged, or
     only touches it, grades nothing again)."""
     h = hashlib.sha256()
-    for name, _, _ in files:
+    for name, size, _ in files:
         h.update(name.encode() + b"\0")
         try:
-            h.update((folder / name).read_bytes())
+            with open(folder / name, "rb") as fh:  # a bounded read, in chunks
+                left = size + 1
+                while left > 0 and (chunk := fh.read(min(left, 1 << 20))):
+                    h.update(chunk)
+                    left -= len(chunk)
         except OSError:
             h.update(b"\1unreadable")
     return h.hexdigest()
@@ -120,8 +129,13 @@ def run_watch_command(slugs: tuple[str, ...], submission: Path | None, seed: int
         sys.stdout.flush()
 
     def grade(changed: list[str] | None, why: str) -> None:
-        with Activity(what(changed or watched, function)) as activity:
-            results = session.grade(changed, progress=activity)
+        try:
+            with Activity(what(changed or watched, function)) as activity:
+                results = session.grade(changed, progress=activity)
+        except OSError as exc:  # a file renamed or removed while it was copied: next save
+            click.echo(f"could not read {exc.filename or 'your files'} "
+                       f"({exc.strerror or exc}); grading again at the next save", err=True)
+            return
         show(results, why)
 
     def stop(signum, frame) -> None:  # a terminating watch cleans up like Ctrl-C

@@ -86,14 +86,19 @@ def code_of(nb: dict[str, Any], where: str = "the notebook") -> str:
     own lines (``from grader.notebooks import check``, ``check(...)``) too, so grading a
     notebook never grades from inside the sandbox."""
     cells, _ = code_cells(nb)
-    parts = [f'"""Code cells of {where}, extracted by calcgrade (never edited by hand)."""\n']
+    # the docstring as a literal: a notebook's file name (quotes, newlines) stays text
+    parts = [repr(f"Code cells of {where}, extracted by calcgrade (never edited by hand).") + "\n"]
     future: list[str] = []  # `from __future__ import …` must come first: moved up
     for k, text in enumerate(cells, 1):
-        lines = clean_cell(text).splitlines()
-        for i, line in enumerate(lines):
-            if line.startswith("from __future__ import"):
-                future.append(line)
-                lines[i] = "# (moved to the top) " + line
+        cleaned = clean_cell(text)
+        lines = cleaned.split("\n")
+        if lines[-1] == "":
+            lines.pop()  # the cell's final newline (added back below)
+        for node in _future_imports(cleaned):
+            span = range(node.lineno - 1, node.end_lineno or node.lineno)
+            future.append("\n".join(lines[i] for i in span))
+            for i in span:
+                lines[i] = "# (moved to the top) " + lines[i]
         parts.append(f"\n# --- cell {k} ---\n" + "\n".join(lines) + "\n")
     parts[1:1] = [line + "\n" for line in dict.fromkeys(future)]
     code = "".join(parts)
@@ -103,21 +108,42 @@ def code_of(nb: dict[str, Any], where: str = "the notebook") -> str:
 
 
 def clean_cell(text: str) -> str:
-    """One cell as plain Python: magics and check-cell lines become comments."""
-    lines = text.splitlines()
+    """One cell as plain Python: magics and check-cell lines become comments.
+
+    Lines are what Python counts as lines (``\\n``, ``\\r\\n``, ``\\r``), not what
+    ``str.splitlines`` also splits on (``\\x0c``, ``\\x1c``, ``\\u2028``…, which may sit
+    inside a string). A cell that is already valid Python has no magics: its lines
+    starting with ``%`` or ``!`` (inside a string, a continued ``% b``) are kept."""
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     if lines and lines[0].lstrip().startswith("%%"):
         return "\n".join("# " + line for line in lines)
-    lines = ["# " + line if line.lstrip().startswith(("%", "!")) else line for line in lines]
     text = "\n".join(lines)
-    try:
-        tree = ast.parse(text)
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
+    tree = _parsed(text)
+    if tree is None:
+        lines = ["# " + line if line.lstrip().startswith(("%", "!")) else line for line in lines]
+        text = "\n".join(lines)
+        tree = _parsed(text)
+    if tree is None:
         return text  # the sandbox reports the syntax error, with its line
     drop: set[int] = set()
     for node in tree.body:
         if _is_check_line(node):
             drop.update(range(node.lineno, (node.end_lineno or node.lineno) + 1))
     return "\n".join("# " + line if k in drop else line for k, line in enumerate(lines, 1))
+
+
+def _parsed(text: str) -> ast.Module | None:
+    try:
+        return ast.parse(text)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return None
+
+
+def _future_imports(code: str) -> list[ast.ImportFrom]:
+    """The cell's real ``from __future__ import …`` statements (not text in a string)."""
+    tree = _parsed(code)
+    return [n for n in (tree.body if tree else ()) if isinstance(n, ast.ImportFrom)
+            and n.module == "__future__" and n.col_offset == 0]
 
 
 def _is_check_line(node: ast.stmt) -> bool:

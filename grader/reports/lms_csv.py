@@ -10,7 +10,9 @@ columns, spelled as the LMS spells them::
 
 Columns a preset does not use are ignored, so one roster serves both. A student graded
 but missing from the roster is still exported (empty id cells, the LMS will not match
-them) and named in a warning; so is a roster line nobody submitted for.
+them) and named in a warning; so is a roster line nobody submitted for, a graded
+student whose roster line fills none of the columns the LMS matches by, and an LMS id
+the roster gives to several graded students.
 
 * ``csv:canvas`` (``gradebook-canvas.csv``) follows the layout of the CSV Canvas exports
   and imports back (Grades → Import): ``Student, ID, SIS User ID, SIS Login ID, Section``,
@@ -34,6 +36,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Sequence
@@ -54,6 +57,8 @@ ALIASES = {"student name": "Student", "name": "Student", "canvas id": "ID",
            "lastname": "Last name", "surname": "Last name", "id number": "ID number",
            "idnumber": "ID number", "email": "Email address", "email address": "Email address"}
 PRESETS = ("canvas", "moodle")
+MATCHED_BY = {"canvas": ("ID", "SIS User ID", "SIS Login ID"),  # what the import matches on
+              "moodle": ("ID number", "Email address")}
 MAX_ROSTER_BYTES = 20 * 1024 * 1024
 
 
@@ -126,6 +131,24 @@ def roster_warnings(summary: ClassSummary, roster: Roster, preset: str) -> list[
     if unused:
         out.append(f"{preset}: {len(unused)} roster line(s) without a graded submission: "
                    f"{', '.join(unused)}")
+    keys = MATCHED_BY[preset]
+    listed = [name for name in graded if roster.get(name) is not None]
+    no_id = [name for name in listed if not any(roster.get(name).get(c, "") for c in keys)]
+    if no_id:
+        out.append(f"{preset}: {len(no_id)} graded student(s) have none of the columns the "
+                   f"LMS matches by ({', '.join(keys)}) filled in the roster {roster.path}, "
+                   f"so their grades will not be imported: {', '.join(no_id)}")
+    for column in keys:
+        owners: dict[str, list[str]] = {}
+        for name in listed:
+            value = roster.get(name).get(column, "")
+            if value:
+                owners.setdefault(value, []).append(name)
+        for value, names in owners.items():
+            if len(names) > 1:
+                out.append(f"{preset}: {', '.join(names)} share the {column} {value!r} in the "
+                           f"roster {roster.path}: the LMS will give one of their grades to "
+                           "that student and drop the others")
     return out
 
 
@@ -136,6 +159,16 @@ def _writer() -> tuple[io.StringIO, "csv._writer"]:
 
 def _scores(row, slugs: Sequence[str]) -> list[str]:
     return [csv_pts(row.by_exercise[s][0]) if s in row.by_exercise else "" for s in slugs]
+
+
+def not_points_possible(name: str) -> str:
+    """A Student cell that Canvas cannot take for the Points Possible row: its importer
+    treats any first cell *containing* ``Points Possible`` as that row (``row[0] =~
+    /Points Possible/`` in canvas-lms ``gradebook_importer.rb``), so a student named
+    e.g. ``Points Possible`` or ``x Points Possible`` would set the assignments' points.
+    The words are joined by a hyphen (Canvas shows the name; it matches by the ids)."""
+    return re.sub(r"(?i)points(\s+)possible", lambda m: m.group(0).replace(m.group(1), "-"),
+                  name)
 
 
 def to_canvas_csv(results: Sequence[Results], roster: Roster,
@@ -151,8 +184,7 @@ def to_canvas_csv(results: Sequence[Results], roster: Roster,
         fields = roster.get(row.name) or {}
         ids = [fields.get(c, "") for c in CANVAS_ID_COLUMNS]
         ids[0] = ids[0] or row.name  # Canvas shows the name; matching is by the ids
-        if ids[0].strip().lower() == CANVAS_POINTS_POSSIBLE.strip().lower():
-            ids[0] = f"'{ids[0]}"  # a student so named must not read as the points row
+        ids[0] = not_points_possible(ids[0])
         writer.writerow([*map(_cell, ids), *_scores(row, s.slugs), csv_pts(row.points)])
     return buf.getvalue()
 

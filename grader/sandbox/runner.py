@@ -242,9 +242,28 @@ def _read(child: _Child) -> bool:
             break
     if child.reader.broken:
         _kill(child)
-        _fail_current(child, "crashed", child.reader.broken)
+        _charge_broken(child, child.reader.broken)
         return False
     return bool(child.chain)
+
+
+def _charge_broken(child: _Child, why: str) -> None:
+    """A corrupt message (the student's code wrote into its result channel) ends the
+    child: charged to the check running, to the next one between two checks, and to every
+    check left while importing — never nothing, or the chain restarts the child forever."""
+    if not child.chain:
+        return
+    job = child.job
+    if child.current is None and child.imported and job.next_index < len(job.runnables):
+        child.current = job.next_index
+    if child.current is not None:
+        _fail_current(child, "crashed", why)
+        return
+    output = read_output(job.output, 0)
+    for i in range(job.next_index, len(job.runnables)):
+        job.results[i] = RawResult("error", f"your solution.py, while being imported: {why}",
+                                   output=output)
+    job.next_index = len(job.runnables)
 
 
 def _handle(child: _Child, msg: dict) -> None:
