@@ -225,7 +225,7 @@ def test_hostile_batch(tmp_path, isolation):
     assert _grade(alone, tmp_path / "out_alone", isolation).returncode == 0
     honest = [r for r in rows if r[0].startswith("honest_")]
     assert honest == _rows(tmp_path / "out_alone")
-    assert sum(r[3] for r in honest if r[0] == "honest_ada") == 9
+    assert sum(r[3] for r in honest if r[0] == "honest_ada") == 11
 
     # each hostile case loses only its own points, with a clear message
     for case, (function, statuses, words) in EXPECTED.items():

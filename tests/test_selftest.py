@@ -25,7 +25,7 @@ def test_selftest_of_one_exercise():
     out = subprocess.run([sys.executable, "-m", "grader.cli.main", "selftest", "01_derivative",
                           "--seed", "5"], cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert out.returncode == 0, out.stdout
-    assert "ok    reference 01_derivative scores 9/9" in out.stdout
+    assert "ok    reference 01_derivative scores 11/11" in out.stdout
     assert "ok    stub 01_derivative scores 0 with every check not implemented" in out.stdout
     assert "ok    mistake 01_derivative:integrated recognised by 1 check(s)" in out.stdout
 
@@ -49,7 +49,7 @@ def test_shared_selftest_run_is_read_per_exercise():
     only their own exercises' verdicts at a seed another test already ran)."""
     from conftest import SelftestRun
 
-    out = ("ok    reference 01_derivative scores 9/9\n"
+    out = ("ok    reference 01_derivative scores 11/11\n"
            "FAIL  mistake 05_backprop:forgot_sigmoid (generated) recognised by 1 check(s)\n"
            "        05_backprop/forward: expected mistake 'forgot_sigmoid', got failed\n"
            "ok    stub 05_backprop scores 0 with every check not implemented\n"
@@ -57,7 +57,7 @@ def test_shared_selftest_run_is_read_per_exercise():
            "\nselftest FAILED: 2 exercises, seed 1, 1 problem(s)\n")
     run = SelftestRun(1, 1, out, "")
     assert run.lines_for("01_derivative") == [
-        "ok    reference 01_derivative scores 9/9",
+        "ok    reference 01_derivative scores 11/11",
         "ok    mistake 01_derivative:integrated recognised by 1 check(s)"]
     assert run.failures_for(["01_derivative"]) == []
     assert run.failures_for(["05_backprop"]) == [

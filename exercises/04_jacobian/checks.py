@@ -126,9 +126,11 @@ EXERCISE = Exercise(
                 inputs=_jax_inputs(n, m), call=_jax_call, expect=_jax_expected,
                 answer=Close(rtol=1e-9, atol=1e-12, what="Jacobian entries",
                              wrong_shape=f"for f: R^{n} → R^{m} the Jacobian has shape ({m}, {n}) "
-                                         "— one row per output — got {got}"),
+                                         "— one row per output — got {got}"
+                                         + ("; keep an axis of length 1 (no squeeze)"
+                                            if 1 in (n, m) else "")),
                 mistakes=(JAX_TRANSPOSED, NOT_AUTODIFF),
                 hint="Return jax.jacfwd(f) (or jax.jacrev(f)).")
-          for n, m in ((2, 3), (3, 2), (4, 2))],
+          for n, m in ((2, 3), (3, 2), (4, 2), (1, 3), (3, 1))],
     ],
 )

@@ -215,7 +215,9 @@ class ExprArray(Answer):
                             f"got shape {_shape_text(shape)}"
                             + (" (rows are outputs, columns are inputs)" if self.kind == "matrix"
                                and shape == self.shape[::-1] else ""))
-        return _map_nested(rows, lambda v: v if isinstance(v, sympy.Basic)
+        from grader.judge.symbolic import SampledExpr  # the public key's expected entries
+
+        return _map_nested(rows, lambda v: v if isinstance(v, (sympy.Basic, SampledExpr))
                            else to_expr(v, self.symbols))
 
     def _what(self) -> str:
@@ -335,7 +337,7 @@ class Close(Answer):
                             if self.wrong_shape else
                             f"expected {self.what} of shape {e.shape}, got shape {g.shape}")
         rtol, atol = self.tolerance(inputs) if self.tolerance else (self.rtol, self.atol)
-        return compare_arrays(g, e, rtol, atol, self.what)
+        return compare_arrays(g, e, rtol, atol, self.what, params=scalar_params(inputs))
 
 
 def nonfinite_mismatch(got: np.ndarray, expected: np.ndarray) -> np.ndarray:
@@ -351,11 +353,14 @@ def nonfinite_mismatch(got: np.ndarray, expected: np.ndarray) -> np.ndarray:
 
 
 def compare_arrays(got: np.ndarray, expected: np.ndarray, rtol: float, atol: float,
-                   what: str = "values") -> Verdict:
+                   what: str = "values", params: dict[str, float] | None = None) -> Verdict:
     """assert_allclose semantics, reported for a student: how many, how far, where.
 
     NaNs and infinities must match exactly (:func:`nonfinite_mismatch`); every entry
-    finite in both must satisfy ``|got − expected| ≤ atol + rtol·|expected|``.
+    finite in both must satisfy ``|got − expected| ≤ atol + rtol·|expected|``. A failure
+    says how far (relative error, digits enough to see the difference), and what it looks
+    like (:func:`grader.judge.numbers_text.diagnosis`: float32 results, a constant factor,
+    a factor equal to one of ``params``, the check's numeric inputs by name).
     """
     tol = {"rtol": rtol, "atol": atol}
     got, expected = np.broadcast_arrays(np.asarray(got), np.asarray(expected))
@@ -387,9 +392,15 @@ def compare_arrays(got: np.ndarray, expected: np.ndarray, rtol: float, atol: flo
             msg += (f"; {others} more {'is' if others == 1 else 'are'} off by more than the "
                     f"tolerance (rtol={rtol:g}, atol={atol:g})")
         return Verdict(False, msg, detail)
-    msg = (f"{n_bad} of {n} {what} are off{where}: expected {e:.6g}, got {g:.6g} "
-           f"(tolerance rtol={rtol:g}, atol={atol:g})") if n > 1 else (
-           f"expected {e:.6g}, got {g:.6g} (tolerance rtol={rtol:g}, atol={atol:g})")
+    from grader.judge.numbers_text import diagnosis, error_text, pair_text
+
+    es, gs = pair_text(e, g)
+    how = f"{error_text(e, g)}; tolerance rtol={rtol:g}, atol={atol:g}"
+    msg = (f"{n_bad} of {n} {what} are off{where}: expected {es}, got {gs} ({how})"
+           if n > 1 else f"expected {es}, got {gs} ({how})")
+    note = diagnosis(got, expected, what, params or {})
+    if note:
+        msg += f". {note}"
     return Verdict(False, msg, detail)
 
 
@@ -412,6 +423,18 @@ def _nonfinite_message(expected: np.ndarray, special: np.ndarray, what: str, whe
 def _positions(mask: np.ndarray, limit: int = 8) -> list[list[int]]:
     """The first ``limit`` indices where ``mask`` is true (for the results' detail)."""
     return [[int(i) for i in idx] for idx in np.argwhere(mask)[:limit]]
+
+
+def scalar_params(inputs: dict) -> dict[str, float]:
+    """The public numeric inputs of a check (dx, learning_rate …), for naming a factor."""
+    out = {}
+    for k, v in inputs.items():
+        if k.startswith("_") or isinstance(v, bool):
+            continue
+        if isinstance(v, (int, float)) or (isinstance(v, np.ndarray) and v.shape == ()
+                                           and v.dtype.kind in "iuf"):
+            out[k] = float(v)
+    return out
 
 
 def _max(a: np.ndarray) -> float | None:
