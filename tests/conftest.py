@@ -21,6 +21,11 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 os.environ.setdefault("JAX_ENABLE_X64", "1")
 os.environ.setdefault("JAX_PLATFORMS", "cpu")
+if os.environ.get("PYTEST_XDIST_WORKER"):
+    # every core already runs a test: one sandbox server per grading, not one per core
+    # (a second server's ~1.5 s of imports per call is pure overhead then); tests that
+    # need several say --jobs / Policy(parallel=) themselves
+    os.environ.setdefault("CALCGRADE_JOBS", "1")
 
 
 @pytest.fixture(scope="session")

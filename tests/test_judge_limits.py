@@ -43,10 +43,10 @@ HOSTILE = [
 
 @pytest.mark.parametrize("text", HOSTILE)
 def test_expressions_that_blow_up_are_refused_quickly(text):
-    start = time.perf_counter()
+    start = time.process_time()
     with pytest.raises(ParseError, match="too large to work with") as info:
         parse_expression(text)
-    assert time.perf_counter() - start < 2.0
+    assert time.process_time() - start < 2.0
     assert "simplify it" in info.value.message and info.value.position is not None
 
 
@@ -66,9 +66,9 @@ ACCEPTED = [
 
 @pytest.mark.parametrize("text", ACCEPTED)
 def test_realistic_answers_stay_within_the_limits(text):
-    start = time.perf_counter()
+    start = time.process_time()
     parse_expression(text, NET)
-    assert time.perf_counter() - start < 2.0
+    assert time.process_time() - start < 2.0
 
 
 def test_expansion_size_counts_terms_in_real_and_imaginary_parts():
@@ -84,7 +84,7 @@ def test_expansion_size_counts_terms_in_real_and_imaginary_parts():
 
 def test_time_limit_stops_the_body_and_restores_the_signal_handler():
     before = signal.getsignal(signal.SIGPROF)
-    start = time.perf_counter()
+    start = time.process_time()
     with pytest.raises(JudgeTimeout) as info:
         with time_limit(0.2):
             while True:
@@ -92,7 +92,7 @@ def test_time_limit_stops_the_body_and_restores_the_signal_handler():
                     sum(range(10_000))
                 except Exception:  # noqa: BLE001
                     pass
-    assert 0.15 < time.perf_counter() - start < 2.0
+    assert 0.15 < time.process_time() - start < 2.0
     assert "took longer than 0.2 s" in str(info.value)
     assert signal.getsignal(signal.SIGPROF) is before
     assert signal.getitimer(signal.ITIMER_PROF) == (0.0, 0.0)
@@ -157,9 +157,9 @@ def test_a_slow_judgement_is_that_checks_error_and_the_others_are_judged(monkeyp
         dataclasses.replace(c, answer=Slow()) if c is check else c for c in exercise.checks])
     raw = ExerciseRaw(results={i: RawResult("ok", value="3*x**2 - 4*x")
                                for i in range(len(exercise.checks))})
-    start = time.perf_counter()
+    start = time.process_time()
     result = judge_exercise(raw, slow, seed=1)
-    assert time.perf_counter() - start < 5
+    assert time.process_time() - start < 5
     judged = result.checks[index]
     assert judged.status == "error" and judged.points == 0
     assert "judging your answer took longer than 0.3 s" in judged.message

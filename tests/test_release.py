@@ -177,10 +177,15 @@ def instructor_check(submission: Path, seed: int) -> dict:
 
 
 def _compare(bundle: Path, submission: Path, seed: int) -> int:
+    """``calcgrade check`` in the bundle against the instructor's, on one submission."""
     run = bundle_check(bundle, submission, "--format", "json", "--seed", str(seed))
     assert run.returncode in (0, 1), run.stderr[-3000:]
-    student = json.loads(run.stdout)
-    mine = instructor_check(submission, seed)
+    return _same_verdicts(json.loads(run.stdout), instructor_check(submission, seed))
+
+
+def _same_verdicts(student: dict, mine: dict) -> int:
+    """The bundle's document has the instructor's status and message on every public
+    check, the same fingerprint, and counts the hidden ones; returns how many passed."""
     instructor = by_id(mine)
     public = {i for i, c in instructor.items() if c.get("visibility", "public") == "public"}
     got = by_id(student)
@@ -198,18 +203,59 @@ def _compare(bundle: Path, submission: Path, seed: int) -> int:
     return sum(c["status"] == "passed" for c in got.values())
 
 
+# One grading per seed and side (bundle, instructor) for all the submissions below: the
+# same engine as `check` (grader.judge.engine.grade), batched so the suite stays fast.
+BATCH_DRIVER = """
+import json, sys
+from pathlib import Path
+from grader.judge.engine import Submission, grade
+seed, paths = int(sys.argv[1]), sys.argv[2:]
+subs = [Submission.from_dir(Path(p), name=Path(p).name) for p in paths]
+print(json.dumps([r.to_dict() for r in grade(subs, seed=seed)]))
+"""
+BATCHES = {SEEDS[1]: ["stubs", "round1"], SEEDS[0]: ["round0", "round2"]}
+
+
+def _graded(cwd: Path, seed: int, paths: list[Path], pythonpath: Path | None) -> list[dict]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CALCGRADE_")}
+    if pythonpath is not None:
+        env["PYTHONPATH"] = str(pythonpath)
+    run = subprocess.run([sys.executable, "-c", BATCH_DRIVER, str(seed), *map(str, paths)],
+                         cwd=cwd, env=env, capture_output=True, text=True, timeout=900)
+    assert run.returncode == 0, run.stderr[-3000:]
+    return json.loads(run.stdout)
+
+
+@pytest.fixture(scope="module")
+def batched(bundle, tmp_path_factory) -> dict[str, tuple[dict, dict]]:
+    """submission name → (the bundle's results document, the instructor's)."""
+    base = tmp_path_factory.mktemp("offline")
+    paths = {"stubs": bundle / "exercises"}
+    for k in range(3):
+        paths[f"round{k}"] = _mistake_round(base / f"round{k}", k)
+    out = {}
+    for seed, names in BATCHES.items():
+        subs = [paths[n] for n in names]
+        student = _graded(bundle, seed, subs, bundle)
+        mine = _graded(ROOT, seed, subs, None)
+        out.update({n: (s, m) for n, s, m in zip(names, student, mine)})
+    return out
+
+
 def test_reference_solutions_pass_the_same_checks_offline(bundle, tmp_path):
     passed = _compare(bundle, _reference_submission(tmp_path / "ref"), SEEDS[0])
     assert passed > 50
 
 
-def test_stubs_fail_the_same_checks_offline(bundle):
-    assert _compare(bundle, bundle / "exercises", SEEDS[1]) == 0
+def test_stubs_fail_the_same_checks_offline(batched):
+    assert _same_verdicts(*batched["stubs"]) == 0
 
 
 @pytest.mark.parametrize("k", [0, 1, 2])
-def test_catalogued_mistakes_get_the_same_messages_offline(bundle, tmp_path, k):
-    _compare(bundle, _mistake_round(tmp_path / f"round{k}", k), SEEDS[k % len(SEEDS)])
+def test_catalogued_mistakes_get_the_same_messages_offline(batched, k):
+    student, mine = batched[f"round{k}"]
+    _same_verdicts(student, mine)
+    assert any(c["status"] == "failed" and c.get("mistake") for c in by_id(student).values())
 
 
 def test_a_seed_not_in_the_key_is_refused_clearly(bundle):

@@ -26,10 +26,11 @@ from grader.classrun.submission_files import (
 )
 from grader.classrun.submission_zip import common_prefix
 from grader.course.paths import exercises_dir, reference_dir
+from grader.course.spec import load_exercise
 
 SLUG = "01_derivative"
 CALCGRADE = [sys.executable, "-m", "grader.cli.main"]
-FULL = 9.0  # the reference's points on 01_derivative
+FULL = float(sum(c.points for c in load_exercise("01_derivative").checks))  # the reference's
 
 
 def _solution(folder: Path, text: str) -> None:

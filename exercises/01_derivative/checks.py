@@ -94,9 +94,12 @@ def _lesson():
 
 
 def _lesson_inputs(x):
+    """``x``: plain numbers (an array is made when drawn, so loading checks.py imports
+    no NumPy and `calcgrade list` stays instant)."""
     def inputs(rng):
         h = _lesson()
-        return {"f": h.numpy(), "x": x, "_hidden": h}
+        return {"f": h.numpy(), "x": np.asarray(x, dtype=float) if isinstance(x, list) else x,
+                "_hidden": h}
     return inputs
 
 
@@ -143,7 +146,7 @@ def _roc_check(kind: str, shape: tuple[int, ...]) -> Check:
 ROC_FIXED = [
     Check(function="rate_of_change", case="worked_example", points=1,
           title="numerical derivative of x³ − 2x² + 1 on the worked example's 2×2 grid (x = 0 included)",
-          inputs=_lesson_inputs(np.array([[0.0, 1.0], [2.0, 3.0]])), expect=_exact_derivative,
+          inputs=_lesson_inputs([[0.0, 1.0], [2.0, 3.0]]), expect=_exact_derivative,
           answer=Close(rtol=1e-6, atol=1e-8, what="derivative values", wrong_shape=SHAPE_HINT),
           mistakes=(*ROC_MISTAKES, ONE_SIDED),
           hint="Use the central difference (f(x + dx) − f(x − dx)) / (2·dx) with the step dx "

@@ -215,7 +215,7 @@ def _area_inputs(kind: str, uniform: bool):
             xs = np.linspace(lo, hi, n)
         else:  # smoothly graded: dense on the left, sparse on the right
             xs = lo + (hi - lo) * np.linspace(0.0, 1.0, n) ** 2
-        return {"f": h.numpy(), "xs": xs, "_hidden": h}
+        return {"f": h.numpy(), "xs": np.asarray(xs, dtype=float), "_hidden": h}
     return inputs
 
 
@@ -292,7 +292,7 @@ def _area_judge(got, expected, inputs, rng) -> Verdict:
 def _fixed_area_inputs(xs):
     def inputs(rng):
         h = _lesson_integrable()
-        return {"f": h.numpy(), "xs": xs, "_hidden": h}
+        return {"f": h.numpy(), "xs": np.asarray(xs, dtype=float), "_hidden": h}
     return inputs
 
 
@@ -377,7 +377,7 @@ EXERCISE = Exercise(
           for kind, case in (("polynomial", "uniform"), ("trig", "uneven"))],
         Check(function="area_function", case="worked_example", points=1,
               title="area function of 3x² − 4x on the worked example's grid 0, 0.5, 1, 2, 3",
-              inputs=_fixed_area_inputs(np.array([0.0, 0.5, 1.0, 2.0, 3.0])), expect=_exact_area,
+              inputs=_fixed_area_inputs([0.0, 0.5, 1.0, 2.0, 3.0]), expect=_exact_area,
               answer=Custom(_area_judge), mistakes=(AREA_WITHOUT_ZERO,),
               hint="Each strip has its own width xs[k] − xs[k−1]: here 0.5, 0.5, 1 and 1."),
     ],
