@@ -220,7 +220,8 @@ def test_check_shows_progress_on_a_terminal_only(course: Path) -> None:
     import pty
 
     master, slave = pty.openpty()
-    env = {**os.environ, "CALCGRADE_ROOT": str(course)}
+    # the spinner shows once a wait passes CALCGRADE_SPINNER_DELAY (1 s; here at once)
+    env = {**os.environ, "CALCGRADE_ROOT": str(course), "CALCGRADE_SPINNER_DELAY": "0"}
     proc = subprocess.run([sys.executable, "-m", "grader.cli.main", "check", "--submission", "wrong",
                            "--seed", "1", "--format", "json"], cwd=course, env=env,
                           stdout=subprocess.PIPE, stderr=slave, timeout=120)
@@ -235,5 +236,6 @@ def test_check_shows_progress_on_a_terminal_only(course: Path) -> None:
             break
         seen += chunk
     os.close(master)
-    assert b"running 1/1" in seen and b"judging 1/1" in seen
+    assert b"checking every exercise" in seen  # the spinner, on the terminal
+    assert seen.rstrip(b" ").endswith(b"\r")  # erased before the command ended
     json.loads(proc.stdout)  # stdout untouched by the progress line
