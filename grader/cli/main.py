@@ -106,6 +106,23 @@ def _seed(seed: int | None) -> int:
     return seed if seed is not None else secrets.randbelow(2**31)
 
 
+def text_options(command):
+    """The text output's options, shared by ``check`` and ``watch``."""
+    for option in reversed([
+        click.option("--function", "function", default=None, metavar="NAME",
+                     help="Grade only this function's checks (e.g. rate_of_change)."),
+        click.option("--quiet", "-q", "style", flag_value="quiet", default=None,
+                     help="One line per exercise, then the score."),
+        click.option("--summary", "-s", "style", flag_value="summary",
+                     help="Only what does not pass yet (passing checks are counted, not listed)."),
+        click.option("--hint", is_flag=True, help="Show the hint of every check that does not pass."),
+        click.option("--color", type=click.Choice(COLOR_CHOICES), default="auto", show_default=True,
+                     help="Colour the text output; auto: on a terminal unless NO_COLOR is set."),
+    ]):
+        command = option(command)
+    return command
+
+
 @main.command()
 @click.argument("slugs", nargs=-1, type=SLUG)
 @click.option("--submission", type=SubmissionPath(), default=None,
@@ -124,15 +141,7 @@ def _seed(seed: int | None) -> int:
 @click.option("--jobs", type=click.IntRange(1, 64), default=None,
               help="Exercises graded at once (default: number of cores).")
 @click.option("--verbose", "-v", is_flag=True, help="Also describe the passing checks.")
-@click.option("--function", "function", default=None, metavar="NAME",
-              help="Grade only this function's checks (e.g. rate_of_change).")
-@click.option("--quiet", "-q", "style", flag_value="quiet", default=None,
-              help="One line per exercise, then the score.")
-@click.option("--summary", "-s", "style", flag_value="summary",
-              help="Only what does not pass yet (passing checks are counted, not listed).")
-@click.option("--hint", is_flag=True, help="Show the hint of every check that does not pass.")
-@click.option("--color", type=click.Choice(COLOR_CHOICES), default="auto", show_default=True,
-              help="Colour the text output; auto: on a terminal unless NO_COLOR is set.")
+@text_options
 @click.option("--bench", "bench_sizes", type=BenchSizes(), is_flag=False, flag_value="tiny",
               default=None, metavar="[SIZES]",
               help="Also time your kernels beside the reference's (as `calcgrade bench`, "
@@ -157,15 +166,7 @@ def check(slugs: tuple[str, ...], submission: Path | None, fmt: str, html_path: 
               help="Folder shaped like exercises/ (default: ./exercises).")
 @click.option("--seed", type=click.IntRange(0, 2**63 - 1), default=None,
               help="Seed for every random input (default: a fresh one, kept while watching).")
-@click.option("--function", "function", default=None, metavar="NAME",
-              help="Grade only this function's checks.")
-@click.option("--quiet", "-q", "style", flag_value="quiet", default=None,
-              help="One line per exercise, then the score.")
-@click.option("--summary", "-s", "style", flag_value="summary",
-              help="Only what does not pass yet.")
-@click.option("--hint", is_flag=True, help="Show the hint of every check that does not pass.")
-@click.option("--color", type=click.Choice(COLOR_CHOICES), default="auto", show_default=True,
-              help="Colour the output; auto: on a terminal unless NO_COLOR is set.")
+@text_options
 @click.option("--interval", type=click.FloatRange(0.01, 10), default=0.05, show_default=True,
               help="Seconds between looks at your files.")
 def watch(slugs: tuple[str, ...], submission: Path | None, seed: int | None,

@@ -106,20 +106,15 @@ def loss_fn(params, X, y):
     return -jnp.mean(y * jnp.log(p) + (1.0 - y) * jnp.log(1.0 - p))
 
 
-# --- catalogued mistake: missing_activation_derivative ---
-# A tanh derivative is missing: when the error passes back through a tanh layer it must be multiplied element-wise by tanh'(z) = 1 - h**2 (h the layer's output). The chain rule needs this factor at every hidden layer.
+# --- catalogued mistake: extra_sigmoid_derivative ---
+# Mistake: the output error is multiplied by sigmoid' = y_hat (1 - y_hat) once too often (dL/dZ3 taken as (y_hat - y) y_hat (1 - y_hat) / n); with the cross-entropy that factor cancels.
 def backward(params, cache, y):
     X, H1, H2, y_hat = cache["X"], cache["H1"], cache["H2"], cache["y_hat"]
     y = np.asarray(y, dtype=np.float64).reshape(-1)
     n = X.shape[0]
-    dZ3 = ((y_hat - y) / n)[:, np.newaxis]
-    dW3 = H2.T @ dZ3
-    db3 = dZ3.sum(axis=0)
-    dZ2 = dZ3 @ params["W3"].T                        # missing * (1 - H2**2)
-    dW2 = H1.T @ dZ2
-    db2 = dZ2.sum(axis=0)
+    dZ3 = ((y_hat - y) * y_hat * (1 - y_hat) / n)[:, None]
+    dZ2 = (dZ3 @ params["W3"].T) * (1.0 - H2**2)
     dZ1 = (dZ2 @ params["W2"].T) * (1.0 - H1**2)
-    dW1 = X.T @ dZ1
-    db1 = dZ1.sum(axis=0)
-    return {"W1": dW1, "b1": db1, "W2": dW2, "b2": db2, "W3": dW3, "b3": db3}
+    return {"W1": X.T @ dZ1, "b1": dZ1.sum(0), "W2": H1.T @ dZ2, "b2": dZ2.sum(0),
+            "W3": H2.T @ dZ3, "b3": dZ3.sum(0)}
 

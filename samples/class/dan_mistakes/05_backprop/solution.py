@@ -106,15 +106,16 @@ def loss_fn(params, X, y):
     return -jnp.mean(y * jnp.log(p) + (1.0 - y) * jnp.log(1.0 - p))
 
 
-# --- catalogued mistake: sum_not_mean ---
-# Your gradients are n times too large: you differentiated the SUM of the per-sample losses, not their mean. Divide the output error (y_hat - y) by the number of samples n before propagating it back.
+# --- catalogued mistake: missing_activation_derivative ---
+# A tanh derivative is missing: when the error passes back through a tanh layer it must be multiplied element-wise by tanh'(z) = 1 - h**2 (h the layer's output). The chain rule needs this factor at every hidden layer.
 def backward(params, cache, y):
     X, H1, H2, y_hat = cache["X"], cache["H1"], cache["H2"], cache["y_hat"]
     y = np.asarray(y, dtype=np.float64).reshape(-1)
-    dZ3 = (y_hat - y)[:, np.newaxis]                  # missing / n
+    n = X.shape[0]
+    dZ3 = ((y_hat - y) / n)[:, np.newaxis]
     dW3 = H2.T @ dZ3
     db3 = dZ3.sum(axis=0)
-    dZ2 = (dZ3 @ params["W3"].T) * (1.0 - H2**2)
+    dZ2 = dZ3 @ params["W3"].T                        # missing * (1 - H2**2)
     dW2 = H1.T @ dZ2
     db2 = dZ2.sum(axis=0)
     dZ1 = (dZ2 @ params["W2"].T) * (1.0 - H1**2)

@@ -56,11 +56,16 @@ def jax_jacobian(f: Callable) -> Callable:
     return jac
 
 
-# --- catalogued mistake: sigma_one_plus_sigma ---
-# The sigmoid's derivative is sigma(z) * (1 - sigma(z)), with a minus: 1 - sigma(z) = e^(-z) / (1 + e^(-z)). You wrote sigma(z) * (1 + sigma(z)).
+# --- catalogued mistake: not_autodiff ---
+# A finite-difference Jacobian handed in as autodiff: f is only ever called at concrete points, JAX never differentiates it.
+import numpy as np
 
 
-def sigmoid_jacobian():
-    weights, z = sigmoid_layer()
-    return sp.Matrix(3, 2, lambda i, j: sigmoid(z[i]) * (1 + sigmoid(z[i])) * weights[i, j])
+def jax_jacobian(f):
+    def jacobian(point):
+        p = np.asarray(point, dtype=np.float64)
+        h = 1e-6
+        columns = [(np.asarray(f(p + h * e)) - np.asarray(f(p - h * e))) / (2 * h) for e in np.eye(p.size)]
+        return np.stack(columns, axis=1)
+    return jacobian
 

@@ -106,19 +106,18 @@ def loss_fn(params, X, y):
     return -jnp.mean(y * jnp.log(p) + (1.0 - y) * jnp.log(1.0 - p))
 
 
-# --- catalogued mistake: transposed_weights ---
-# The error is propagated back through W instead of its transpose. Going forward a layer computes Z = H @ W; going back the error becomes dH = dZ @ W.T. With square hidden layers (8 x 8) the shapes still fit, so only the values are wrong.
+# --- catalogued mistake: sum_not_mean ---
+# Your gradients are n times too large: you differentiated the SUM of the per-sample losses, not their mean. Divide the output error (y_hat - y) by the number of samples n before propagating it back.
 def backward(params, cache, y):
     X, H1, H2, y_hat = cache["X"], cache["H1"], cache["H2"], cache["y_hat"]
     y = np.asarray(y, dtype=np.float64).reshape(-1)
-    n = X.shape[0]
-    dZ3 = ((y_hat - y) / n)[:, np.newaxis]
+    dZ3 = (y_hat - y)[:, np.newaxis]                  # missing / n
     dW3 = H2.T @ dZ3
     db3 = dZ3.sum(axis=0)
     dZ2 = (dZ3 @ params["W3"].T) * (1.0 - H2**2)
     dW2 = H1.T @ dZ2
     db2 = dZ2.sum(axis=0)
-    dZ1 = (dZ2 @ params["W2"]) * (1.0 - H1**2)        # W2 instead of W2.T
+    dZ1 = (dZ2 @ params["W2"].T) * (1.0 - H1**2)
     dW1 = X.T @ dZ1
     db1 = dZ1.sum(axis=0)
     return {"W1": dW1, "b1": db1, "W2": dW2, "b2": db2, "W3": dW3, "b3": db3}

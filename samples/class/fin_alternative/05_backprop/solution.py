@@ -106,20 +106,14 @@ def loss_fn(params, X, y):
     return -jnp.mean(y * jnp.log(p) + (1.0 - y) * jnp.log(1.0 - p))
 
 
-# --- alternative: jax_autodiff_backward ---
-# Correct, written differently: backward and hidden_jacobian are obtained with JAX automatic differentiation (jax.grad / jax.jacobian) instead of the hand-written chain rule; both are jitted so that train stays fast.
-import jax
-import jax.numpy as jnp
-
-_grad_loss = jax.jit(jax.grad(loss_fn))
-_layer_jacobian = jax.jit(jax.jacobian(lambda W, b, x: jnp.tanh(x @ W + b), argnums=2))
-
-
-def backward(params, cache, y):
-    g = _grad_loss(params, cache["X"], np.asarray(y, dtype=np.float64))
-    return {k: np.asarray(v) for k, v in g.items()}
-
-
-def hidden_jacobian(W, b, x):
-    return np.asarray(_layer_jacobian(W, b, np.asarray(x, dtype=np.float64)))
+# --- alternative: init_xavier ---
+# Correct, written differently: init_params draws Xavier-uniform weights (still from default_rng(seed)), train as the reference.
+def init_params(sizes=(2, 8, 8, 1), seed=0):
+    rng = np.random.default_rng(seed)
+    params = {}
+    for k, (a, b) in enumerate(zip(sizes[:-1], sizes[1:]), start=1):
+        lim = np.sqrt(6 / (a + b))
+        params[f"W{k}"] = rng.uniform(-lim, lim, (a, b))
+        params[f"b{k}"] = np.zeros(b)
+    return params
 

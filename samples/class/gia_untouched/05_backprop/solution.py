@@ -1,6 +1,5 @@
 """05_backprop: forward and backward passes of a two-hidden-layer network, by hand (see README.md)."""
 
-import numpy as np
 
 
 def init_params(sizes=(2, 8, 8, 1), seed=0):

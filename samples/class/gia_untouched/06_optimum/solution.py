@@ -1,6 +1,5 @@
 """06_optimum: critical points of one-variable functions, and why log x has none (see README.md)."""
 
-import sympy as sp
 
 
 def log_derivative():

@@ -1,8 +1,5 @@
 """07_svm: the hard-margin support vector machine as a constrained optimisation problem (see README.md)."""
 
-import numpy as np
-import scipy.optimize
-import sympy as sp
 
 
 def solve_svm(points, labels):

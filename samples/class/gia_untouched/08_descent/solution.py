@@ -1,9 +1,5 @@
 """08_descent: gradient descent and its relatives — paths, learning rates, SGD, regularisation, BFGS (see README.md)."""
 
-import jax
-import jax.numpy as jnp
-import numpy as np
-import scipy.optimize
 
 
 def gradient_descent(grad, x0, learning_rate, num_iterations):

@@ -1,6 +1,5 @@
 """09_perceptron_regression: a single perceptron that predicts sales from a marketing budget (see README.md)."""
 
-import numpy as np
 
 
 def layer_sizes(X, Y):

@@ -1,6 +1,5 @@
 """10_perceptron_classification: the perceptron with a sigmoid, for two classes (see README.md)."""
 
-import numpy as np
 
 
 def layer_sizes(X, Y):
