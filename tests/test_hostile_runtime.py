@@ -43,6 +43,7 @@ from pathlib import Path
 import pytest
 
 from grader.course.paths import project_root, reference_dir
+from grader.course.spec import load_exercise
 from grader.sandbox.isolation import bwrap_problem
 
 pytestmark = pytest.mark.slow  # two class runs of about two minutes each
@@ -50,7 +51,7 @@ pytestmark = pytest.mark.slow  # two class runs of about two minutes each
 HOSTILE = Path(__file__).parent / "hostile" / "runtime"
 SLUG = "01_derivative"
 SEED = 1234
-FULL = 9  # 01_derivative's points
+FULL = sum(c.points for c in load_exercise("01_derivative").checks)  # 01's points
 HONEST = "aa_honest"
 # case -> its name in the class (the order of grading matters for these)
 CLASS_NAMES = {"memory_of_previous": "ab_memory_of_previous",

@@ -74,13 +74,18 @@ def judge_raw(request: dict[str, Any]) -> dict[str, Any]:
 def serve() -> None:
     """The judge's loop (stdin → stdout), until stdin closes.
 
-    Ctrl-C at the terminal reaches the whole process group: a judge ignores it (SIG_IGN,
-    set before exec by :meth:`Judge.start`, again here) and the parent, which owns the
-    run, stops it; no traceback of a judge reaches the terminal.
+    A judge runs in a session of its own (:meth:`Judge.start`), so the terminal's Ctrl-C
+    reaches only the parent, which owns the run and stops it; it ignores SIGINT anyway,
+    and dies with the parent whose pid is its one argument. No traceback of a judge
+    reaches the terminal.
     """
     from grader.sandbox.server import configure_jax
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if len(sys.argv) > 1 and sys.argv[1].isdigit():
+        from grader.sandbox.harden import die_with_parent
+
+        die_with_parent(int(sys.argv[1]))
     configure_jax()
     out = os.dup(sys.stdout.fileno())
     sys.stdout = sys.stderr  # nothing but frames may reach the parent's pipe
@@ -108,17 +113,12 @@ class Judge:
 
     @classmethod
     def start(cls) -> "Judge":
-        parent = os.getpid()
-
-        def die_with_parent() -> None:
-            from grader.sandbox.harden import die_with_parent as pdeathsig
-
-            pdeathsig(parent)
-            signal.signal(signal.SIGINT, signal.SIG_IGN)  # inherited by exec: see serve()
-
-        proc = subprocess.Popen([sys.executable, "-m", "grader.classrun.judge_server"],
-                                stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                preexec_fn=die_with_parent)
+        # no preexec_fn: the parent is threaded and may have run JAX, so nothing may run
+        # between fork and exec; the judge sets its own death signal (serve()), and its
+        # own session keeps the terminal's Ctrl-C from it (the parent stops it)
+        proc = subprocess.Popen([sys.executable, "-m", "grader.classrun.judge_server",
+                                 str(os.getpid())], stdin=subprocess.PIPE,
+                                stdout=subprocess.PIPE, start_new_session=True)
         return cls(proc, plain.FrameReader(max_frame=plain.MAX_REQUEST))
 
     def judge(self, request: dict) -> dict:
