@@ -186,6 +186,11 @@ def _not_unit(got, expected, inputs) -> bool:
             and _angle(u, expected) <= 2 * np.pi / inputs["n_directions"] + 1e-9)
 
 
+def _default_directions_call(solution, inputs):
+    """The contract's default n_directions (360): called without it."""
+    return solution.steepest_ascent_direction(inputs["f"], inputs["point"])
+
+
 ASCENT_MISTAKES = (
     Mistake("normalised_gradient",
             "You returned the gradient's own direction, ∇f/|∇f|: the exercise is to find the "
@@ -333,6 +338,13 @@ EXERCISE = Exercise(
               inputs=_fixed_ascent_inputs([2.0, 0.0], 8, shifted=True), expect=_exact_gradient,
               answer=Custom(_ascent_judge), mistakes=ASCENT_MISTAKES,
               hint="Try every k = 0 … n − 1: here the best is the last, at 315°."),
+        Check(function="steepest_ascent_direction", case="default_directions", points=1,
+              title="steepest ascent of x² + y² at (1, 2) with n_directions left at its "
+                    "default (360)",
+              inputs=_fixed_ascent_inputs([1.0, 2.0], 360), call=_default_directions_call,
+              expect=_exact_gradient, answer=Custom(_ascent_judge), mistakes=ASCENT_MISTAKES,
+              hint="steepest_ascent_direction(f, point) searches 360 directions: the "
+                   "signature's default is n_directions=360."),
         Check(function="steepest_ascent_direction", case="off_diagonal", points=1,
               title="steepest ascent of x² + y² at (1, 2) among 360 directions",
               inputs=_fixed_ascent_inputs([1.0, 2.0], 360), expect=_exact_gradient,
