@@ -15,15 +15,14 @@ import hashlib
 import json
 import os
 import shutil
-import socket
 import sqlite3
 import subprocess
 import sys
 import tempfile
-import threading
 from pathlib import Path
 
 import pytest
+from listener import Listener
 
 from grader.course.paths import project_root, reference_dir
 from grader.sandbox.isolation import bwrap_problem
@@ -165,35 +164,6 @@ def _markers_under(*roots: Path) -> list[Path]:
     return found
 
 
-class _Listener:
-    """A loopback TCP server that records whether anyone connected."""
-
-    def __init__(self) -> None:
-        self.sock = socket.socket()
-        self.sock.bind(("127.0.0.1", 0))
-        self.sock.listen()
-        self.sock.settimeout(0.2)
-        self.port = self.sock.getsockname()[1]
-        self.connections = 0
-        self.stop = threading.Event()
-        self.thread = threading.Thread(target=self._serve, daemon=True)
-        self.thread.start()
-
-    def _serve(self) -> None:
-        while not self.stop.is_set():
-            try:
-                conn, _ = self.sock.accept()
-            except OSError:
-                continue
-            self.connections += 1
-            conn.close()
-
-    def close(self) -> None:
-        self.stop.set()
-        self.thread.join()
-        self.sock.close()
-
-
 @pytest.mark.slow
 @pytest.mark.parametrize("isolation", ["process", "bwrap"])
 def test_hostile_batch(tmp_path, isolation):
@@ -203,7 +173,7 @@ def test_hostile_batch(tmp_path, isolation):
     subs = tmp_path / "class"
     shutil.copytree(HOSTILE, subs, ignore=shutil.ignore_patterns("runtime"))  # its own suite
     _honest(subs)
-    listener = _Listener()
+    listener = Listener()
     _fill(subs / "network_socket" / SLUG / "solution.py", "PORT = 0", f"PORT = {listener.port}")
     for case in ("read_reference_absolute", "undo_sandbox"):  # this checkout's, wherever it is
         _fill(subs / case / SLUG / "solution.py", 'REFERENCE = ""',

@@ -41,6 +41,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+from listener import Listener
 
 from grader.course.paths import project_root, reference_dir
 from grader.course.spec import load_exercise
@@ -104,35 +105,6 @@ class Secrets:
     @property
     def daemon(self) -> str:  # signals_daemon's process name (at most 15 characters)
         return f"cghd-{self.run}"
-
-
-class _Listener:
-    """A stream socket that counts who connected (TCP on loopback, or a unix socket)."""
-
-    def __init__(self, family: int, address) -> None:
-        self.sock = socket.socket(family, socket.SOCK_STREAM)
-        self.sock.bind(address)
-        self.sock.listen()
-        self.sock.settimeout(0.2)
-        self.address = self.sock.getsockname()
-        self.connections = 0
-        self.stop = threading.Event()
-        self.thread = threading.Thread(target=self._serve, daemon=True)
-        self.thread.start()
-
-    def _serve(self) -> None:
-        while not self.stop.is_set():
-            try:
-                conn, _ = self.sock.accept()
-            except OSError:
-                continue
-            self.connections += 1
-            conn.close()
-
-    def close(self) -> None:
-        self.stop.set()
-        self.thread.join()
-        self.sock.close()
 
 
 def _fill(path: Path, blank: str, value: str) -> None:
@@ -394,10 +366,10 @@ def _grade(tmp: Path, isolation: str) -> Run:
         for case in MEMORY_CASES:
             cases.remove(case)
             skipped[case] = "no memory cgroup could be made here (root and cgroups needed)"
-    sockets = {"tcp": _Listener(socket.AF_INET, ("127.0.0.1", 0)),
-               "unix": _Listener(socket.AF_UNIX, str(tmp / "elsewhere.sock")),
+    sockets = {"tcp": Listener(socket.AF_INET, ("127.0.0.1", 0)),
+               "unix": Listener(socket.AF_UNIX, str(tmp / "elsewhere.sock")),
                "abstract_name": f"calcgrade-hostile-{secrets.token_hex(4)}"}
-    sockets["abstract"] = _Listener(socket.AF_UNIX, "\0" + sockets["abstract_name"])
+    sockets["abstract"] = Listener(socket.AF_UNIX, "\0" + sockets["abstract_name"])
     copies = QUEUE_COPIES if isolation == "process" and cgroup is not None else 0
     subs = _lay_out_class(tmp, secret, cases, sockets, copies)
     out = tmp / "out"
