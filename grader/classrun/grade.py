@@ -29,7 +29,8 @@ from grader.classrun.gradebook import Gradebook, results_json_path, write_json_a
 from grader.classrun.plan import Task, plan_task
 from grader.classrun.student_steps import read_safely, step_failure
 from grader.classrun.submission_files import SubmissionError, discover
-from grader.judge.engine import default_jobs
+from grader.course.spec import load_exercises
+from grader.judge.engine import default_jobs, describe_checks, expected_source
 from grader.judge.results import Results
 
 if TYPE_CHECKING:
@@ -305,20 +306,6 @@ def _stored(book: Gradebook, student: str, slugs: list[str],
         return None
 
 
-def _describe_checks(results: Results) -> None:
-    """Which checks these are, as ``check`` says it (the gradebook stores exercises, not
-    this): the spec's fingerprint (stored grades of another spec are regraded, so it is
-    the current one), the reference as the source, and no check left for later."""
-    from grader.course.fingerprint import spec_fingerprint
-
-    try:
-        results.spec_fingerprint = spec_fingerprint()
-    except Exception:  # noqa: BLE001 - a broken checks.py elsewhere must not cost this file
-        results.spec_fingerprint = ""
-    results.expected_from = "reference"
-    results.hidden = {"checks": 0, "points": 0.0}
-
-
 def _write_student_json(book: Gradebook, out_dir: Path, student: str, slugs: list[str],
                         problems: dict[str, str], only_if_changed: bool = False,
                         origin: dict[str, str] | None = None) -> None:
@@ -329,7 +316,9 @@ def _write_student_json(book: Gradebook, out_dir: Path, student: str, slugs: lis
         if results is None:
             return
         results.origin = origin
-        _describe_checks(results)
+        # what check says of its checks (the gradebook stores exercises, not this); stored
+        # grades of another spec are regraded, so the current spec is the one they ran
+        describe_checks(results, load_exercises(slugs), expected_source())
         doc = results.to_dict()
         path = results_json_path(out_dir, student)
         if only_if_changed and path.is_file():

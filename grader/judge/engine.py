@@ -344,13 +344,21 @@ def judge_exercise(raw: ExerciseRaw, exercise: Exercise, seed: int, *, figure: b
 def judge_student(raw: StudentRaw, exercises: list[Exercise], *, name: str, seed: int,
                   isolation: str, figures: bool = False, source: Any = None) -> Results:
     """The results document of one student, from their raw results (trusted side)."""
-    from grader.course.fingerprint import spec_fingerprint
-
     t0 = time.perf_counter()
     source = source or expected_source()
     ex_results = [judge_exercise(r, ex, seed, figure=figures, failure=raw.failure, source=source)
                   for ex, r in zip(exercises, raw.exercises)]
     results = Results(submission=name, seed=seed, isolation=isolation, exercises=ex_results)
+    describe_checks(results, exercises, source)
+    results.duration = sum(c.duration for c in results.checks) + time.perf_counter() - t0
+    return results
+
+
+def describe_checks(results: Results, exercises: list[Exercise], source: Any) -> None:
+    """Which checks ``results`` ran: the check spec's fingerprint, where the expected
+    answers came from, and the checks of these exercises left for grading (hidden)."""
+    from grader.course.fingerprint import spec_fingerprint
+
     try:
         results.spec_fingerprint = spec_fingerprint()
     except Exception:  # noqa: BLE001 - a broken checks.py elsewhere must not cost this grade
@@ -358,8 +366,6 @@ def judge_student(raw: StudentRaw, exercises: list[Exercise], *, name: str, seed
     results.expected_from = source.kind
     not_run = [c for ex in exercises for c in ex.checks if not source.covers(c)]
     results.hidden = {"checks": len(not_run), "points": float(sum(c.points for c in not_run))}
-    results.duration = sum(c.duration for c in results.checks) + time.perf_counter() - t0
-    return results
 
 
 def figure_data(exercise: Exercise, raw: RawResult | None, seed: int,
