@@ -55,3 +55,61 @@ def test_cluster_grades_the_class_like_this_machine(tmp_path):
         assert "0 graded, 5 unchanged" in again.stdout
     assert _scores(tmp_path / "remote") == _scores(tmp_path / "local")
     assert (tmp_path / "remote" / "ada" / "results.json").is_file()
+
+
+def _variant_course(root: Path) -> Path:
+    """A course of 01 alone with per-student variants turned on (calcgrade.toml)."""
+    import shutil
+
+    shutil.copytree(exercises_dir() / SLUG, root / "exercises" / SLUG,
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    (root / "reference" / "answers").mkdir(parents=True)
+    shutil.copyfile(reference_dir() / f"{SLUG}.py", root / "reference" / f"{SLUG}.py")
+    shutil.copyfile(reference_dir() / "answers" / f"{SLUG}.toml",
+                    root / "reference" / "answers" / f"{SLUG}.toml")
+    (root / "calcgrade.toml").write_text(f'[course]\ntitle = "v"\n[variants]\nexercises = ["{SLUG}"]\n')
+    return root
+
+
+@pytest.mark.slow
+def test_cluster_grades_each_student_with_their_own_variant(tmp_path, monkeypatch):
+    """The variant codes travel with the Dask task: the workers grade the code checks and
+    the question with each student's own numbers, exactly as this machine does."""
+    distributed = pytest.importorskip("distributed")
+    from grader.classrun.gradebook import Gradebook
+    from grader.classrun.variant_key import codes_for
+    from grader.course.variants import params_from_code, spec_for
+    from grader.judge import variant_families as cubic
+
+    course = _variant_course(tmp_path / "course")
+    monkeypatch.setenv("CALCGRADE_ROOT", str(course))  # this process, the workers, the CLI
+    outs = [tmp_path / "local", tmp_path / "remote"]
+    for out in outs:  # one class key for both results folders: the same codes
+        with Gradebook.in_folder(out) as book:
+            with book.transaction():
+                book.db.execute("INSERT INTO meta VALUES ('variant_key', ?)", ("5e" * 32,))
+            ca, cb = (codes_for(book, s, [SLUG])[SLUG] for s in ("ada", "bo"))
+    pa = params_from_code(spec_for(SLUG), ca)
+    assert cubic.derivative(pa) != cubic.derivative(params_from_code(spec_for(SLUG), cb))
+    ref = (reference_dir() / f"{SLUG}.py").read_text()
+    subs = tmp_path / "subs"
+    for student in ("ada", "bo"):  # bo hands in ada's folder, her variant.toml included
+        folder = subs / student / SLUG
+        folder.mkdir(parents=True)
+        (folder / "solution.py").write_text(
+            f"{ref}\n\ndef symbolic_derivative():\n    return {str(cubic.derivative(pa))!r}\n")
+        (folder / "variant.toml").write_text(f'code = "{ca}"\n')
+        (folder / "answers.toml").write_text(f"slope_at_2 = {12 * pa['a'] + 4 * pa['b']}\n")
+    local = _grade(subs, outs[0], "--jobs", "1")
+    assert local.returncode == 0, local.stdout + local.stderr
+    with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=True,
+                                  host="127.0.0.1", dashboard_address=":0") as cluster:
+        remote = _grade(subs, outs[1], "--scheduler", cluster.scheduler_address)
+    assert "2 submissions: 2 graded" in remote.stdout, remote.stdout + remote.stderr
+    scores = _scores(outs[1])
+    assert scores == _scores(outs[0])
+    for check in ("symbolic_derivative", "q/slope_at_2"):
+        assert scores[("ada", f"{SLUG}/{check}")][0] == "passed"
+        assert scores[("bo", f"{SLUG}/{check}")][0] == "failed"  # graded with his own variant
+    doc = (outs[1] / "bo" / "results.json").read_text()
+    assert cb in doc and "not yours" in doc

@@ -243,3 +243,136 @@ def test_a_class_run_grades_questions_and_reports_them(tmp_path):
     assert {c.status for c in by["bo"].checks if c.kind == "question"} == {"error"}
     html = (tmp_path / "out" / "index.html").read_text()
     assert 'id="questions"' in html and "Strips of width dx" in html
+
+
+# -- questions whose answer depends on the student's variant (01's slope f′(2)) -----------
+
+V_SLUG = "01_derivative"
+
+
+def _slope_codes():
+    """Two variant codes whose f′(2) = 12a + 4b differ from each other and from the
+    lesson's 4, and whose f(2) differs from f′(2) (the catalogued slip can show)."""
+    from grader.course.variants import params_from_code, spec_for, student_code
+
+    spec = spec_for(V_SLUG)
+    out = []
+    for n in range(200):
+        code = student_code(b"q" * 32, f"s{n}", V_SLUG)
+        p = params_from_code(spec, code)
+        slope, value = 12 * p["a"] + 4 * p["b"], 8 * p["a"] + 4 * p["b"] + p["c"]
+        if slope != 4 and slope != value and all(slope != s for _, _, s, _ in out):
+            out.append((code, p, slope, value))
+        if len(out) == 2:
+            return out
+    raise AssertionError("no two fitting variants")  # pragma: no cover
+
+
+def _slope(results):
+    return next(r for r in results if r.id == f"{V_SLUG}/q/slope_at_2")
+
+
+def test_a_variant_question_is_right_for_its_own_variant_only():
+    (ca, pa, slope_a, value_a), (cb, _, slope_b, _) = _slope_codes()
+    mine = judge_answers(V_SLUG, f"slope_at_2 = {slope_a}\n", seed=1, code=ca)
+    assert _slope(mine).status == "passed"
+    copied = judge_answers(V_SLUG, f"slope_at_2 = {slope_a}\n", seed=1, code=cb)
+    assert _slope(copied).status == "failed" and _slope(copied).mistake is None
+    lesson = judge_answers(V_SLUG, "slope_at_2 = 4\n", seed=1, code=ca)  # the lesson's answer
+    assert _slope(lesson).status == "failed"
+    slip = _slope(judge_answers(V_SLUG, f"slope_at_2 = {value_a}\n", seed=1, code=ca))
+    assert slip.mistake == "value_not_slope" and "That is f(2)" in slip.message
+    dropped = 12 * pa["a"] + 2 * pa["b"]
+    assert _slope(judge_answers(V_SLUG, f"slope_at_2 = {dropped}\n", seed=1,
+                                code=ca)).mistake == "dropped_x"
+    # no variant: the lesson's numbers, exactly as before
+    assert _slope(judge_answers(V_SLUG, "slope_at_2 = 4\n", seed=1)).status == "passed"
+    assert _slope(judge_answers(V_SLUG, "slope_at_2 = 1\n", seed=1)).mistake == "value_not_slope"
+    assert _slope(judge_answers(V_SLUG, f"slope_at_2 = {slope_a}\n", seed=1)).status == "failed"
+
+
+def test_a_wrong_answer_that_is_right_under_a_variant_is_not_held_against_it():
+    from grader.course.variants import params_from_code, spec_for, student_code
+    from grader.judge.questions import key_for_variant
+
+    spec = spec_for(V_SLUG)
+    code = next(c for c in (student_code(b"w" * 32, f"s{n}", V_SLUG) for n in range(2000))
+                if params_from_code(spec, c)["c"] == 4 * params_from_code(spec, c)["a"])
+    key = key_for_variant(V_SLUG, load_questions(V_SLUG), load_key(V_SLUG), code, 1)
+    assert [w.id for w in key["slope_at_2"].wrong] == ["dropped_x"]  # f(2) = f′(2) here
+    p = params_from_code(spec, code)
+    got = judge_answers(V_SLUG, f"slope_at_2 = {12 * p['a'] + 4 * p['b']}\n", seed=1, code=code)
+    assert _slope(got).status == "passed"
+
+
+def _key_with(tmp_path, monkeypatch, slope_table: str):
+    from grader.course import questions as cq
+
+    text = (ROOT / "reference" / "answers" / f"{V_SLUG}.toml").read_text()
+    start = text.index("[slope_at_2]")
+    end = text.index("[why_central]")
+    (tmp_path / "answers").mkdir(exist_ok=True)
+    (tmp_path / "answers" / f"{V_SLUG}.toml").write_text(text[:start] + slope_table + text[end:])
+    monkeypatch.setattr(cq, "reference_dir", lambda: tmp_path)
+
+
+@pytest.mark.parametrize("table, says", [
+    ('[slope_at_2]\nanswer = 4\nfrom_variant = "12*a + 3*b"\n',
+     "gives 6.0 at the lesson's parameters, but the lesson's answer is 4"),
+    ('[slope_at_2]\nanswer = 4\nfrom_variant = "12*a + 4*d"\n', "cannot be read"),
+    ('[slope_at_2]\nanswer = 4\nfrom_variant = "12*a + 4*b"\n[[slope_at_2.wrong]]\n'
+     'id = "w"\nanswer = 1\nfrom_variant = "8*a"\nmessage = "m"\n', "wrong 'w': from_variant gives 8"),
+])
+def test_a_formula_that_disagrees_with_the_lesson_is_the_authors_error(tmp_path, monkeypatch,
+                                                                       table, says):
+    import grader.judge.questions_selftest as qs
+
+    _key_with(tmp_path, monkeypatch, table)
+    results = judge_answers(V_SLUG, "slope_at_2 = 4\n", seed=1)
+    assert len(results) == 1 and results[0].status == "error" and says in results[0].message
+    monkeypatch.setattr(qs, "load_key", load_key)  # the self-test reads the same key
+    _, problems = question_problems(V_SLUG, seed=3)
+    assert any(says in p for p in problems), problems
+
+
+@pytest.mark.parametrize("table, says", [
+    ('[slope_at_2]\nanswer = 4\nfrom_variant = 12\n', "must be a formula"),
+    ('[slope_at_2]\nanswer = 4\nfrom_variant = ""\n', "must be a formula"),
+])
+def test_from_variant_is_a_formula_as_text(tmp_path, monkeypatch, table, says):
+    from grader.course.questions import QuestionsError
+
+    _key_with(tmp_path, monkeypatch, table)
+    with pytest.raises(QuestionsError, match=says):
+        load_key(V_SLUG)
+
+
+def test_from_variant_is_refused_on_a_choice_question(tmp_path, monkeypatch):
+    from grader.course import questions as cq
+
+    text = (ROOT / "reference" / "answers" / f"{V_SLUG}.toml").read_text()
+    (tmp_path / "answers").mkdir()
+    (tmp_path / "answers" / f"{V_SLUG}.toml").write_text(
+        text.replace('[purpose]\nanswer = "b"\n', '[purpose]\nanswer = "b"\nfrom_variant = "a"\n'))
+    monkeypatch.setattr(cq, "reference_dir", lambda: tmp_path)
+    with pytest.raises(cq.QuestionsError, match="not choice"):
+        cq.load_key(V_SLUG)
+
+
+def test_check_judges_a_variant_question_with_the_students_own_numbers(tmp_path):
+    """Through the engine (what `check` runs): variant.toml selects the numbers of both
+    the code checks and the question; copying a classmate's answers fails both."""
+    from grader.judge.engine import Submission, grade
+
+    (ca, _, slope_a, _), (cb, _, _, _) = _slope_codes()
+    subs = []
+    for name, code in (("ada", ca), ("bo", cb)):
+        folder = tmp_path / name / V_SLUG
+        folder.mkdir(parents=True)
+        (folder / "solution.py").write_text("def symbolic_derivative():\n    return 'x'\n")
+        (folder / "variant.toml").write_text(f'code = "{code}"\n')
+        (folder / "answers.toml").write_text(f"slope_at_2 = {slope_a}\n")  # bo copies ada's
+        subs.append(Submission.from_dir(tmp_path / name))
+    ada, bo = grade(subs, [V_SLUG], seed=2)
+    assert _slope(ada.checks).status == "passed" and _slope(bo.checks).status == "failed"
+    assert ada.exercises[0].variant == {"code": ca}

@@ -71,11 +71,17 @@ def test_bundle_holds_no_reference_file(bundle):
                    for n in names), [n for n in names if "reference" in n.split("/")]
     assert not any(n.endswith("equivalent_mutants.toml") for n in names)
     assert not any("mistakes" in n.split("/") for n in names)
+    from grader.release.bundle import EXERCISE_FILES
+
     for slug in all_slugs():
-        assert sorted(p.name for p in (bundle / "exercises" / slug).iterdir()) == \
-            ["README.md", "checks.py", "solution.py"]
-        assert (bundle / "exercises" / slug / "solution.py").read_text() == \
-            (ROOT / "exercises" / slug / "solution.py").read_text()
+        shipped = sorted(n for n in EXERCISE_FILES if (ROOT / "exercises" / slug / n).is_file())
+        assert {"README.md", "checks.py", "solution.py", "questions.toml", "answers.toml"} \
+            >= set(shipped) >= {"README.md", "checks.py", "solution.py"}
+        assert sorted(p.name for p in (bundle / "exercises" / slug).iterdir()) == shipped
+        for name in shipped:  # the questions and the stub of the answers, never their key
+            assert (bundle / "exercises" / slug / name).read_text() == \
+                (ROOT / "exercises" / slug / name).read_text()
+    assert (bundle / "calcgrade.toml").read_bytes() == (ROOT / "calcgrade.toml").read_bytes()
 
 
 def test_no_reference_function_body_is_in_the_bundle(bundle):
@@ -291,6 +297,82 @@ def test_the_html_report_plots_the_reference_from_the_key(bundle, tmp_path):
     assert run.returncode == 0, run.stdout + run.stderr
     text = page.read_text()
     assert "reference figure failed" not in text and "data:image/png;base64," in text
+
+
+# -- per-student variants in the bundle = the instructor's grade for that variant ---------
+
+V_SLUG = "01_derivative"
+
+
+def _bundle_cli(bundle: Path, *args: str) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CALCGRADE_")}
+    env["PYTHONPATH"] = str(bundle)
+    return subprocess.run([sys.executable, "-m", "grader", *args], cwd=bundle, env=env,
+                          capture_output=True, text=True, timeout=300)
+
+
+def test_variant_students_get_the_instructors_verdicts_in_the_bundle(bundle, tmp_path,
+                                                                     monkeypatch):
+    """Two students with their own variants of 01 write their code with the bundle's
+    `calcgrade variant --code --write` (no key there) and check in the bundle; the
+    instructor's `grade` of the same folders, codes from the class key, gives every public
+    check the same status and message. Bo hands in Ada's answers under his own code."""
+    import grader.course.variants as variants
+    from grader.classrun.grade import grade_class
+    from grader.classrun.gradebook import Gradebook
+    from grader.classrun.variant_key import codes_for
+    from grader.judge import variant_families as cubic
+
+    out = tmp_path / "results"
+    with Gradebook.in_folder(out) as book:
+        with book.transaction():  # a fixed class key: two variants known to differ
+            book.db.execute("INSERT INTO meta VALUES ('variant_key', ?)", ("5e" * 32,))
+        codes = {s: codes_for(book, s, [V_SLUG])[V_SLUG] for s in ("ada", "bo")}
+    subs = tmp_path / "subs"
+    for student, code in codes.items():
+        (subs / student / V_SLUG).mkdir(parents=True)
+        run = _bundle_cli(bundle, "variant", V_SLUG, "--code", code, "--write",
+                          "--submission", str(subs / student))
+        assert run.returncode == 0, run.stdout + run.stderr
+        assert code in run.stdout and "Your worked example is" in run.stdout
+    spec = variants.spec_for(V_SLUG)
+    ada = variants.params_from_code(spec, codes["ada"])
+    assert cubic.derivative(ada) != cubic.derivative(variants.params_from_code(spec, codes["bo"]))
+    reference = (ROOT / "reference" / f"{V_SLUG}.py").read_text()
+    for student in codes:  # both hand in Ada's answers
+        folder = subs / student / V_SLUG
+        assert variants.read_claim(folder).code == codes[student]
+        (folder / "solution.py").write_text(
+            f"{reference}\n\ndef symbolic_derivative():\n    return {str(cubic.derivative(ada))!r}\n")
+        (folder / "answers.toml").write_text(f"slope_at_2 = {12 * ada['a'] + 4 * ada['b']}\n")
+    offline = {r["submission"]: r for r in _graded(bundle, SEEDS[0], [subs / "ada", subs / "bo"],
+                                                   bundle)}
+    monkeypatch.setattr(variants, "enabled_slugs", lambda: [V_SLUG])
+    summary = grade_class(subs, out, slugs=[V_SLUG], seed=SEEDS[0], jobs=1, reports=())
+    assert summary.ok, summary.lines()
+    graded = {r.submission: r for r in summary.results}
+    public = [c.id for c in load_exercises([V_SLUG])[0].checks if c.is_public]
+    for student in codes:
+        got, mine = by_id(offline[student]), {c.id: c for c in graded[student].checks}
+        assert [(got[i]["status"], got[i]["message"]) for i in public] == \
+            [(mine[i].status, mine[i].message) for i in public], student
+        variant = next(e for e in offline[student]["exercises"] if e["slug"] == V_SLUG)["variant"]
+        assert variant == {"code": codes[student]} == graded[student].exercises[0].variant
+        # the question: judged at grading with the student's numbers, recorded offline
+        assert got[f"{V_SLUG}/q/slope_at_2"]["status"] == "recorded"
+    sym = f"{V_SLUG}/symbolic_derivative"
+    assert by_id(offline["ada"])[sym]["status"] == "passed"
+    assert by_id(offline["bo"])[sym]["status"] == "failed"  # ada's answer, bo's variant
+    assert all(by_id(offline["ada"])[i]["status"] == "passed" for i in public)
+    questions = {s: {c.id: c for c in r.checks}[f"{V_SLUG}/q/slope_at_2"] for s, r in graded.items()}
+    assert questions["ada"].passed and not questions["bo"].passed
+
+
+def test_the_bundles_variant_command_needs_no_key(bundle):
+    run = _bundle_cli(bundle, "variant", V_SLUG, "--code", "lowercase!")
+    assert run.returncode == 2 and "not a variant code" in run.stderr
+    run = _bundle_cli(bundle, "variant", V_SLUG, "--student", "ada", "--results", "nowhere")
+    assert run.returncode == 2 and "--results" in run.stderr
 
 
 def test_grading_a_class_in_the_bundle_is_refused_clearly(bundle, tmp_path):

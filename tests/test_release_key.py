@@ -122,3 +122,67 @@ def test_sympy_numbers_come_back_exact_or_to_fifty_digits():
 def test_a_damaged_entry_is_a_clear_error():
     with pytest.raises(PublicKeyError, match="damaged key entry"):
         decode_value({"nonsense": 1})
+
+
+# -- per-student variants: what the key holds must be right for every variant ----------
+
+def _variant_check(**kw):
+    from grader.course.spec import Check
+
+    return Check(function="symbolic_derivative", case="probe", points=1, title="probe",
+                 answer=Expr(symbols=("x",)), call=lambda sol, inputs: sol.symbolic_derivative(),
+                 slug="01_derivative", **kw)
+
+
+def _params():
+    from grader.course.variants import spec_for
+
+    return spec_for("01_derivative").params()
+
+
+def test_the_probe_variants_move_every_coefficient():
+    from grader.course.variants import params_from_code, spec_for
+    from grader.judge import variant_families as cubic
+    from grader.release.key_builder import probe_codes
+
+    drawn = [params_from_code(spec_for("01_derivative"), c) for c in probe_codes("01_derivative")]
+    for name in ("a", "b", "c"):
+        assert any(p[name] != cubic.LESSON[name] for p in drawn), name
+
+
+@pytest.mark.parametrize("kw, says", [
+    # its public inputs follow the variant, its answer is the reference's
+    ({"inputs": lambda rng: {"b": _params()["b"]}}, "its public inputs differ"),
+    # same inputs, but the reference's answer is scaled by the variant
+    ({"expect": lambda ref, inputs: ref.symbolic_derivative() * _params()["a"]},
+     "the reference gives another expected answer"),
+    # the reference's answer moves for a ninth of the variants only (c = 9): no c = 9 among
+    # the six usual probes, so it takes the closer look a check reading the parameters gets
+    ({"expect": lambda ref, inputs: ref.symbolic_derivative() + int(_params()["c"] == 9)},
+     "the reference gives another expected answer"),
+    # computed in checks.py for the lesson only, the reference for a variant
+    ({"inputs": lambda rng: {"_params": _params()},
+      "expect": lambda ref, i: sympy.Integer(1) if i["_params"]["a"] == 1 else ref.symbolic_derivative()},
+     "its expected answer needs the reference"),
+])
+def test_a_check_whose_variant_answer_needs_the_reference_is_refused(kw, says):
+    from grader.release.key_builder import KeyBuildError, check_entry, probe_codes
+
+    check = _variant_check(**kw)
+    with pytest.raises(KeyBuildError, match=says) as err:
+        check_entry(check, 1, variants=probe_codes("01_derivative"))
+    assert "01_derivative/symbolic_derivative/probe (seed 1)" in str(err.value)
+    assert 'inputs["_params"]' in str(err.value) and "hidden" in str(err.value)
+    check_entry(check, 1)  # without variants it is stored as before
+
+
+def test_a_check_that_holds_for_every_variant_is_kept():
+    from grader.release.key_builder import check_entry, probe_codes
+
+    codes = probe_codes("01_derivative")
+    fixed = check_entry(_variant_check(), 1, variants=codes)  # the lesson's, whatever the variant
+    assert "expected" in fixed
+    own = check_entry(_variant_check(inputs=lambda rng: {"_params": _params()},
+                                     expect=lambda ref, i: sympy.Integer(i["_params"]["c"])),
+                      1, variants=codes)
+    assert own == {"from_checks": True}

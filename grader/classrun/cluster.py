@@ -1,9 +1,10 @@
 """Grading a class on an existing Dask distributed cluster (``--scheduler tcp://HOST:PORT``).
 
 Each student becomes one Dask task running :func:`grade_remote`: the
-student's files travel inside the task (no shared filesystem needed), the worker grades
-them with its own installed calcgrade and returns the results document, and the batch
-parent stores it in the same gradebook as a local run. Workers must have the same
+student's files and their per-student variant codes (computed here from the class key,
+:mod:`grader.classrun.variant_key`) travel inside the task (no shared filesystem needed),
+the worker grades them with its own installed calcgrade under those variants and returns
+the results document, and the batch parent stores it in the same gradebook as a local run. Workers must have the same
 course (checks, references, grader version): every result carries the worker's course
 fingerprint and one that differs from this machine's is refused, not stored.
 
@@ -75,7 +76,8 @@ def run_on_cluster(tasks: list[Task], address: str, *, seed: int, isolation: str
         futures = {}
         for task in tasks:
             payload = {"files": task.files.to_wire(), "slugs": task.slugs, "seed": seed,
-                       "isolation": isolation, "figures": figures}
+                       "isolation": isolation, "figures": figures,
+                       "variants": {s: c for s, c in task.variants.items() if s in task.slugs}}
             futures[client.submit(grade_remote, payload, pure=False)] = task
         for future in as_completed(list(futures)):
             task = futures.pop(future)
@@ -115,6 +117,7 @@ def grade_remote(payload: dict[str, Any]) -> dict[str, Any]:
     from grader.classrun.judge_server import judge_request
     from grader.classrun.submission_files import SubmissionFiles
     from grader.course.spec import load_exercise
+    from grader.course.variants import activate
     from grader.judge.engine import open_to_sandbox
     from grader.judge.requests import student_request
     from grader.sandbox.client import Policy, StudentRaw, collect
@@ -124,6 +127,7 @@ def grade_remote(payload: dict[str, Any]) -> dict[str, Any]:
         slugs = [str(s) for s in payload["slugs"]]
         isolation, seed = str(payload["isolation"]), int(payload["seed"])
         figures = bool(payload.get("figures"))
+        variants = {str(s): str(c) for s, c in (payload.get("variants") or {}).items()}
         if isolation == "bwrap":
             resolve("bwrap")  # raises IsolationUnavailable on a worker without bubblewrap
         exercises = [load_exercise(s) for s in slugs]
@@ -138,13 +142,15 @@ def grade_remote(payload: dict[str, Any]) -> dict[str, Any]:
                 open_to_sandbox(root)
                 solutions = {s: root / s / "solution.py" for s in slugs
                              if (root / s / "solution.py").is_file()}
-                request = student_request(0, root, exercises, solutions, seed, figures=figures)
+                with activate(variants):  # the student's own numbers, in this task only
+                    request = student_request(0, root, exercises, solutions, seed,
+                                              figures=figures)
                 raw = collect([request], Policy(isolation=isolation, parallel=1,
                                                 scratch_root=scratch))[0]
         finally:
             shutil.rmtree(scratch, ignore_errors=True)
         doc = _judge(judge_request(files.student, slugs, seed=seed, isolation=isolation,
-                                   figures=figures, raw=raw))
+                                   figures=figures, raw=raw, variants=variants))
         return {"student": files.student, "results": doc,
                 "course": {s: course_fingerprint(s) for s in slugs}}
     except Exception as exc:  # noqa: BLE001 - reported to the client as this student's failure

@@ -161,15 +161,12 @@ def grade_class(submissions_dir: Path, out_dir: Path, *, slugs: Sequence[str] | 
             else:
                 summary.unchanged.append(source.student)
         total = len(tasks)
-        if scheduler and any(t.variants for t in tasks):
-            raise SubmissionError("per-student variants are not supported with --scheduler "
-                                  "yet: grade this class on this machine")
 
         def on_result(task: Task, doc: dict) -> None:
             try:
                 results = Results.from_dict(doc)
+                _record_variants(results, task)  # first: questions read the variant graded
                 _add_questions(results, task)
-                _record_variants(results, task)
                 book.store(task.student, str(task.source.path), results,
                            {s: task.hashes[s] for s in task.slugs}, error=task.files.error)
             except Exception as exc:  # noqa: BLE001 - not stored (one transaction): retried
@@ -213,7 +210,8 @@ def grade_class(submissions_dir: Path, out_dir: Path, *, slugs: Sequence[str] | 
 
 def _add_questions(results: Results, task: Task) -> None:
     """The student's answers to the concept questions, judged here (the trusted parent:
-    the answer key never leaves it) beside the code (:mod:`grader.judge.questions`)."""
+    the answer key never leaves it) beside the code (:mod:`grader.judge.questions`), with
+    the variant :func:`_record_variants` recorded for each exercise (its own numbers)."""
     from grader.course.questions import ANSWERS_FILE
     from grader.judge.questions import add_question_results
 

@@ -8,7 +8,10 @@ own. What comes back is raw values only; they go to one of ``jobs`` **judges**
 (long-lived ``python -m grader.classrun.judge_server`` processes that load the
 references once and keep JAX warm), which judge them and return the results document.
 Only the parent writes results (one writer; a process killed mid-way leaves nothing
-half-written). The isolation level recorded is the one this side applied. On Ctrl-C the
+half-written). Per-student variants: the inputs are drawn under the student's codes in
+the parent's own thread, and each judge request carries them (the judge activates them);
+no thread relies on another's activation (:mod:`grader.course.variants`). The isolation
+level recorded is the one this side applied. On Ctrl-C the
 parent stores what is already judged, kills the judges (which ignore SIGINT themselves)
 and lets the interrupt go up to the command, which prints how to resume.
 """

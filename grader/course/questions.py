@@ -9,7 +9,11 @@ Two files per exercise, both TOML read with :mod:`tomllib` (data, never executed
 * ``reference/answers/<slug>.toml`` (instructor side, never in the student bundle): per
   question name a table with ``answer`` and the catalogued wrong answers
   ``[[name.wrong]]`` (``id``, ``answer``, ``message``), like an exercise's mistakes;
-  for a free-text question ``answer`` is the model answer the instructor reads.
+  for a free-text question ``answer`` is the model answer the instructor reads. A number
+  or expression question of an exercise with per-student variants may give, beside the
+  lesson's ``answer``, ``from_variant``: a formula in the variant's parameters (e.g.
+  ``"12*a + 4*b"``), and so may each wrong answer. It is data, read by the safe parser
+  when judging (:func:`grader.judge.questions.key_for_variant`), never executed.
 
 See docs/QUESTIONS.md for the students' ``answers.toml``.
 """
@@ -43,6 +47,7 @@ class WrongAnswer:
     id: str
     answer: Any
     message: str
+    from_variant: str | None = None  # a formula in the variant's parameters (see above)
 
 
 @dataclass(frozen=True)
@@ -73,8 +78,14 @@ class Question:
 class Key:
     """The reference answer of one question and its catalogued wrong answers."""
 
-    answer: Any
+    answer: Any  # the lesson's (no variant active): the self-test's reference answer
     wrong: tuple[WrongAnswer, ...] = ()
+    from_variant: str | None = None  # the answer under a variant, from its parameters
+
+    @property
+    def varies(self) -> bool:
+        """Whether the answer or a wrong answer is computed from a variant's parameters."""
+        return self.from_variant is not None or any(w.from_variant for w in self.wrong)
 
 
 def _read_toml(path: Path) -> dict:
@@ -190,14 +201,31 @@ def load_key(slug: str) -> dict[str, Key] | None:
         where = f"{path} [{name}]"
         if not isinstance(table, dict) or "answer" not in table:
             raise QuestionsError(f"{where}: needs answer = …")
+        kind = questions[name].kind
         wrong = []
         for w in table.get("wrong", []):
             if not (isinstance(w, dict) and isinstance(w.get("id"), str) and "answer" in w
                     and isinstance(w.get("message"), str) and w["message"].strip()):
                 raise QuestionsError(f"{where}: each [[{name}.wrong]] needs id, answer, message")
-            wrong.append(WrongAnswer(w["id"], w["answer"], w["message"].strip()))
+            wrong.append(WrongAnswer(w["id"], w["answer"], w["message"].strip(),
+                                     _formula(w, kind, f"{where} wrong {w['id']!r}")))
         ids = [w.id for w in wrong]
         if len(set(ids)) != len(ids):
             raise QuestionsError(f"{where}: duplicate wrong-answer ids")
-        out[name] = Key(table["answer"], tuple(wrong))
+        out[name] = Key(table["answer"], tuple(wrong), _formula(table, kind, where))
     return out
+
+
+def _formula(table: dict, kind: str, where: str) -> str | None:
+    """A key entry's ``from_variant`` (None: absent), checked for form only here; the
+    judge parses it (grader.judge.questions)."""
+    formula = table.get("from_variant")
+    if formula is None:
+        return None
+    if kind not in ("number", "expression"):
+        raise QuestionsError(f"{where}: from_variant is for number and expression questions, "
+                             f"not {kind}")
+    if not isinstance(formula, str) or not formula.strip() or len(formula) > 500:
+        raise QuestionsError(f"{where}: from_variant must be a formula in the variant's "
+                             "parameters, as text (e.g. \"12*a + 4*b\")")
+    return formula.strip()

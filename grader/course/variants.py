@@ -15,18 +15,29 @@ gives each student the code ``student_code(key, student, slug)``: HMAC-SHA256 of
 class's secret variant key (kept in the gradebook like the class seed) and the student
 id, so nobody without the key can tell which code belongs to whom, and grading
 recomputes it and refuses a code that is not the student's (see docs/QUESTIONS.md).
+
+The active variants live in a :class:`contextvars.ContextVar`, not in a module-level
+setting (issue 9): two gradings in one process, in two threads, each see their own
+codes. A new thread starts with none active (the lesson's numbers); code that hands
+work to a thread runs it in :func:`contextvars.copy_context` (the engine's warm-up
+does), or activates the codes in the thread itself (the class run's judges and Dask
+tasks receive them with the task). Caches of drawn inputs and expected answers are
+keyed by :func:`cache_tag` as well as check and seed, so nothing computed under one
+variant is reused under another.
 """
 from __future__ import annotations
 
 import base64
 import contextlib
+import contextvars
 import hashlib
 import hmac
 import re
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from types import MappingProxyType
+from typing import Any, Callable, Iterator, Mapping
 
 import tomllib
 
@@ -34,7 +45,12 @@ CODE = re.compile(r"^[A-Z2-7]{10}$")
 VARIANT_FILE = "variant.toml"  # in a student's exercise folder: code = "…"
 STATEMENT_FILE = "VARIANT.md"  # the student's own worked example, beside README.md
 
-_ACTIVE: dict[str, str] = {}  # slug → code of the variant being graded
+# slug → code of each variant being graded, in this context (thread, task) only
+_ACTIVE: contextvars.ContextVar[Mapping[str, str]] = contextvars.ContextVar(
+    "calcgrade_active_variants", default=MappingProxyType({}))
+# the exercises whose parameters were read, while a release probes a check (else None)
+_READS: contextvars.ContextVar[set[str] | None] = contextvars.ContextVar(
+    "calcgrade_variant_reads", default=None)
 
 
 class VariantError(ValueError):
@@ -51,12 +67,31 @@ class VariantSpec:
 
     def params(self) -> dict[str, Any]:
         """The parameters of the variant being graded, else the lesson's."""
-        code = _ACTIVE.get(self.slug)
+        reads = _READS.get()
+        if reads is not None:
+            reads.add(self.slug)
+        code = active_code(self.slug)
         return dict(self.default) if code is None else params_from_code(self, code)
 
     @property
     def active_code(self) -> str | None:
-        return _ACTIVE.get(self.slug)
+        return active_code(self.slug)
+
+
+def active_code(slug: str) -> str | None:
+    """The code of ``slug``'s variant being graded in this context (None: the lesson's)."""
+    return _ACTIVE.get().get(slug)
+
+
+def active_codes() -> dict[str, str]:
+    """Every active variant in this context (slug → code), a copy."""
+    return dict(_ACTIVE.get())
+
+
+def cache_tag(slug: str) -> str:
+    """What a per-process cache of ``slug``'s inputs or expected answers is keyed by
+    besides check and seed: the active code, or "" for the lesson's numbers."""
+    return _ACTIVE.get().get(slug) or ""
 
 
 def params_from_code(spec: VariantSpec, code: str) -> dict[str, Any]:
@@ -111,35 +146,28 @@ def enabled_slugs() -> list[str]:
 
 
 @contextlib.contextmanager
-def activate(codes: dict[str, str]) -> Iterator[None]:
-    """Grade with these variants (slug → code); the lesson's numbers for the others.
-    The engine's per-process caches of inputs and expected answers are keyed by check
-    and seed, so entries of the affected exercises are dropped on entry and on exit."""
+def activate(codes: Mapping[str, str]) -> Iterator[None]:
+    """Grade with these variants (slug → code) in this context; the lesson's numbers for
+    the others. Undone on exit; other threads and tasks are never affected."""
     for code in codes.values():
         check_code(code)
-    previous = dict(_ACTIVE)
-    touched = set(codes) | set(previous)
-    _ACTIVE.clear()
-    _ACTIVE.update(codes)
-    _forget(touched)
+    token = _ACTIVE.set(MappingProxyType(dict(codes)))
     try:
         yield
     finally:
-        _ACTIVE.clear()
-        _ACTIVE.update(previous)
-        _forget(touched)
+        _ACTIVE.reset(token)
 
 
-def _forget(slugs: set[str]) -> None:
-    if not slugs:
-        return
-    engine = sys.modules.get("grader.judge.engine")
-    if engine is None:
-        return
-    prefixes = tuple(f"{s}/" for s in slugs)
-    for cache in (engine._INPUTS, engine._EXPECTED):
-        for key in [k for k in cache if any(str(part).startswith(prefixes) for part in k)]:
-            cache.pop(key, None)
+@contextlib.contextmanager
+def recording_reads() -> Iterator[set[str]]:
+    """The slugs whose variant parameters (:meth:`VariantSpec.params`) are read inside, in
+    this context: the release asks which checks depend on the variant."""
+    reads: set[str] = set()
+    token = _READS.set(reads)
+    try:
+        yield reads
+    finally:
+        _READS.reset(token)
 
 
 @dataclass(frozen=True)

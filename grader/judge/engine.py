@@ -9,6 +9,7 @@ the trusted side loads the references and judges.
 """
 from __future__ import annotations
 
+import contextvars
 import importlib.util
 import os
 import shutil
@@ -23,6 +24,7 @@ from typing import Any, Callable
 
 from grader.course.paths import reference_dir
 from grader.course.spec import Check, Exercise, load_exercises
+from grader.course.variants import cache_tag
 from grader.judge.results import CheckResult, ExerciseResult, Results
 from grader.sandbox.client import ExerciseRaw, Policy, StudentRaw, collect, start_servers
 from grader.sandbox.raw import RawResult
@@ -128,9 +130,10 @@ def grade_code(submissions: list[Submission], slugs: list[str] | None = None, *,
                                             figures=figures, cache=cache))
             for req in requests[-1].exercises:
                 req.only = only.get(req.slug)
-        # the expected answers (references, JAX) are computed while the sandbox runs
-        warm = threading.Thread(target=_precompute_expected, args=(exercises, seed, source),
-                                daemon=True)
+        # the expected answers (references, JAX) are computed while the sandbox runs, in
+        # this context: under the same per-student variants (grader.course.variants)
+        warm = threading.Thread(target=contextvars.copy_context().run,
+                                args=(_precompute_expected, exercises, seed, source), daemon=True)
         warm.start()
         raws = _collect(requests, policy, servers, progress, total)
         warm.join()
@@ -261,14 +264,14 @@ def _draw_public_inputs(exercises: list[Exercise], seed: int, cache: dict) -> No
                     pass
 
 
-_INPUTS: dict[tuple[str, int], dict] = {}
+_INPUTS: dict[tuple[str, int, str], dict] = {}
 
 
 def drawn_inputs(check: Check, seed: int) -> dict:
     """Every input of ``check`` for ``seed`` (judge-only ones included), drawn once per
-    process: drawing (hidden functions, lambdify) is most of the trusted side's work.
-    Arrays are frozen; the dict is a copy."""
-    key = (check.id, seed)
+    process and variant: drawing (hidden functions, lambdify) is most of the trusted side's
+    work. Arrays are frozen; the dict is a copy."""
+    key = (check.id, seed, cache_tag(check.slug))
     if key not in _INPUTS:
         with quiet_numpy():
             inputs = check.make_inputs(seed)
@@ -475,7 +478,7 @@ def with_hint(message: str, hint: str) -> str:
     return f"{message}{end} Hint: {hint}"
 
 
-_EXPECTED: dict[tuple[str, str, int], tuple[dict, Any]] = {}
+_EXPECTED: dict[tuple[str, str, int, str], tuple[dict, Any]] = {}
 _EXPECTED_MAX = 4096
 
 
@@ -531,13 +534,13 @@ def expected_source(root: Path | None = None) -> Any:
 def _expected(check: Check, seed: int, source: Any = None) -> tuple[dict, Any]:
     """The check's hidden inputs and the reference's answer, computed once per process.
 
-    They depend only on the check and the seed, and building them (drawing hidden
-    functions, lambdify, running the reference) was half of judging a student, repeated
-    for every student of a class. Arrays are frozen so no comparison can alter them for
-    the next student; the dict is copied for the same reason.
+    They depend only on the check, the seed and the active variant, and building them
+    (drawing hidden functions, lambdify, running the reference) was half of judging a
+    student, repeated for every student of a class. Arrays are frozen so no comparison
+    can alter them for the next student; the dict is copied for the same reason.
     """
     source = source or expected_source()
-    key = (source.name, check.id, seed)
+    key = (source.name, check.id, seed, cache_tag(check.slug))  # per variant too
     if key not in _EXPECTED:
         with quiet_numpy():  # whoever asks (judging, precomputing), no NumPy warnings
             inputs = drawn_inputs(check, seed)

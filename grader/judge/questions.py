@@ -7,6 +7,11 @@ safe parser (:mod:`grader.judge.parse`, via :class:`grader.judge.answers.Expr`),
 ``<slug>/q/<name>`` and ``kind = "question"``, so reports and exports show it like any
 check. Free text is ``recorded`` (0 points until the instructor sets them in
 ``RESULTS/overrides.toml``, :mod:`grader.judge.overrides`). See docs/QUESTIONS.md.
+
+Per-student variants: a key entry's ``from_variant`` formula gives the answer (and a
+wrong answer's value) from the parameters of the variant the exercise was graded with
+(the code recorded in its result, ``exercise.variant``): :func:`key_for_variant`. With no
+variant the lesson's ``answer`` stands, and the formula must give it there too.
 """
 from __future__ import annotations
 
@@ -16,7 +21,16 @@ from typing import Any
 
 import tomllib
 
-from grader.course.questions import ANSWERS_FILE, Key, Question, QuestionsError, load_key, load_questions
+from grader.course.questions import (
+    ANSWERS_FILE,
+    Key,
+    Question,
+    QuestionsError,
+    WrongAnswer,
+    key_path,
+    load_key,
+    load_questions,
+)
 from grader.judge.results import CheckResult, Results
 
 MAX_BYTES = 64 * 1024  # an answers file bigger than this is not read
@@ -190,14 +204,18 @@ def judge_question(q: Question, value: Any, key: Key | None, seed: int) -> Check
 
 
 def judge_answers(slug: str, data: bytes | str | None, *, seed: int,
-                  key: dict[str, Key] | None | str = "load") -> list[CheckResult]:
+                  key: dict[str, Key] | None | str = "load",
+                  code: str | None = None) -> list[CheckResult]:
     """Every question of ``slug`` judged on the answers file's content (``data``; None:
     no file, no results). ``key``: the reference answers ("load": from the course; None:
-    none available, answers are only checked for form)."""
+    none available, answers are only checked for form). ``code``: the per-student
+    variant the exercise was graded with (None: the lesson's numbers)."""
     try:
         questions = load_questions(slug)
         if key == "load":
             key = load_key(slug)
+        if key:
+            key = key_for_variant(slug, questions, key, code, seed)
     except QuestionsError as exc:  # the course's bug: says so, costs no traceback
         return [CheckResult(id=f"{slug}/q", exercise=slug, function="q", title="questions",
                             status="error", points=0.0, max_points=0.0, kind="question",
@@ -218,7 +236,104 @@ def add_question_results(results: Results, answers: dict[str, bytes | str | None
     for ex in results.exercises:
         if ex.slug in answers:
             ex.checks = [c for c in ex.checks if c.kind != "question"]
-            ex.checks.extend(judge_answers(ex.slug, answers[ex.slug], seed=results.seed))
+            code = (ex.variant or {}).get("code")  # the variant its code was graded with
+            ex.checks.extend(judge_answers(ex.slug, answers[ex.slug], seed=results.seed,
+                                           code=code if isinstance(code, str) else None))
+
+
+# -- answers computed from a variant's parameters ----------------------------------------
+
+
+def key_for_variant(slug: str, questions: list[Question], key: dict[str, Key],
+                    code: str | None, seed: int) -> dict[str, Key]:
+    """``key`` with every ``from_variant`` formula evaluated for variant ``code``'s
+    parameters; a wrong answer that comes out right under this variant is dropped (it
+    cannot show the slip). With no code the lesson's literal answers stay, and each
+    formula must give them at the lesson's parameters (else :class:`QuestionsError`, so a
+    formula that disagrees with the lesson is the author's error, caught by the self-test).
+    """
+    if not any(k.varies for k in key.values()):
+        return key
+    from grader.course.variants import VariantError, params_from_code, spec_for
+
+    where = str(key_path(slug))
+    spec = spec_for(slug)
+    if spec is None:
+        raise QuestionsError(f"{where}: from_variant needs the exercise to declare VARIANTS")
+    try:
+        params = params_from_code(spec, code) if code else dict(spec.default)
+    except VariantError as exc:
+        raise QuestionsError(f"{where}: {exc}") from None
+    by_name = {q.name: q for q in questions}
+    out = {}
+    for name, k in key.items():
+        q = by_name[name]
+        if not k.varies:
+            out[name] = k
+            continue
+        here = f"{where} [{name}]"
+        answer = _evaluate(q, k.from_variant, params, here) if k.from_variant else k.answer
+        if code is None:
+            _agrees(q, k.answer, answer, seed, f"{here}: from_variant")
+        wrong = []
+        for w in k.wrong:
+            value = w.answer
+            if w.from_variant:
+                value = _evaluate(q, w.from_variant, params, f"{here} wrong {w.id!r}")
+                if code is None:
+                    _agrees(q, w.answer, value, seed, f"{here} wrong {w.id!r}: from_variant")
+            if code is not None and _same(q, _normal(q, value), answer, seed):
+                continue  # right under this variant: not a slip here
+            wrong.append(WrongAnswer(w.id, value, w.message))
+        out[name] = Key(k.answer if code is None else answer, tuple(wrong))
+    return out
+
+
+def _evaluate(q: Question, formula: str | None, params: dict[str, Any], where: str) -> Any:
+    """``formula`` at ``params``: a float (number questions) or an expression in the
+    question's symbols (expression questions, as text the safe parser reads back)."""
+    import sympy
+
+    from grader.judge.parse import ParseError, parse_expression
+
+    assert formula is not None
+    symbols = q.symbols if q.kind == "expression" else ()
+    clash = sorted(set(params) & set(symbols))
+    if clash:
+        raise QuestionsError(f"{where}: the variant's parameters {clash} are also the "
+                             "question's symbols")
+    try:
+        expr = parse_expression(formula, (*params, *symbols))
+    except ParseError as exc:
+        raise QuestionsError(f"{where}: from_variant {formula!r} cannot be read: {exc}") from None
+    values = {}
+    for sym in expr.free_symbols:
+        if sym.name in params:
+            v = params[sym.name]
+            if isinstance(v, bool) or not isinstance(v, (int, float)):
+                raise QuestionsError(f"{where}: the variant's parameter {sym.name} is not a number")
+            values[sym] = sympy.Integer(v) if isinstance(v, int) else sympy.Float(v)
+    value = expr.subs(values)
+    if q.kind == "expression":
+        return sympy.sstr(value)
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        raise QuestionsError(f"{where}: from_variant {formula!r} is not a number at the "
+                             f"variant's parameters ({value})") from None
+    if not math.isfinite(number):
+        raise QuestionsError(f"{where}: from_variant {formula!r} is not finite at {params}")
+    return number
+
+
+def _agrees(q: Question, literal: Any, computed: Any, seed: int, where: str) -> None:
+    try:
+        same = _same(q, _normal(q, literal), computed, seed)
+    except AnswerError as exc:
+        raise QuestionsError(f"{where}: the lesson's answer cannot be read: {exc}") from None
+    if not same:
+        raise QuestionsError(f"{where} gives {computed} at the lesson's parameters, but the "
+                             f"lesson's answer is {literal!r}")
 
 
 def read_answers_file(folder: Any) -> bytes | None:

@@ -6,6 +6,12 @@ README for students, a Makefile and a workflow that runs the public checks on ev
 Never ``reference/``, its mistakes, or anything that rebuilds a reference: the finished
 bundle is scanned for every reference function body and for imports of the reference
 (:mod:`grader.release.leaks`), and a bundle that fails is deleted, not shipped.
+
+Per-student variants: ``calcgrade.toml`` travels as it is, ``[variants]`` included (each
+exercise it names must declare ``VARIANTS``, or the release is refused), and so does
+``calcgrade variant SLUG --code CODE`` (it needs no key). A student's ``variant.toml``
+selects their parameters in the bundle's ``check``; the key's checks are probed under
+variants so that what it stores holds for every one (:mod:`grader.release.key_builder`).
 """
 from __future__ import annotations
 
@@ -14,6 +20,8 @@ import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
+
+import tomllib
 
 import grader
 from grader.course.paths import MARKER, project_root
@@ -24,7 +32,9 @@ from grader.release.key_builder import exercise_key, key_meta
 from grader.release.leaks import find_leaks
 
 DEFAULT_SEEDS = (1, 2, 3)
-EXERCISE_FILES = ("README.md", "solution.py", "checks.py")  # per exercise, nothing else
+# per exercise, nothing else: the statement, the stub, the checks, the concept questions
+# (no answers: their key is reference/answers/) and the stub of the student's answers
+EXERCISE_FILES = ("README.md", "solution.py", "checks.py", "questions.toml", "answers.toml")
 _SKIP = shutil.ignore_patterns("__pycache__", "*.pyc", "*.pyo", ".pytest_cache")
 
 
@@ -41,6 +51,7 @@ class Bundle:
     hidden: int = 0
     hidden_points: float = 0.0
     files: list[Path] = field(default_factory=list)
+    variants: list[str] = field(default_factory=list)  # exercises with per-student variants on
 
 
 def write_bundle(out: Path, seeds: list[int] | None = None, *,
@@ -58,9 +69,10 @@ def write_bundle(out: Path, seeds: list[int] | None = None, *,
         raise ReleaseError(f"{root} has no reference/: the public key is computed from the "
                            "references, so release from the instructor's course")
     exercises = load_exercises()
+    variants = variants_on(root)
     out.mkdir(parents=True, exist_ok=True)
     try:
-        bundle = _write(out, root, exercises, seeds, progress)
+        bundle = _write(out, root, exercises, seeds, progress, variants)
         leaks = find_leaks(out, root / "reference", root / "exercises")
         if leaks:
             raise ReleaseError("the bundle would leak reference code, so it was not written:\n  "
@@ -71,10 +83,34 @@ def write_bundle(out: Path, seeds: list[int] | None = None, *,
     return bundle
 
 
+def variants_on(root: Path) -> list[str]:
+    """The exercises ``calcgrade.toml``'s ``[variants]`` turns on; :class:`ReleaseError`
+    when the file cannot be read or names an exercise that declares no ``VARIANTS`` (the
+    bundle would otherwise grade its students with the lesson's numbers, silently)."""
+    from grader.course.variants import spec_for
+
+    marker = root / MARKER
+    if not marker.is_file():
+        return []
+    try:
+        data = tomllib.loads(marker.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise ReleaseError(f"{marker} cannot be read: {exc}") from None
+    slugs = data.get("variants", {}).get("exercises", [])
+    if not isinstance(slugs, list) or not all(isinstance(s, str) for s in slugs):
+        raise ReleaseError(f"{marker}: [variants] exercises must be a list of exercise names")
+    without = [s for s in slugs if spec_for(s) is None]
+    if without:
+        raise ReleaseError(f"{marker}: [variants] names {', '.join(without)}, which declares "
+                           "no VARIANTS in its checks.py (docs/QUESTIONS.md, \"Per-student "
+                           "variants\"): declare them or take it off the list")
+    return list(slugs)
+
+
 def _write(out: Path, root: Path, exercises: list[Exercise], seeds: list[int],
-           progress: Callable[[str], None] | None) -> Bundle:
+           progress: Callable[[str], None] | None, variants: list[str]) -> Bundle:
     meta = key_meta(exercises, seeds)
-    bundle = Bundle(out, seeds, meta["spec_fingerprint"])
+    bundle = Bundle(out, seeds, meta["spec_fingerprint"], variants=variants)
     for ex in exercises:
         target = out / "exercises" / ex.slug
         target.mkdir(parents=True)

@@ -68,6 +68,33 @@ def student_readme(exercises: list[Exercise], bundle: Any) -> str:
         rows.append(f"| `{ex.slug}` | {ex.title} | {len(public)} ({_pts(sum(c.points for c in public))} pts) "
                     f"| {len(hidden)} ({_pts(sum(c.points for c in hidden))} pts) |")
     seeds = ", ".join(map(str, bundle.seeds))
+    return _main_readme(rows, seeds, bundle) + _variants_section(getattr(bundle, "variants", []))
+
+
+def _variants_section(slugs: list[str]) -> str:
+    """How a student gets their own worked example (only when the course turns variants on)."""
+    if not slugs:
+        return ""
+    names = ", ".join(f"`{s}`" for s in slugs)
+    first = slugs[0]
+    return f"""
+## Your own worked example (per-student variants)
+
+In {names} every student has their own numbers. Your instructor gives you a **variant
+code** for each (10 letters and digits). Write it into the exercise folder once:
+
+```sh
+calcgrade variant {first} --code YOURCODE --write
+```
+
+That prints your worked example, and writes it to `exercises/{first}/VARIANT.md` with
+`exercises/{first}/variant.toml`, from which `calcgrade check` then grades with your
+numbers. Without it, `check` uses the README's (the lesson's) numbers, which are not yours:
+at grading your own code is used, whatever `variant.toml` says.
+"""
+
+
+def _main_readme(rows: list[str], seeds: str, bundle: Any) -> str:
     return f"""\
 # Calculus for machine learning — exercises
 
@@ -96,6 +123,10 @@ calcgrade check --html report.html   # the feedback as a page, with plots of you
 
 Each check prints `PASS`, `FAIL`, `ERROR`, `TIME`, `MISS` or `TODO` with its points and, when
 it fails, what went wrong. The exit code is 0 only when every public check passes.
+
+Each exercise also asks a few **concept questions** (`exercises/<slug>/questions.toml`):
+answer them in `exercises/<slug>/answers.toml`. `calcgrade check` reads your answers and
+says when one cannot be read; they are judged at grading (the answer key is not here).
 
 ## Public and hidden checks
 
