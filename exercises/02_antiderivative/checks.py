@@ -5,6 +5,7 @@ from grader.course import hidden
 from grader.course.lazy import np
 from grader.course.lazy import sp as sympy
 from grader.course.spec import Check, Exercise, Figure, Mistake
+from grader.judge import variant_antiderivative as quadratic
 from grader.judge.answers import (
     Close,
     Custom,
@@ -15,21 +16,70 @@ from grader.judge.answers import (
     scalar_params,
     to_array,
 )
+from grader.judge.variant_wording import VariantCheck
 
 # -- antiderivative ----------------------------------------------------------------------
+# Per-student variants (grader.course.variants): the worked example is f = 3a·x² + 2b·x,
+# the lesson's 3x² − 4x (a, b) = (1, −2) unless a variant is being graded; the expected
+# answer, the mistakes and the words are computed from the parameters being graded
+# (grader.judge.variant_antiderivative), never by the reference.
+
+VARIANTS = quadratic.family("02_antiderivative")
+ANTIDERIVATIVE_ANSWER = Expr(symbols=("x",), domain={"*": (-3.0, 3.0)}, up_to_constant="x")
+
+
+def _variant_inputs(rng):
+    return {"_params": VARIANTS.params()}
+
+
+def _variant_antiderivative(ref, inputs):
+    return quadratic.antiderivative(inputs["_params"])
+
+
+def _is(target):
+    """Matcher: the answer is ``target(params)`` up to a constant, judged as the check judges."""
+    def match(got, expected, inputs) -> bool:
+        value = target(inputs["_params"])
+        return value is not None and ANTIDERIVATIVE_ANSWER.same(got, value, inputs,
+                                                                np.random.default_rng(0))
+    return match
+
+
+def _text(target):
+    """The mistake's answer as text (what a student's function could return)."""
+    def sample(expected, inputs):
+        value = target(inputs["_params"])
+        return None if value is None else str(value)
+    return sample
+
+
+def _lesson_answer(params):
+    """The README's x³ − 2x², where it is not the answer (a variant is graded)."""
+    return None if params == quadratic.LESSON else quadratic.antiderivative(quadratic.LESSON)
+
+
+def _facts(expected, inputs) -> dict:
+    return quadratic.facts(inputs["_params"])
+
 
 ANTIDERIVATIVE_MISTAKES = (
     Mistake("differentiated",
-            "You differentiated instead of integrating: 6x − 4 is f′(x). An antiderivative F "
+            "You differentiated instead of integrating: {f_prime} is f′(x). An antiderivative F "
             "must satisfy F′ = f, so raise each power by one and divide by the new power.",
-            answers=("6x - 4",)),
+            facts=_facts, match=_is(quadratic.differentiated),
+            sample=_text(quadratic.differentiated)),
     Mistake("forgot_to_divide",
             "You raised the powers but did not divide by the new power: the integral of xⁿ is "
-            "xⁿ⁺¹/(n+1), so 3x² gives x³ and −4x gives −2x².", answers=("3x^3 - 4x^2",)),
+            "xⁿ⁺¹/(n+1), so {square} gives {square_up} and {linear} gives {linear_up}.",
+            facts=_facts, match=_is(quadratic.undivided), sample=_text(quadratic.undivided)),
     Mistake("sign",
-            "Check the sign of the second term: the integral of −4x is −2x², so an "
-            "antiderivative is x³ − 2x² (differentiate your answer to check).",
-            answers=("x^3 + 2x^2",)),
+            "Check the sign of the second term: the integral of {linear} is {linear_up}, so an "
+            "antiderivative is {answer} (differentiate your answer to check).",
+            facts=_facts, match=_is(quadratic.sign_slip), sample=_text(quadratic.sign_slip)),
+    Mistake("lesson_antiderivative",
+            "That is an antiderivative of the README's 3x² − 4x, not of your own f(x) = {f}: "
+            "your variant has its own numbers (VARIANT.md, or `calcgrade variant`).",
+            facts=_facts, match=_is(_lesson_answer), sample=_text(_lesson_answer)),
 )
 
 # -- riemann_sum -------------------------------------------------------------------------
@@ -345,11 +395,12 @@ EXERCISE = Exercise(
                   functions=("area_function",), student=_figure_student,
                   reference=_figure_reference, draw=_figure_draw),
     checks=[
-        Check(function="antiderivative", points=2,
-              title="an antiderivative of 3x² − 4x (any constant)",
-              answer=Expr(symbols=("x",), domain={"*": (-3.0, 3.0)}, up_to_constant="x"),
-              mistakes=ANTIDERIVATIVE_MISTAKES,
-              hint="Check it: the derivative of your answer must be 3x² − 4x."),
+        VariantCheck(variants=VARIANTS, wording=quadratic.wording,
+                     function="antiderivative", points=2,
+                     title="an antiderivative of 3x² − 4x (any constant)",
+                     answer=ANTIDERIVATIVE_ANSWER, inputs=_variant_inputs,
+                     expect=_variant_antiderivative, mistakes=ANTIDERIVATIVE_MISTAKES,
+                     hint="Check it: the derivative of your answer must be 3x² − 4x."),
         *[Check(function="riemann_sum", case=kind, points=1,
                 title=f"left Riemann sum of a hidden {kind} function, strip by strip",
                 inputs=_riemann_inputs(kind), expect=_riemann_sums,

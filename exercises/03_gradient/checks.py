@@ -5,8 +5,90 @@ from grader.course import hidden
 from grader.course.lazy import np
 from grader.course.lazy import sp as sympy
 from grader.course.spec import Check, Exercise, Figure, Mistake
+from grader.judge import variant_gradient as bowl
 from grader.judge.answers import Close, Custom, ExprArray, Verdict, WrongType, fmt, to_array
 from grader.judge.checklib import matches_exact
+from grader.judge.variant_wording import VariantCheck
+
+# -- gradient_expr, gradient_at_1_1 ----------------------------------------------------------
+# Per-student variants (grader.course.variants): the worked example is f = a·x² + b·y², the
+# lesson's x² + y² (a = b = 1) unless a variant is being graded; the expected answers, the
+# mistakes and the words are computed from the parameters being graded
+# (grader.judge.variant_gradient), never by the reference. Still at (1, 1): the name says so.
+
+VARIANTS = bowl.family("03_gradient")
+GRADIENT_ANSWER = ExprArray(shape=(2,), symbols=("x", "y"))
+
+
+def _variant_inputs(rng):
+    return {"_params": VARIANTS.params()}
+
+
+def _variant_gradient(ref, inputs):
+    return bowl.gradient(inputs["_params"])
+
+
+def _variant_gradient_at_1_1(ref, inputs):
+    return bowl.gradient_at_1_1(inputs["_params"])
+
+
+def _bowl_facts(expected, inputs) -> dict:
+    return bowl.facts(inputs["_params"])
+
+
+def _is_pair(target):
+    """Matcher: the answer is the pair ``target(params)``, judged as the check judges."""
+    def match(got, expected, inputs) -> bool:
+        value = target(inputs["_params"])
+        return value is not None and GRADIENT_ANSWER.same(got, value, inputs,
+                                                          np.random.default_rng(0))
+    return match
+
+
+def _pair_text(target):
+    def sample(expected, inputs):
+        value = target(inputs["_params"])
+        return None if value is None else [str(v) for v in value]
+    return sample
+
+
+def _lesson_gradient(params):
+    """The README's (2x, 2y), where it is not the answer (a variant is graded)."""
+    return None if params == bowl.LESSON else bowl.gradient(bowl.LESSON)
+
+
+def _swapped_value(expected, inputs):
+    """(2b, 2a): None where it is the answer too (a = b, the lesson's)."""
+    p = inputs["_params"]
+    return None if p["a"] == p["b"] else bowl.gradient_at_1_1(p)[::-1]
+
+
+def _lesson_value(expected, inputs):
+    p = inputs["_params"]
+    return None if p == bowl.LESSON else bowl.gradient_at_1_1(bowl.LESSON)
+
+
+GRADIENT_MISTAKES = (
+    Mistake("swapped_partials",
+            "Your components are in the wrong order: a gradient lists ∂f/∂x first, then "
+            "∂f/∂y. For f = {f}, ∂f/∂x is the derivative in x with y held fixed.",
+            facts=_bowl_facts, match=_is_pair(bowl.swapped), sample=_pair_text(bowl.swapped)),
+    Mistake("lesson_gradient",
+            "That is the gradient of the README's x² + y², not of your own f = {f}: your "
+            "variant has its own numbers (VARIANT.md, or `calcgrade variant`).",
+            facts=_bowl_facts, match=_is_pair(_lesson_gradient),
+            sample=_pair_text(_lesson_gradient)),
+)
+
+GRADIENT_VALUE_MISTAKES = (
+    Mistake("swapped_components",
+            "Your two numbers are in the wrong order: first ∂f/∂x at (1, 1), then ∂f/∂y, "
+            "for f = {f}.", facts=_bowl_facts, equals=_swapped_value, tolerance=(1e-9, 1e-12)),
+    Mistake("lesson_gradient_value",
+            "That is the gradient of the README's x² + y² at (1, 1), not of your own "
+            "f = {f}: your variant has its own numbers (VARIANT.md, or `calcgrade variant`).",
+            facts=_bowl_facts, equals=_lesson_value, tolerance=(1e-9, 1e-12)),
+)
 
 # -- numerical_gradient --------------------------------------------------------------------
 
@@ -293,13 +375,19 @@ EXERCISE = Exercise(
                   functions=("numerical_gradient",), student=_figure_student,
                   reference=_figure_reference, draw=_figure_draw),
     checks=[
-        Check(function="gradient_expr", points=2,
-              title="∇(x² + y²) as a pair of SymPy expressions",
-              answer=ExprArray(shape=(2,), symbols=("x", "y")),
-              hint="Differentiate with respect to x holding y fixed, then the other way round."),
-        Check(function="gradient_at_1_1", points=1, title="∇f at (1, 1)",
-              answer=Close(rtol=1e-9, atol=1e-12, what="components"),
-              hint="Substitute x = 1, y = 1 into your gradient."),
+        VariantCheck(variants=VARIANTS, wording=bowl.wording_expr,
+                     function="gradient_expr", points=2,
+                     title="∇(x² + y²) as a pair of SymPy expressions",
+                     answer=GRADIENT_ANSWER, inputs=_variant_inputs, expect=_variant_gradient,
+                     mistakes=GRADIENT_MISTAKES,
+                     hint="Differentiate with respect to x holding y fixed, then the other way "
+                          "round."),
+        VariantCheck(variants=VARIANTS, wording=bowl.wording_at_1_1,
+                     function="gradient_at_1_1", points=1, title="∇f at (1, 1)",
+                     answer=Close(rtol=1e-9, atol=1e-12, what="components"),
+                     inputs=_variant_inputs, expect=_variant_gradient_at_1_1,
+                     mistakes=GRADIENT_VALUE_MISTAKES,
+                     hint="Substitute x = 1, y = 1 into your gradient."),
         Check(function="numerical_gradient", case="lesson", points=1,
               title="central differences for x² + y³ at (2, 3)",
               inputs=_lesson_inputs, expect=_exact_gradient,

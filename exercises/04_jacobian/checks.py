@@ -5,11 +5,69 @@ from grader.course import hidden
 from grader.course.lazy import np
 from grader.course.lazy import sp as sympy
 from grader.course.spec import Check, Exercise, Mistake
+from grader.judge import variant_jacobian as pair
 from grader.judge.answers import Close, ExprArray
 from grader.judge.checklib import matches_exact
+from grader.judge.variant_wording import VariantCheck
 
 NAMES = ("x", "y", "p", "q", "r", "s", "t", "u")
 DOMAIN = {"*": (-1.5, 1.5)}
+
+# -- example_jacobian ------------------------------------------------------------------------
+# Per-student variants (grader.course.variants): the worked example is F = (p·xy, q·xᵐyⁿ)
+# with a square on x or on y, the lesson's (2xy, x²y) unless a variant is being graded; the
+# expected answer, the mistakes and the words are computed from the parameters being graded
+# (grader.judge.variant_jacobian), never by the reference. sigmoid_jacobian is the lesson's.
+
+VARIANTS = pair.family("04_jacobian")
+EXAMPLE_ANSWER = ExprArray(shape=(2, 2), symbols=("x", "y"), kind="matrix")
+
+
+def _variant_inputs(rng):
+    return {"_params": VARIANTS.params()}
+
+
+def _variant_jacobian(ref, inputs):
+    return pair.jacobian(inputs["_params"])
+
+
+def _pair_facts(expected, inputs) -> dict:
+    return pair.facts(inputs["_params"])
+
+
+def _is_matrix(target):
+    """Matcher: the answer is the matrix ``target(params)``, judged as the check judges."""
+    def match(got, expected, inputs) -> bool:
+        value = target(inputs["_params"])
+        return value is not None and EXAMPLE_ANSWER.same(got, value, inputs,
+                                                         np.random.default_rng(1))
+    return match
+
+
+def _matrix_text(target):
+    def sample(expected, inputs):
+        value = target(inputs["_params"])
+        return None if value is None else [[str(e) for e in row] for row in value.tolist()]
+    return sample
+
+
+def _lesson_jacobian(params):
+    """The README's [[2y, 2x], [2xy, x²]], where it is not the answer (a variant is graded)."""
+    return None if params == pair.LESSON else pair.jacobian(pair.LESSON)
+
+
+EXAMPLE_MISTAKES = (
+    Mistake("example_transposed",
+            "Your matrix is transposed: in a Jacobian each row belongs to one output and each "
+            "column to one input, so row 1 holds ∂/∂x and ∂/∂y of {F1}, row 2 those of {F2}.",
+            facts=_pair_facts, match=_is_matrix(pair.transposed),
+            sample=_matrix_text(pair.transposed)),
+    Mistake("lesson_jacobian",
+            "That is the Jacobian of the README's (2xy, x²y), not of your own {F}: your "
+            "variant has its own numbers (VARIANT.md, or `calcgrade variant`).",
+            facts=_pair_facts, match=_is_matrix(_lesson_jacobian),
+            sample=_matrix_text(_lesson_jacobian)),
+)
 
 
 def _layer():
@@ -111,11 +169,13 @@ EXERCISE = Exercise(
     slug="04_jacobian",
     title="Jacobians of vector-valued functions",
     checks=[
-        Check(function="example_jacobian", points=2,
-              title="the Jacobian of (2xy, x²y)",
-              answer=ExprArray(shape=(2, 2), symbols=("x", "y"), kind="matrix"),
-              hint="Row i holds the partial derivatives of output i: [[∂f₁/∂x, ∂f₁/∂y], "
-                   "[∂f₂/∂x, ∂f₂/∂y]]."),
+        VariantCheck(variants=VARIANTS, wording=pair.wording,
+                     function="example_jacobian", points=2,
+                     title="the Jacobian of (2xy, x²y)",
+                     answer=EXAMPLE_ANSWER, inputs=_variant_inputs, expect=_variant_jacobian,
+                     mistakes=EXAMPLE_MISTAKES,
+                     hint="Row i holds the partial derivatives of output i: [[∂f₁/∂x, ∂f₁/∂y], "
+                          "[∂f₂/∂x, ∂f₂/∂y]]."),
         Check(function="sigmoid_jacobian", points=3,
               title="the 3 × 2 Jacobian of a sigmoid layer",
               answer=ExprArray(shape=(3, 2), symbols=NAMES, domain=DOMAIN, kind="matrix"),

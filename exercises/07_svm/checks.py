@@ -10,20 +10,31 @@ a line to solver precision with points just either side of the default tol, and 
 its own. ``six_point_line`` and ``extra_points_change_line`` run with a spy around the
 student's own ``solve_svm`` (in the sandbox): they must call it, and the second must see a
 line the spy shifts. Every way to fail is a catalogued mistake (Property requirements).
+
+Per-student variants (``grader.judge.variant_svm``): the six points are the lesson's moved by
+a lattice symmetry and an integer scale; every check of the six points (``six_point_line``,
+``support_vectors/six_points``, ``lagrangian_partials``, ``extra_points_change_line`` and the
+figure) reads them from ``_params`` and computes its expected answer and mistakes from them,
+never from the reference. The spy also records the points solve_svm was called on, so a
+solution written for other points (the lesson's, a classmate's) is a catalogued mistake.
+Without an active variant every number is the lesson's.
 """
 from __future__ import annotations
 
 from grader.course.lazy import np
 from grader.course.spec import Check, Exercise, Figure, Mistake, call_function, no_inputs
+from grader.judge import variant_svm as svm
 from grader.judge.answers import ExprArray, Property, WrongType, describe, to_array
+from grader.judge.variant_wording import VariantCheck
 
 FEASIBILITY = 1e-6  # lᵢ(a·xᵢ + b·yᵢ + c) ≥ 1 − FEASIBILITY
 OPTIMALITY = 1e-3   # |a² + b² − optimum| ≤ OPTIMALITY · optimum
 
-SIX_POINTS = ((-1.0, -1.0), (-3.0, -1.0), (0.0, 0.0), (3.0, 3.0), (1.0, 2.0), (2.0, 1.0))
-SIX_LABELS = (-1.0, -1.0, -1.0, 1.0, 1.0, 1.0)
-SIX_LINE = (2 / 3, 2 / 3, -1.0)
+SIX_POINTS = ((-1.0, -1.0), (-3.0, -1.0), (0.0, 0.0), (3.0, 3.0), (1.0, 2.0), (2.0, 1.0))  # the lesson's
 SIX_ATOL = 1e-4  # interior-point solvers (trust-constr) stop about 1e-5 from the optimum
+
+VARIANTS = svm.svm("07_svm")
+
 
 # -- hidden separable data -----------------------------------------------------------------------
 
@@ -69,7 +80,24 @@ def _svm_inputs(lo: int, hi: int):
 
 
 def _six_inputs(rng):
-    return {"points": np.array(SIX_POINTS), "labels": np.array(SIX_LABELS)}
+    """The six points of the variant being graded (the lesson's without one)."""
+    params = VARIANTS.params()
+    return {"points": np.array(svm.points(params), dtype=float),
+            "labels": np.array(svm.LABELS, dtype=float), "_params": params}
+
+
+def _own(inputs, which: str = "six") -> tuple:
+    """The points of the variant being graded: its six, or its three-point problem's."""
+    params = inputs["_params"]
+    return svm.points(params) if which == "six" else svm.three_points(params)
+
+
+def _whose(inputs) -> dict:
+    """Message fields naming whose points a check is about."""
+    if inputs["_params"] == svm.LESSON:
+        return {"whose": "the task's", "note": ""}
+    return {"whose": "your own", "note": " (your variant, in VARIANT.md: the README's points "
+                                         "are the lesson's, not yours)"}
 
 
 # -- judging a line ------------------------------------------------------------------------------
@@ -214,45 +242,117 @@ def _spying(solution, name: str, wrap):
     return Spy()
 
 
-def _recording(calls: list, change=None):
+MAX_RECORDED = 16  # calls whose points the spy keeps (each at most 12 points)
+
+
+def _recording(calls: list, change=None, seen: list | None = None):
     """A wrapper of solve_svm that records how many points each call had (and, with
-    ``change``, alters the line it returns for a given number of points)."""
+    ``seen``, the points of each small call; with ``change``, alters the line it returns
+    for a given number of points)."""
     def wrap(original):
         def spy(points, labels, *args, **kwargs):
             line = original(points, labels, *args, **kwargs)
             n = int(np.shape(points)[0]) if np.ndim(points) else 0
             calls.append(n)
+            if seen is not None and len(seen) < MAX_RECORDED:
+                seen.append(_points_of(points, n))
             return change(n, line) if change else line
         return spy
     return wrap
 
 
+def _points_of(points, n: int):
+    """A call's points as [[x, y], …] (None: too many, or not numbers of shape (n, 2))."""
+    try:
+        P = np.asarray(points, dtype=float)
+    except (TypeError, ValueError):
+        return None
+    return P.tolist() if 0 < n <= 12 and P.shape == (n, 2) else None
+
+
 def _six_call(solution, inputs):
     calls: list = []
-    with _spying(solution, "solve_svm", _recording(calls)):
+    seen: list = []
+    with _spying(solution, "solve_svm", _recording(calls, seen=seen)):
         line = solution.six_point_line()
-    return {"line": line, "solve_svm_calls": calls}
+    return {"line": line, "solve_svm_calls": calls, "solve_svm_points": seen}
+
+
+def _six_expected(ref, inputs):
+    """What a right six_point_line sends: the exact SVM line of the six points being graded
+    (from the parameters, not the reference), from one call of solve_svm on them."""
+    own = [list(map(float, q)) for q in _own(inputs)]
+    return {"line": svm.line(inputs["_params"]), "solve_svm_calls": [len(own)],
+            "solve_svm_points": [own]}
 
 
 def _six_line(got, inputs):
     if not isinstance(got, dict) or "line" not in got:
         raise WrongType("six_point_line could not be judged")  # never: the call builds the dict
-    return {"line": _line(got["line"]), "calls": list(got.get("solve_svm_calls") or [])}
+    return {"line": _line(got["line"]), "calls": list(got.get("solve_svm_calls") or []),
+            "points": _recorded(got.get("solve_svm_points"))}
+
+
+def _recorded(seen):
+    """The spy's record as judged: per call a tuple of (x, y) or None (unreadable, or more
+    than 12 points); None when there is no record (a value built by hand)."""
+    if not isinstance(seen, (list, tuple)):
+        return None
+    out = []
+    for call in list(seen)[:MAX_RECORDED]:
+        try:
+            rows = tuple((round(float(x), 6), round(float(y), 6)) for x, y in call)
+        except (TypeError, ValueError, OverflowError):
+            rows = None
+        out.append(rows if rows is not None and 0 < len(rows) <= 12 else None)
+    return out
+
+
+def _not_own_points(seen, own, inputs):
+    """The message fields when no recorded call of len(own) points was on ``own``, in any
+    order (False when one was, or when nothing was recorded: a value built by hand)."""
+    if seen is None:
+        return False
+    mine = sorted((float(x), float(y)) for x, y in own)
+    sized = [c for c in seen if c is not None and len(c) == len(own)]
+    if not sized or any(sorted(c) == mine for c in sized):
+        return False
+    stray = next((q for q in sized[0] if q not in mine), sized[0][0])
+    shown = ", ".join(f"{v:.4g}".replace("-", svm.MINUS) for v in stray)
+    return {"point": f"({shown})", "points": svm.points_text(own), **_whose(inputs)}
 
 
 def _six_precise(value, expected, inputs):
     w = value["line"]
-    if not np.any(np.abs(w - np.asarray(SIX_LINE)) > SIX_ATOL):
+    if not np.any(np.abs(w - np.asarray(expected["line"], dtype=float)) > SIX_ATOL):
         return False
-    return {"a": f"{w[0]:.8g}", "b": f"{w[1]:.8g}", "c": f"{w[2]:.8g}"}
+    return {"a": f"{w[0]:.8g}", "b": f"{w[1]:.8g}", "c": f"{w[2]:.8g}",
+            "line": svm.line_text(inputs["_params"])}
 
 
 def _on_line(mistake: Mistake) -> Mistake:
     """A line mistake, read from six_point_line's answer ({"line": …, "calls": …})."""
+    def sample(expected, inputs):
+        line = mistake.sample(expected["line"], inputs)
+        return None if line is None else {"line": line, "solve_svm_calls": [len(SIX_POINTS)]}
+
     return Mistake(mistake.id, mistake.message,
-                   match=lambda value, expected, inputs: mistake.match(value["line"], expected, inputs),
-                   sample=lambda expected, inputs: {"line": mistake.sample(expected, inputs),
-                                                    "solve_svm_calls": [len(SIX_POINTS)]})
+                   match=lambda value, expected, inputs: mistake.match(value["line"],
+                                                                       expected["line"], inputs),
+                   sample=sample)
+
+
+def _lesson_points_sample(expected, inputs):
+    """six_point_line written for other points: the lesson's under a variant, the six with
+    one point moved without one."""
+    if inputs["_params"] != svm.LESSON:
+        other = [list(map(float, q)) for q in svm.LESSON_POINTS]
+        line = tuple(float(v) for v in svm.LESSON_LINE)
+    else:
+        other = [[q[0] + 1.0, q[1]] if i == 0 else list(map(float, q))
+                 for i, q in enumerate(_own(inputs))]
+        line = tuple(expected["line"])
+    return {"line": line, "solve_svm_calls": [6], "solve_svm_points": [other]}
 
 
 SIX_MISTAKES = (
@@ -260,13 +360,20 @@ SIX_MISTAKES = (
             "your six_point_line does not call your solve_svm: compute the line with "
             "solve_svm(points, labels) on the six points, do not type the answer in",
             match=lambda value, expected, inputs: len(SIX_POINTS) not in value["calls"],
-            sample=lambda expected, inputs: {"line": tuple(SIX_LINE), "solve_svm_calls": []}),
+            sample=lambda expected, inputs: {"line": tuple(expected["line"]), "solve_svm_calls": []}),
+    Mistake("six_points_not_yours",
+            "your six_point_line called solve_svm on six points that are not {whose}, "
+            "{points}: {point} is not one of them{note}",
+            match=lambda value, expected, inputs: _not_own_points(value["points"], _own(inputs),
+                                                                  inputs),
+            sample=_lesson_points_sample),
     *[_on_line(m) for m in SVM_MISTAKES],
     Mistake("six_line_imprecise",
-            f"expected (2/3, 2/3, −1) to {SIX_ATOL:g}, got ({{a}}, {{b}}, {{c}}); ask the solver "
+            f"expected ({{line}}) to {SIX_ATOL:g}, got ({{a}}, {{b}}, {{c}}); ask the solver "
             "for a tighter tolerance", match=_six_precise,
-            sample=lambda expected, inputs: {"line": (2 / 3 + 3e-4, 2 / 3 + 3e-4, -1.0 - 4.5e-4),
-                                             "solve_svm_calls": [len(SIX_POINTS)]}),
+            sample=lambda expected, inputs: {
+                "line": svm.line_image(inputs["_params"], (2 / 3 + 3e-4, 2 / 3 + 3e-4, -1.0 - 4.5e-4)),
+                "solve_svm_calls": [len(SIX_POINTS)]}),
 )
 
 SVM_HINT = ("Minimise a² + b² over w = (a, b, c) with scipy.optimize.minimize, one constraint "
@@ -291,7 +398,8 @@ def _sv_inputs(lo: int, hi: int):
 
 
 def _six_sv_inputs(rng):
-    return {**_six_inputs(rng), "line": SIX_LINE}
+    inputs = _six_inputs(rng)
+    return {**inputs, "line": svm.line(inputs["_params"])}
 
 
 def _at_margin(rng, line, margin: float, label: float) -> np.ndarray:
@@ -395,6 +503,11 @@ def _sv_expected(ref, inputs):
     return [int(i) for i in call_function(ref, "support_vectors", inputs)]
 
 
+def _six_sv_expected(ref, inputs):
+    """The six points' support vectors, from their exact optimum (no reference needed)."""
+    return list(svm.optimum(inputs["_params"]).support)
+
+
 # -- extra_points_change_line --------------------------------------------------------------------
 #
 # Judged on what the student's own solve_svm returns (a spy around it, in the sandbox): the
@@ -414,6 +527,7 @@ def _bool(value) -> bool:
 def _extra_call(solution, inputs):
     shift = float(inputs.get("shift", 0.0))
     calls: list = []
+    seen: list = []
 
     def change(n, line):
         if n != len(THREE_POINTS) or not shift:
@@ -421,19 +535,64 @@ def _extra_call(solution, inputs):
         a, b, c = (float(v) for v in np.asarray(line, dtype=float).reshape(-1)[:3])
         return (a, b, c + shift)
 
-    with _spying(solution, "solve_svm", _recording(calls, change)):
+    with _spying(solution, "solve_svm", _recording(calls, change, seen)):
         answer = solution.extra_points_change_line()
-    return {"answer": answer, "solve_svm_calls": calls}
+    return {"answer": answer, "solve_svm_calls": calls, "solve_svm_points": seen}
 
 
 def _extra_value(got, inputs):
     if not isinstance(got, dict) or "answer" not in got:
         raise WrongType("extra_points_change_line could not be judged")  # never: see _extra_call
-    return {"answer": _bool(got["answer"]), "calls": list(got.get("solve_svm_calls") or [])}
+    return {"answer": _bool(got["answer"]), "calls": list(got.get("solve_svm_calls") or []),
+            "points": _recorded(got.get("solve_svm_points"))}
+
+
+def _extra_inputs(shift_of):
+    def inputs(rng):
+        return {**shift_of(rng), "_params": VARIANTS.params()}
+    return inputs
 
 
 def _extra_expected(ref, inputs):
-    return bool(_extra_call(ref, inputs)["answer"])
+    """What a right answer sends, from the parameters (no reference): the extra points lie
+    strictly outside the margins (``valid`` proves it for every variant), so the two lines
+    agree and the answer is False, unless the spy shifted the three-point line (by 0.05 or
+    more, far beyond the 1e-3 a comparison allows): then True."""
+    three, six = ([list(map(float, q)) for q in _own(inputs, w)] for w in ("three", "six"))
+    return {"answer": bool(float(inputs.get("shift", 0.0))),
+            "solve_svm_calls": [len(three), len(six)], "solve_svm_points": [three, six]}
+
+
+def _moved(expected) -> bool:
+    return bool(expected["answer"])
+
+
+def _problem_points(inputs) -> dict:
+    three = svm.points_text(_own(inputs, "three"))
+    extra = svm.points_text([q for i, q in enumerate(_own(inputs)) if i not in svm.SUPPORT])
+    return {"three": three, "extra": extra, **_whose(inputs)}
+
+
+def _extra_not_own(v, expected, inputs):
+    """Neither recorded call of three (or of six) points was on the problem's own points."""
+    for which in ("three", "six"):
+        hit = _not_own_points(v["points"], _own(inputs, which), inputs)
+        if hit:
+            return {**hit, **_problem_points(inputs), "problem": f"{which}-point"}
+    return False
+
+
+def _extra_lesson_sample(expected, inputs):
+    """extra_points_change_line written for other points (the lesson's under a variant, the
+    three points with one moved without one)."""
+    if inputs["_params"] != svm.LESSON:
+        three = [list(map(float, svm.LESSON_POINTS[i])) for i in svm.SUPPORT]
+        six = [list(map(float, q)) for q in svm.LESSON_POINTS]
+    else:
+        three = [[q[0] + 1.0, q[1]] if i == 0 else list(map(float, q))
+                 for i, q in enumerate(_own(inputs, "three"))]
+        six = [list(map(float, q)) for q in _own(inputs)]
+    return {"answer": _moved(expected), "solve_svm_calls": [3, 6], "solve_svm_points": [three, six]}
 
 
 THREE_POINTS = ((0.0, 0.0), (1.0, 2.0), (2.0, 1.0))
@@ -443,24 +602,29 @@ EXTRA_MISTAKES = (
             "strictly outside the margins (lᵢ(a·xᵢ + b·yᵢ + c) > 1), so their multipliers are 0 "
             "and the optimum is unchanged. Compare the two solutions with a tolerance that suits "
             "your solver (e.g. 1e-3).",
-            match=lambda v, expected, inputs: not expected and v["answer"],
-            sample=lambda expected, inputs: None if expected else {
+            match=lambda v, expected, inputs: not _moved(expected) and v["answer"],
+            sample=lambda expected, inputs: None if _moved(expected) else {
                 "answer": True, "solve_svm_calls": [len(THREE_POINTS), len(SIX_POINTS)]}),
     Mistake("extra_points_not_solved",
             "your extra_points_change_line does not solve both problems with your solve_svm: "
-            "call it on the three points (0, 0), (1, 2), (2, 1) and on the six points, then "
-            "compare the two lines",
+            "call it on the three points {three} and on the six points, then "
+            "compare the two lines", facts=lambda expected, inputs: _problem_points(inputs),
             match=lambda v, expected, inputs: not {len(THREE_POINTS), len(SIX_POINTS)} <= set(v["calls"]),
-            sample=lambda expected, inputs: {"answer": expected, "solve_svm_calls": []}),
+            sample=lambda expected, inputs: {"answer": _moved(expected), "solve_svm_calls": []}),
+    Mistake("extra_points_not_yours",
+            "your extra_points_change_line solved the {problem} problem on points that are "
+            "not {whose}: {point} is not one of them. The three-point problem is {three}; the "
+            "six-point problem adds {extra}{note}", match=_extra_not_own,
+            sample=_extra_lesson_sample),
     Mistake("line_change_not_seen",
             "here your solve_svm was made to return a line for the three points that differs "
             "from the six-point line (c shifted by {shift}), and your function still says the "
             "line did not move: compare the two lines numerically (np.allclose with a tolerance "
             "near 1e-3), do not assume the answer",
-            match=lambda v, expected, inputs: expected and not v["answer"],
+            match=lambda v, expected, inputs: _moved(expected) and not v["answer"],
             facts=lambda expected, inputs: {"shift": f"{float(inputs.get('shift', 0)):g}"},
             sample=lambda expected, inputs: {"answer": False, "solve_svm_calls": [
-                len(THREE_POINTS), len(SIX_POINTS)]} if expected else None),
+                len(THREE_POINTS), len(SIX_POINTS)]} if _moved(expected) else None),
 )
 
 EXTRA_ANSWER = Property(requirements=EXTRA_MISTAKES, converter=_extra_value)
@@ -478,8 +642,10 @@ def _figure_student(solution, inputs):
 
 
 def _figure_reference(ref, inputs):
-    return {"line": np.asarray(ref.six_point_line(), dtype=float),
-            "points": np.array(SIX_POINTS), "labels": np.array(SIX_LABELS)}
+    """The six points being graded and their exact SVM line (from the parameters)."""
+    return {"line": np.asarray(svm.line(inputs["_params"]), dtype=float),
+            "points": np.asarray(inputs["points"], dtype=float),
+            "labels": np.asarray(inputs["labels"], dtype=float)}
 
 
 def _draw_line(ax, w, xs, style: dict, label: str) -> None:
@@ -493,7 +659,10 @@ def _draw_line(ax, w, xs, style: dict, label: str) -> None:
 
 def _figure_draw(ax, ref, student):
     P, lab = np.asarray(ref["points"]), np.asarray(ref["labels"])
-    xs = np.linspace(-4.0, 4.0, 50)
+    # the lesson's window, widened to a variant's points
+    xlim = (min(-4.0, P[:, 0].min() - 1), max(4.0, P[:, 0].max() + 1))
+    ylim = (min(-3.0, P[:, 1].min() - 2), max(4.0, P[:, 1].max() + 1))
+    xs = np.linspace(*xlim, 50)
     ax.scatter(P[lab < 0, 0], P[lab < 0, 1], marker="s", color="tab:red", label="class −1", zorder=3)
     ax.scatter(P[lab > 0, 0], P[lab > 0, 1], marker="o", color="tab:blue", label="class +1", zorder=3)
     sv = np.flatnonzero(lab * (P @ ref["line"][:2] + ref["line"][2]) <= 1 + 1e-6)
@@ -504,15 +673,65 @@ def _figure_draw(ax, ref, student):
     if student and "line" in student and np.all(np.isfinite(student["line"])):
         _draw_line(ax, student["line"], xs, {"color": "tab:orange", "lw": 1.2, "ls": "--"},
                    "your six_point_line()")
-    ax.set_xlim(-4, 4)
-    ax.set_ylim(-3, 4)
+    ax.set_xlim(*xlim)
+    ax.set_ylim(*ylim)
     ax.set_aspect("equal")
     ax.set_xlabel("x")
     ax.set_ylabel("y")
-    ax.legend(fontsize=7, loc="upper left")
+    lesson = P.shape == (6, 2) and np.array_equal(P, np.array(SIX_POINTS))
+    ax.legend(fontsize=7, loc="upper left" if lesson else "best")  # a variant's may fill that corner
 
+
+# -- lagrangian_partials -------------------------------------------------------------------
+#
+# The Lagrangian of the three-point problem being graded (the README's L without a
+# variant): its partials and the catalogued slips are computed from the parameters.
 
 LAGRANGIAN_SYMBOLS = ("a", "b", "c", "lambda1", "lambda2", "lambda3")
+LAGRANGIAN_ANSWER = ExprArray(shape=(3,), symbols=LAGRANGIAN_SYMBOLS, domain={"*": (-2.0, 2.0)})
+
+
+def _variant_inputs(rng):
+    return {"_params": VARIANTS.params()}
+
+
+def _partials_expected(ref, inputs):
+    return svm.partials(inputs["_params"])
+
+
+def _same_partials(target):
+    """Mistake matcher: the answer equals ``target(params)``, judged like the check."""
+    def match(got, expected, inputs):
+        return LAGRANGIAN_ANSWER.same(got, target(inputs["_params"]), inputs,
+                                      np.random.default_rng(0))
+    return match
+
+
+def _partials_text(target):
+    """The slip as a student's answer (text, as the safe parser reads it)."""
+    return lambda expected, inputs: ", ".join(str(e) for e in target(inputs["_params"]))
+
+
+def _lesson_partials(params):
+    return svm.partials(svm.LESSON)
+
+
+LAGRANGIAN_MISTAKES = (
+    Mistake("lagrangian_of_the_lesson",
+            "these are the partials of the README's Lagrangian (the lesson's three points): "
+            "differentiate yours, L = {lagrangian} (your variant, in VARIANT.md)",
+            facts=lambda expected, inputs: {"lagrangian": svm.lagrangian_text(inputs["_params"])},
+            match=lambda got, expected, inputs: (inputs["_params"] != svm.LESSON
+                                                 and _same_partials(_lesson_partials)(got, expected,
+                                                                                      inputs)),
+            sample=lambda expected, inputs: (None if inputs["_params"] == svm.LESSON
+                                             else _partials_text(_lesson_partials)(expected, inputs))),
+    Mistake("lagrangian_sign_error",
+            "∂L/∂c has a sign error: the first constraint term λ1({term}) contributes −λ1 "
+            "(the derivative of −c is −1), so ∂L/∂c = −λ1 + λ2 + λ3.",
+            facts=lambda expected, inputs: {"term": svm.lagrangian_terms(inputs["_params"])[0]},
+            match=_same_partials(svm.sign_error), sample=_partials_text(svm.sign_error)),
+)
 
 EXERCISE = Exercise(
     slug="07_svm",
@@ -521,7 +740,7 @@ EXERCISE = Exercise(
     preload=("numpy", "sympy", "jax.numpy", "scipy.optimize"),
     figure=Figure(title="the six points, your SVM line and margins beside the reference's",
                   functions=("six_point_line",), student=_figure_student,
-                  reference=_figure_reference, draw=_figure_draw),
+                  reference=_figure_reference, draw=_figure_draw, inputs=_six_inputs),
     checks=[
         *[Check(function="solve_svm", case=case, points=1,
                 title=f"widest-margin line for a hidden separable set of {lo}–{hi} points",
@@ -529,42 +748,48 @@ EXERCISE = Exercise(
                 answer=SVM_ANSWER, hint=SVM_HINT)
           for case, lo, hi in (("few_points", 5, 8), ("dozen_points", 10, 16),
                                ("many_points", 25, 40))],
-        Check(function="six_point_line", points=1, needs=("solve_svm",),
-              title="the SVM line of the six course points, computed with solve_svm: (2/3, 2/3, −1)",
-              inputs=_six_inputs, call=_six_call,
-              expect=lambda ref, inputs: np.asarray(ref.six_point_line(), dtype=float),
-              answer=Property(requirements=SIX_MISTAKES, converter=_six_line),
-              hint="Call your solve_svm on the six points and labels."),
+        VariantCheck(
+            variants=VARIANTS, function="six_point_line", points=1, needs=("solve_svm",),
+            title="the SVM line of the six course points, computed with solve_svm: (2/3, 2/3, −1)",
+            inputs=_six_inputs, call=_six_call, expect=_six_expected,
+            answer=Property(requirements=SIX_MISTAKES, converter=_six_line),
+            hint="Call your solve_svm on the six points and labels.",
+            wording=lambda p: {"title": "the SVM line of your six points, computed with solve_svm",
+                               "hint": "Call your solve_svm on your six points and labels "
+                                       f"({svm.classes_text(p)}, VARIANT.md)."}),
+        VariantCheck(
+            variants=VARIANTS, function="support_vectors", case="six_points", points=1,
+            title="support vectors of the six points for the line (2/3, 2/3, −1)",
+            inputs=_six_sv_inputs, expect=_six_sv_expected, answer=SV_ANSWER, hint=SV_HINT,
+            wording=lambda p: {"title": "support vectors of your six points for their SVM line"}),
         *[Check(function="support_vectors", case=case, points=1, title=title, inputs=inputs,
                 expect=_sv_expected, answer=SV_ANSWER, hint=SV_HINT)
           for case, title, inputs in (
-              ("six_points", "support vectors of the six points for the line (2/3, 2/3, −1)",
-               _six_sv_inputs),
               ("hidden", "support vectors of a hidden separable set for its optimal line",
                _sv_inputs(8, 20)),
               ("near_margin", "support vectors for a line to solver precision, with points "
                               "just inside and just outside the default tol", _sv_special("near_margin")),
               ("given_tol", "support vectors with a tol of its own (and a point inside the "
                             "margin)", _sv_special("given_tol")))],
-        Check(function="lagrangian_partials", points=2,
-              title="∂L/∂a, ∂L/∂b, ∂L/∂c of the three-point Lagrangian",
-              answer=ExprArray(shape=(3,), symbols=LAGRANGIAN_SYMBOLS, domain={"*": (-2.0, 2.0)}),
-              mistakes=(Mistake(
-                  "lagrangian_sign_error",
-                  "∂L/∂c has a sign error: the first constraint term λ1(−c − 1) contributes −λ1 "
-                  "(the derivative of −c is −1), so ∂L/∂c = −λ1 + λ2 + λ3.",
-                  answers=("2a + lambda2 + 2lambda3, 2b + 2lambda2 + lambda3, "
-                           "lambda1 + lambda2 + lambda3",)),),
-              hint="Differentiate L = a² + b² + λ1(−c − 1) + λ2(a + 2b + c − 1) + "
-                   "λ3(2a + b + c − 1) term by term, holding the other symbols fixed."),
+        VariantCheck(
+            variants=VARIANTS, function="lagrangian_partials", points=2,
+            title="∂L/∂a, ∂L/∂b, ∂L/∂c of the three-point Lagrangian",
+            answer=LAGRANGIAN_ANSWER, inputs=_variant_inputs, expect=_partials_expected,
+            mistakes=LAGRANGIAN_MISTAKES,
+            hint=f"Differentiate L = {svm.lagrangian_text(svm.LESSON)} term by term, holding "
+                 "the other symbols fixed.",
+            wording=lambda p: {"title": "∂L/∂a, ∂L/∂b, ∂L/∂c of your three-point Lagrangian",
+                               "hint": f"Differentiate your L = {svm.lagrangian_text(p)} term by "
+                                       "term, holding the other symbols fixed."}),
         *[Check(function="extra_points_change_line", case=case, points=1, title=title,
                 inputs=inputs, call=_extra_call, expect=_extra_expected, answer=EXTRA_ANSWER,
                 needs=("solve_svm",),
                 hint="Solve the three-point and the six-point problems with your solve_svm and "
                      "compare the lines.")
           for case, title, inputs in (
-              (None, "do three extra points outside the margins move the line?", no_inputs),
+              (None, "do three extra points outside the margins move the line?",
+               _extra_inputs(no_inputs)),
               ("when_it_moves", "the same, with your solve_svm's three-point line shifted: "
-                                "does your answer follow the lines?", _moved_inputs))],
+                                "does your answer follow the lines?", _extra_inputs(_moved_inputs)))],
     ],
 )
