@@ -4,7 +4,8 @@ whole-course selftest shared per seed, and the suite's layout on pytest-xdist wo
 Under ``-n N`` (``--dist loadgroup``, set in pyproject.toml) every test that uses a
 module-scoped fixture is sent to one worker with the rest of its module's users, so an
 expensive fixture (a batch grading, a class run) is computed once per run, not once per
-worker; slow tests are handed out first, so no worker is left alone with one at the end.
+worker (a test may also name its group with ``pytest.mark.xdist_group``, as
+test_cases.py does for each exercise's batch); slow tests are handed out first, so no worker is left alone with one at the end.
 """
 from __future__ import annotations
 
@@ -26,6 +27,9 @@ if os.environ.get("PYTEST_XDIST_WORKER"):
     # (a second server's ~1.5 s of imports per call is pure overhead then); tests that
     # need several say --jobs / Policy(parallel=) themselves
     os.environ.setdefault("CALCGRADE_JOBS", "1")
+# a test process grades hundreds of times: its sandbox servers are kept ready between
+# gradings instead of importing NumPy, SymPy and JAX again each time (grader/sandbox/keeper.py)
+os.environ.setdefault("CALCGRADE_KEEP_SERVERS", "1")
 
 
 @pytest.fixture(scope="session")
@@ -155,7 +159,9 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         return  # one process: the collection order, every module's fixtures set up once
     for item in items:
         shared = [n for n in SHARED_SESSION_FIXTURES if n in item.fixturenames]
-        group = ("session-" + "-".join(shared) if shared else
+        marked = item.get_closest_marker("xdist_group")  # a group the test names itself
+        group = (marked.args[0] if marked and marked.args else
+                 "session-" + "-".join(shared) if shared else
                  getattr(item, "module", None) and _module_fixtures(item) and item.module.__name__)
         if group:
             item.add_marker(pytest.mark.xdist_group(group))

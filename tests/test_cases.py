@@ -43,13 +43,18 @@ def test_every_exercise_has_cases():
         assert len(cases(slug, "fails")) >= 2, f"{slug}: fewer than two wrong answers in tests/cases"
 
 
-@pytest.mark.parametrize("slug", SLUGS)
+def _by_exercise(slug: str) -> pytest.MarkDecorator:
+    """One worker grades an exercise's batch: its tests share it (tests/conftest.py)."""
+    return pytest.mark.xdist_group(f"cases-{slug}")
+
+
+@pytest.mark.parametrize("slug", [pytest.param(s, marks=_by_exercise(s)) for s in SLUGS])
 def test_reference_scores_full_marks(graded, slug):
     r = graded(slug)[REFERENCE]
     assert r.points == r.max_points, [f"{c.id}: {c.message}" for c in r.checks if not c.passed]
 
 
-@pytest.mark.parametrize("case", ALL, ids=[c.id for c in ALL])
+@pytest.mark.parametrize("case", [pytest.param(c, id=c.id, marks=_by_exercise(c.slug)) for c in ALL])
 def test_case(graded, case: Case):
     r = graded(case.slug)[case.name]
     by_id = {c.id: c for c in r.checks}

@@ -90,5 +90,5 @@ class WatchSession:
         return results
 
     def close(self) -> None:
-        stop_servers(self.servers)
+        stop_servers(self.servers, keep=False)  # a watch session's warm server ends with it
         shutil.rmtree(self.scratch, ignore_errors=True)

@@ -135,9 +135,11 @@ def collect(requests: list[StudentRequest], policy: Policy,
     return out
 
 
-def stop_servers(servers: list[Any]) -> None:
-    """End servers kept by ``collect(..., reuse=True)`` (and all they forked)."""
-    pool = _Pool([], Policy(), lambda raw: None)
+def stop_servers(servers: list[Any], keep: bool = True) -> None:
+    """End servers kept by ``collect(..., reuse=True)`` (and all they forked); with
+    ``keep``, those the process keeps between gradings go back to it instead
+    (:mod:`grader.sandbox.keeper`)."""
+    pool = _Pool([], Policy(), lambda raw: None, keep=keep)
     for server in servers:
         pool._adopt(server)
     pool.run()
@@ -163,6 +165,7 @@ class _Server:
     deadline: float = 0.0
     broken: str = ""
     errors: Any = None                         # a temporary file with the server's stderr
+    kind: Any = None                           # what it was started with, if it may be kept
 
     def last_error(self) -> str:
         if self.errors is None:
@@ -176,7 +179,8 @@ class _Server:
 
 class _Pool:
     def __init__(self, requests: list[StudentRequest], policy: Policy,
-                 done: Callable[[StudentRaw], None]) -> None:
+                 done: Callable[[StudentRaw], None], keep: bool = True) -> None:
+        self.keep = keep                       # idle servers may go back to the keeper
         self.queue = list(requests)
         self.policy = policy
         self.done = done
@@ -203,15 +207,28 @@ class _Pool:
                 self._enforce_deadlines()
         finally:
             for server in list(self.servers.values()):
-                if keep_idle and server.ready and server.student is None and not server.broken \
-                        and server.proc.poll() is None:
+                idle = server.ready and server.student is None and not server.broken \
+                    and server.proc.poll() is None
+                if idle and (keep_idle or self._keeps(server)):
                     self.selector.unregister(server.fd)
                     del self.servers[server.fd]
-                    kept.append(server)
+                    if keep_idle:
+                        kept.append(server)
+                    elif not self._keeper().put(server):
+                        self._stop(server)
                 else:
                     self._stop(server)
             self.selector.close()
         return kept
+
+    def _keeps(self, server: _Server) -> bool:
+        return self.keep and server.kind is not None and self._keeper().enabled()
+
+    @staticmethod
+    def _keeper() -> Any:
+        from grader.sandbox.keeper import keeper
+
+        return keeper()
 
     # -- starting ----------------------------------------------------------------
     def _fill(self) -> None:
@@ -251,8 +268,11 @@ class _Pool:
         server.raw = StudentRaw.empty(student.key, len(student.exercises))
         server.received = 0
         server.deadline = time.monotonic() + student.budget
-        self._send(server, {"student": {"key": 0, "root": str(student.root) if student.root else None,
-                                        "exercises": [e.to_wire() for e in student.exercises]}})
+        wire = {"key": 0, "root": str(student.root) if student.root else None,
+                "exercises": [e.to_wire() for e in student.exercises]}
+        if self.policy.isolation != "bwrap":  # this run's folders, hidden from its students
+            wire["hidden"] = [str(p) for p in _hidden_for_run(self.policy)]
+        self._send(server, {"student": wire})
 
     def _send(self, server: _Server, message: dict) -> None:
         try:
@@ -404,7 +424,8 @@ def start_servers(policy: Policy, slugs: list[str], count: int) -> list[_Server]
 
 def start_server(policy: Policy, slugs: list[str], *, shared: bool = True,
                  student: StudentRequest | None = None) -> _Server:
-    """One sandbox server, started by exec and sent its configuration (not yet ready)."""
+    """One sandbox server, started by exec and sent its configuration (not yet ready);
+    or one this process kept ready from an earlier grading (:mod:`grader.sandbox.keeper`)."""
     from grader.course.paths import project_root
 
     config: dict[str, Any] = {"course_root": str(project_root()), "slugs": slugs,
@@ -425,8 +446,17 @@ def start_server(policy: Policy, slugs: list[str], *, shared: bool = True,
             config["namespaces"] = False  # bubblewrap made them
         argv = prefix + argv
     else:
-        config["hidden"] = [str(p) for p in _hidden_for_process(policy)]
+        config["hidden"] = [str(p) for p in _hidden_for_process()]
         config["keep"] = [str(p) for p in _kept_for_process()]
+    kind = _kind(policy, argv, config, slugs) if shared and policy.isolation != "bwrap" else None
+    if kind is not None:
+        from grader.sandbox.keeper import keeper, may_keep
+
+        if not may_keep():
+            kind = None
+        elif (kept := keeper().take(kind)) is not None:
+            kept.deadline = time.monotonic() + 3600
+            return kept
     errors = tempfile.TemporaryFile()  # the server's own errors, for the message
     try:
         proc = subprocess.Popen(_cgroups(policy) + argv, stdin=subprocess.PIPE,
@@ -437,7 +467,7 @@ def start_server(policy: Policy, slugs: list[str], *, shared: bool = True,
         raise
     assert proc.stdout is not None and proc.stdin is not None
     server = _Server(proc, plain.FrameReader(max_frame=STUDENT_BYTES), shared, proc.stdout.fileno(), errors=errors,
-                     deadline=time.monotonic() + READY_TIMEOUT)
+                     deadline=time.monotonic() + READY_TIMEOUT, kind=kind)
     os.set_blocking(server.fd, False)
     try:
         plain.write_all(proc.stdin.fileno(), plain.frame({"config": config}))
@@ -467,16 +497,37 @@ def _environment(policy: Policy) -> dict[str, str]:
     return env
 
 
-def _hidden_for_process(policy: Policy) -> list[Path]:
-    """What a student's process hides in process isolation: the whole checkout (the
-    reference, the sample class, git history …), the class, the results, the scratch."""
+def _hidden_for_process() -> list[Path]:
+    """What every student's process hides in process isolation: the whole checkout (the
+    reference, the sample class, git history …) and the homes (kept bits bound back)."""
     from grader.course.paths import project_root
 
-    hidden = [project_root(), *policy.hidden]
-    hidden += [p for p in (Path("/root"), Path("/home")) if p.is_dir()]  # homes: kept bits bound back
-    if policy.scratch_root is not None:
-        hidden.append(policy.scratch_root)
+    hidden = [project_root()] + [p for p in (Path("/root"), Path("/home")) if p.is_dir()]
     return [p.resolve() for p in hidden]
+
+
+def _hidden_for_run(policy: Policy) -> list[Path]:
+    """What this run's students also must not see: the class, the results, the scratch
+    (sent with each student, so a server kept from an earlier run hides them too)."""
+    hidden = [*policy.hidden] + ([policy.scratch_root] if policy.scratch_root else [])
+    return [Path(p).resolve() for p in hidden]
+
+
+def _kind(policy: Policy, argv: list[str], config: dict[str, Any], slugs: list[str]) -> Any:
+    """Everything a server is started with: two servers of one kind are interchangeable."""
+    import json
+
+    from grader.course.paths import exercises_dir
+
+    loaded = []
+    for slug in slugs:
+        try:
+            st = (exercises_dir() / slug / "checks.py").stat()
+            loaded.append((slug, st.st_size, st.st_mtime_ns))
+        except OSError:
+            loaded.append((slug, None, None))
+    return (tuple(_cgroups(policy) + argv), json.dumps(config, sort_keys=True, default=str),
+            tuple(sorted(_environment(policy).items())), tuple(loaded), sys.executable)
 
 
 def _kept_for_process() -> list[Path]:

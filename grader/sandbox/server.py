@@ -205,6 +205,11 @@ def _student_process(student: dict[str, Any], config: dict[str, Any], root: Path
     strict = bool(config.get("strict"))
     keep = [Path(p) for p in config.get("keep", [])] + ([root] if root else [])
     hidden = [Path(p) for p in config.get("hidden", [])]
+    run_hidden = student.get("hidden") or []  # this run's class, results, scratch
+    if not isinstance(run_hidden, list) or not all(isinstance(p, str) for p in run_hidden):
+        print("calcgrade sandbox: the request's hidden folders are malformed", file=sys.stderr)
+        return 3
+    hidden += [Path(p) for p in run_hidden]
     try:
         pid_ns = harden.isolate(workdir, keep=keep, hidden=hidden, strict=strict,
                                 namespaces=bool(config.get("namespaces")))

@@ -1,0 +1,157 @@
+"""Sandbox servers kept ready between gradings (grader/sandbox/keeper.py).
+
+A kept server must be as good as a fresh one: it serves the next grading of the same
+kind, hides that grading's folders (sent with each student, never baked into the
+server), is never handed to a grading of another kind, and is not kept at all when
+keeping is off, when it died, or in a forked child.
+"""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+import pytest
+
+from grader.course.paths import reference_dir
+from grader.course.spec import load_exercises
+from grader.judge.engine import Submission, judge_student, lay_out
+from grader.judge.requests import student_request
+from grader.sandbox import keeper as keeper_mod
+from grader.sandbox.client import Policy, collect
+
+SLUG = "01_derivative"
+SEED = 5
+
+SPY = '''
+import json as _json
+_seen = {{}}
+for _name, _path in {targets!r}.items():
+    try:
+        with open(_path) as _f:
+            _seen[_name] = "READ"
+    except Exception as _exc:
+        _seen[_name] = "refused"
+print("SPY " + _json.dumps(_seen))
+'''
+
+
+@pytest.fixture
+def keeping(monkeypatch):
+    monkeypatch.setenv(keeper_mod.ENV, "1")
+    k = keeper_mod.keeper()
+    k.stop_all()
+    yield k
+    k.stop_all()
+
+
+def _run(scratch: Path, secret: Path) -> tuple[dict, list]:
+    """An honest student (s0) and a spy (s1) that tries this run's peer, this run's
+    hidden folder and its own file; collected under process isolation."""
+    exercises = load_exercises([SLUG])
+    reference = reference_dir() / f"{SLUG}.py"
+    roots = [scratch / "s0", scratch / "s1"]
+    targets = {"peer": str(roots[0] / SLUG / "solution.py"), "secret": str(secret),
+               "own": str(roots[1] / SLUG / "solution.py")}
+    src = scratch / "in"
+    (src / "honest").mkdir(parents=True)
+    (src / "spy").mkdir(parents=True)
+    shutil.copyfile(reference, src / "honest" / "solution.py")
+    (src / "spy" / "solution.py").write_text(reference.read_text() + SPY.format(targets=targets))
+    requests = []
+    for i, name in enumerate(("honest", "spy")):
+        sub = Submission(name, {SLUG: src / name / "solution.py"})
+        requests.append(student_request(i, roots[i], exercises,
+                                        lay_out(sub, [SLUG], roots[i]), SEED))
+    policy = Policy(parallel=1, scratch_root=scratch, hidden=(secret.parent, src))
+    raws = collect(requests, policy)
+    results = [judge_student(raws[i], exercises, name=str(i), seed=SEED, isolation="process")
+               for i in range(2)]
+    spy = next(ln for ln in raws[1].exercises[0].import_output.splitlines() if ln.startswith("SPY "))
+    return json.loads(spy[4:]), results
+
+
+def _scratch(tmp_path: Path, name: str) -> tuple[Path, Path]:
+    scratch = Path(tempfile.mkdtemp(prefix=f"calcgrade-keep-{name}-"))
+    scratch.chmod(0o755)
+    secret = tmp_path / f"secret-{name}" / "answers.txt"
+    secret.parent.mkdir()
+    secret.write_text("42")
+    return scratch, secret
+
+
+def _pids(k: keeper_mod.Keeper) -> list[int]:
+    return [server.proc.pid for _, server in k._idle]
+
+
+def test_a_kept_server_serves_the_next_grading_and_hides_its_folders(keeping, tmp_path):
+    first, second = _scratch(tmp_path, "a"), _scratch(tmp_path, "b")
+    try:
+        seen, results = _run(*first)
+        if seen["secret"] == "READ":
+            pytest.skip("no mount namespaces here: process isolation cannot hide folders")
+        assert seen == {"peer": "refused", "secret": "refused", "own": "READ"}
+        assert all(r.points == r.max_points > 0 for r in results)
+        kept = _pids(keeping)
+        assert len(kept) == 1  # ready, idle, alive: kept instead of ended
+        seen, results = _run(*second)  # other folders: hidden by the same server
+        assert _pids(keeping) == kept
+        assert seen == {"peer": "refused", "secret": "refused", "own": "READ"}
+        assert all(r.points == r.max_points > 0 for r in results)
+    finally:
+        for scratch, _ in (first, second):
+            shutil.rmtree(scratch, ignore_errors=True)
+
+
+class _Proc:
+    def __init__(self, alive: bool = True) -> None:
+        self.pid, self.alive = 1, alive
+
+    def poll(self):
+        return None if self.alive else 0
+
+
+class _Server:
+    def __init__(self, kind, alive: bool = True) -> None:
+        self.kind, self.proc = kind, _Proc(alive)
+
+
+def test_the_keeper_hands_out_only_live_servers_of_the_same_kind(monkeypatch):
+    stopped = []
+    k = keeper_mod.Keeper(stopped.append)
+    monkeypatch.setenv(keeper_mod.ENV, "1")
+    a, b, dead = _Server("a"), _Server("b"), _Server("a")
+    assert k.put(a) and k.put(b)
+    assert k.take("c") is None and k.count() == 2  # another kind: start a fresh one
+    assert k.take("a") is a and k.take("a") is None
+    assert k.put(dead)
+    dead.proc.alive = False  # died while kept: ended, never handed out
+    assert k.take("a") is None and stopped == [dead]
+    assert not k.put(_Server(None))  # a server that may not be kept (bwrap, a thread's)
+    servers = [_Server(n) for n in range(keeper_mod.MAX_IDLE + 2)]
+    for s in servers:
+        k.put(s)
+    assert k.count() == keeper_mod.MAX_IDLE and stopped[-3:] == [b, *servers[:2]]  # oldest first
+
+
+def test_nothing_is_kept_when_keeping_is_off_or_in_a_forked_child(monkeypatch):
+    k = keeper_mod.Keeper(lambda s: None)
+    monkeypatch.setenv(keeper_mod.ENV, "0")
+    assert not k.put(_Server("a")) and k.count() == 0
+    monkeypatch.setenv(keeper_mod.ENV, "1")
+    k._pid = os.getpid() + 1  # as a forked child sees its parent's keeper
+    assert not k.enabled() and not k.put(_Server("a")) and k.take("a") is None
+
+
+def test_with_keeping_off_a_grading_ends_its_server(monkeypatch, tmp_path):
+    monkeypatch.setenv(keeper_mod.ENV, "0")
+    k = keeper_mod.keeper()
+    k.stop_all()
+    scratch, secret = _scratch(tmp_path, "off")
+    try:
+        _run(scratch, secret)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+    assert k.count() == 0
