@@ -357,3 +357,29 @@ def test_the_stub_shows_not_started_and_a_hostile_cell_runs_only_in_the_sandbox(
     assert "PASS  01_derivative/symbolic_derivative" in text  # its function was graded ...
     assert "hostile cell ran" in html  # ... and its code ran, in the sandbox
     assert not (tmp_path / "MARKER").exists()  # never in the kernel (its folder is tmp_path)
+
+
+@pytest.mark.slow
+def test_a_variant_notebook_on_a_real_kernel_grades_the_students_own_numbers(tmp_path):
+    """The notebook made for a variant (its cell after the title, the code in its
+    metadata) grades with it: the student's own derivative passes, the lesson's fails."""
+    from grader.course.variants import params_from_code, spec_for, student_code
+    from grader.judge import variant_families as cubic
+    from grader.notebooks.ipynb import VARIANT_TAG
+
+    slug = "01_derivative"
+    code = student_code(b"k" * 32, "ada", slug)
+    own = str(cubic.derivative(params_from_code(spec_for(slug), code)))
+    results = {}
+    for name, answer in (("own", own), ("lesson", "3*x**2 - 4*x")):
+        nb = with_reference(build(load_exercises([slug])[0], code), slug)
+        assert sum(VARIANT_TAG in c["metadata"].get("tags", []) for c in nb["cells"]) == 1
+        cell = next(c for c in nb["cells"] if "def symbolic_derivative" in "".join(c["source"]))
+        cell["source"] += f"\n\n\ndef symbolic_derivative():\n    return {answer!r}\n"
+        path = tmp_path / f"{name}.ipynb"
+        path.write_text(dumps(nb))
+        cells = run_notebook(path, {"JPY_SESSION_NAME": str(path), "CALCGRADE_ROOT": str(ROOT)})
+        results[name] = result_of(cells[-1])[1]
+    assert f"Graded with the variant named in own.ipynb ({code})" in results["own"]
+    assert f"your variant: {code}" in results["own"] and "FAIL" not in results["own"]
+    assert f"FAIL  {slug}/symbolic_derivative" in results["lesson"]

@@ -189,3 +189,117 @@ def test_without_a_seed_a_fresh_secret_one_is_pinned_and_recorded(built, tmp_pat
             assert f"SEED={seed} " in archive.read("run_autograder").decode()
         seeds.append(seed)
     assert seeds[0] != seeds[1]  # drawn each time (a collision: 1 in 2**31)
+
+
+# -- per-student variants: the class key in the zip, the submitter's id from Gradescope ----
+
+@pytest.fixture(scope="module")
+def varied() -> Iterator[dict]:
+    """A course with variants on for 03_scaled; one zip with the class key of a results
+    folder (ids: emails), one without (its build warning kept)."""
+    from variant_course import make_variant_course
+
+    from grader.classrun.gradebook import Gradebook
+    from grader.classrun.variant_key import codes_for
+
+    base = Path(tempfile.mkdtemp(prefix="calcgrade-gradescope-variants-"))
+    base.chmod(0o755)
+    try:
+        course = make_variant_course(base / "course")
+        with Gradebook.in_folder(base / "results") as book:
+            codes = {s: codes_for(book, s, ["03_scaled"])["03_scaled"]
+                     for s in ("ada@uni.edu", "bo@uni.edu")}
+        warnings: list[str] = []
+        with pytest.MonkeyPatch.context() as mp:
+            mp.setenv("CALCGRADE_ROOT", str(course))
+            write_gradescope_zip(base / "keyed.zip", seed=SEED, slugs=["03_scaled"],
+                                 results=base / "results", warn=warnings.append)
+            assert warnings == []
+            write_gradescope_zip(base / "open.zip", seed=SEED, slugs=["03_scaled"],
+                                 warn=warnings.append)
+        yield {"base": base, "keyed": base / "keyed.zip", "open": base / "open.zip",
+               "codes": codes, "warnings": warnings}
+    finally:
+        shutil.rmtree(base, ignore_errors=True)
+
+
+def autograde_variant(built: dict, which: str, k: int, claim: str | None,
+                      email: str | None) -> dict:
+    from variant_course import solution
+
+    root = Path(tempfile.mkdtemp(prefix=f"{which}-", dir=built["base"]))
+    root.chmod(0o755)
+    with zipfile.ZipFile(built[which]) as archive:
+        archive.extractall(root / "source")
+    (root / "results").mkdir()
+    folder = root / "submission" / "03_scaled"
+    folder.mkdir(parents=True)
+    (folder / "solution.py").write_text(solution(k))
+    if claim is not None:
+        (folder / "variant.toml").write_text(f'code = "{claim}"\n')
+    if email is not None:  # Gradescope's documented shape (users: email, id, name)
+        (root / "submission_metadata.json").write_text(json.dumps(
+            {"id": 1, "users": [{"email": email.upper(), "id": 42, "name": "Someone"}]}))
+    env = {k: v for k, v in os.environ.items() if k != "CALCGRADE_ROOT"}
+    env.update(CALCGRADE_AUTOGRADER_ROOT=str(root), CALCGRADE_AUTOGRADER_PYTHON=sys.executable)
+    proc = subprocess.run(["bash", str(root / "source" / "run_autograder")], env=env,
+                          cwd=root, capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    doc = json.loads((root / "results" / "results.json").read_text())
+    assert gradescope_problems(doc) == [], doc
+    return doc
+
+
+def test_the_keyed_zip_carries_the_class_key_and_the_open_one_warned(varied):
+    with zipfile.ZipFile(varied["keyed"]) as archive:
+        config = json.loads(archive.read("variants.json"))
+        manifest = json.loads(archive.read("autograder.json"))
+    assert config["exercises"] == ["03_scaled"] and config["student_id"] == "email"
+    assert len(bytes.fromhex(config["key"])) == 32
+    assert manifest["variants"] == {"exercises": ["03_scaled"], "student_id": "email",
+                                    "verified": True} and "key" not in json.dumps(manifest)
+    with zipfile.ZipFile(varied["open"]) as archive:
+        assert "variants.json" not in archive.namelist()
+        assert json.loads(archive.read("autograder.json"))["variants"]["verified"] is False
+    assert len(varied["warnings"]) == 1 and varied["warnings"][0].startswith("WARNING:")
+    assert "no class key was given" in varied["warnings"][0]
+
+
+@pytest.mark.slow
+def test_the_autograder_grades_the_submitters_own_variant_and_refuses_anothers(varied):
+    from variant_course import k_of
+
+    ada, bo = varied["codes"]["ada@uni.edu"], varied["codes"]["bo@uni.edu"]
+    own = autograde_variant(varied, "keyed", k_of(ada), None, "ada@uni.edu")
+    assert own["score"] == 2.0, own
+    assert f"03_scaled: graded with your own variant, {ada}" in own["output"]
+    assert own["extra_data"]["variants"] == {"03_scaled": {"code": ada}}
+    # Bo uploads Ada's answer and her variant.toml: graded with his own code, refused
+    copy = autograde_variant(varied, "keyed", k_of(ada), ada, "bo@uni.edu")
+    assert copy["score"] == 0
+    assert f"graded with your own variant, {bo}" in copy["output"]
+    assert f"names variant {ada}, which is not yours" in copy["output"]
+    assert copy["extra_data"]["variants"]["03_scaled"]["claimed"] == ada
+    nobody = autograde_variant(varied, "keyed", k_of(ada), None, None)
+    assert nobody["score"] == 0 and "could not tell who submitted this" in nobody["output"]
+
+
+@pytest.mark.slow
+def test_without_a_key_the_claimed_variant_is_graded_and_marked_unverified(varied):
+    from variant_course import k_of
+
+    ada = varied["codes"]["ada@uni.edu"]
+    doc = autograde_variant(varied, "open", k_of(ada), ada, "bo@uni.edu")
+    assert doc["score"] == 2.0  # as claimed: nothing here can tell it is not Bo's
+    assert "not checked against your id" in doc["output"]
+    assert doc["extra_data"]["variants"]["03_scaled"] == {"code": ada, "verified": False}
+    lesson = autograde_variant(varied, "open", 2, None, None)
+    assert lesson["score"] == 2.0 and "graded with the lesson's numbers" in lesson["output"]
+
+
+def test_a_bad_id_field_or_results_folder_is_refused(varied, tmp_path, monkeypatch):
+    monkeypatch.setenv("CALCGRADE_ROOT", str(varied["base"] / "course"))
+    with pytest.raises(GradescopeError, match="student id field 'name'"):
+        write_gradescope_zip(tmp_path / "a.zip", seed=1, student_id="name")
+    with pytest.raises(GradescopeError, match="holds no gradebook.sqlite"):
+        write_gradescope_zip(tmp_path / "b.zip", seed=1, results=tmp_path / "empty")

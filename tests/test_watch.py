@@ -134,3 +134,43 @@ def rate_of_change(f, x, dx=1e-6):
     assert first.all_passed and second.all_passed, [c.message for c in second.checks]
     assert not third.all_passed
     assert {c.function for c in third.checks} == {"rate_of_change"}
+
+
+def _statuses(results) -> dict[str, str]:
+    return {c.id: c.status for c in results.checks}
+
+
+@pytest.mark.slow
+def test_a_rerun_gives_checks_verdicts_with_the_variant_and_the_answers(tmp_path):
+    """variant.toml active and answers.toml judged, as `check` does on the same folder; a
+    save of either re-grades (the Watcher sees them) with the new numbers."""
+    from grader.course.variants import params_from_code, spec_for, student_code
+    from grader.judge import variant_families as cubic
+    from grader.judge.engine import Submission, grade
+    from grader.judge.session import WatchSession
+
+    ada = student_code(b"k" * 32, "ada", SLUG)
+    derivative = str(cubic.derivative(params_from_code(spec_for(SLUG), ada)))
+    path = _reference(tmp_path, f"\n\ndef symbolic_derivative():\n    return {derivative!r}\n")
+    folder = path.parent
+    (folder / "answers.toml").write_text('purpose = "b"\nslope_at_2 = 4\nwhy_central = "x"\n')
+    watcher = Watcher(tmp_path, [SLUG])
+    with WatchSession(tmp_path, [SLUG], 5) as session:
+        lesson = session.grade()
+        (folder / "variant.toml").write_text(f'code = "{ada}"\n')
+        assert watcher.changed() == [SLUG]  # a save of variant.toml re-grades
+        mine = session.grade()
+        (folder / "answers.toml").write_text('purpose = "a"\nslope_at_2 = 4\nwhy_central = "x"\n')
+        assert watcher.changed() == [SLUG]
+        answered = session.grade()
+    check, = grade([Submission.from_dir(tmp_path)], [SLUG], seed=5)
+    assert _statuses(answered) == _statuses(check)  # the same verdicts as `check`
+    assert answered.exercises[0].variant == check.exercises[0].variant == {"code": ada}
+    ids = _statuses(mine)
+    assert ids[f"{SLUG}/symbolic_derivative"] == "passed"  # Ada's own derivative
+    assert _statuses(lesson)[f"{SLUG}/symbolic_derivative"] == "failed"  # not the lesson's
+    assert lesson.exercises[0].variant is None
+    slope = next(k for k in ids if k.endswith("slope_at_2"))
+    assert _statuses(lesson)[slope] == "passed" and ids[slope] == "failed"  # 4 is the lesson's
+    purpose = next(k for k in ids if k.endswith("/purpose"))
+    assert ids[purpose] == "passed" and _statuses(answered)[purpose] == "failed"

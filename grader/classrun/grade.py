@@ -235,7 +235,8 @@ def _variant_codes(book: Gradebook, student: str, slugs: list[str]) -> dict[str,
 
 def _record_variants(results: Results, task: Task) -> None:
     """The variant each exercise was graded with; a ``variant.toml`` in the submission
-    naming another code is refused (graded with the student's own, and said so)."""
+    naming another code is refused (graded with the student's own, and said so), and so
+    is a notebook's (:mod:`grader.notebooks.submission` turns it into one)."""
     from grader.course.variants import VARIANT_FILE, read_claim_text
 
     for ex in results.exercises:
@@ -247,10 +248,13 @@ def _record_variants(results: Results, task: Task) -> None:
         data = task.files.files.get(slug, {}).get(VARIANT_FILE)
         claim = read_claim_text(data) if data is not None else None
         if claim is not None and claim.code != code:
+            from grader.notebooks.ipynb import NOTEBOOK_CLAIM
+
+            named = f"{slug}'s notebook" if data.startswith(NOTEBOOK_CLAIM) else VARIANT_FILE
             entry["claimed"] = claim.code
             entry["problem"] = claim.problem or (
-                f"{VARIANT_FILE} names variant {claim.code}, which is not yours: graded with "
-                f"your own, {code} (run `calcgrade variant {slug} --code {code}`)")
+                f"{named} names variant {claim.code}, which is not yours: graded with "
+                f"your own, {code} (run `calcgrade variant {slug} --code {code} --write`)")
         ex.variant = entry
 
 

@@ -4,7 +4,10 @@ A student renders their statement from the code their instructor gave them
 (``--code``); an instructor from a student's id and the class key in the results
 folder's gradebook (``--student ID --results RESULTS``). ``--write`` puts
 ``VARIANT.md`` and ``variant.toml`` (the code ``calcgrade check`` grades with) into the
-exercise folder.
+exercise folder, and rewrites the exercise's notebook where there is one (in the folder,
+or the bundle's ``notebooks/<slug>.ipynb``): the worked example in a cell tagged
+``calcgrade-variant`` after the title, the code in its metadata
+(:func:`grader.notebooks.generate.write_variant_into`).
 """
 from __future__ import annotations
 
@@ -57,3 +60,21 @@ def run_variant_command(slug: str, code: str | None, student: str | None,
             f"# Your variant of {slug} (calcgrade variant); `calcgrade check` grades with it.\n"
             f'code = "{code}"\n', encoding="utf-8")
         click.echo(f"wrote {folder / STATEMENT_FILE} and {folder / VARIANT_FILE}", err=True)
+        _update_notebooks(folder, slug, code)
+
+
+def _update_notebooks(folder: Path, slug: str, code: str) -> None:
+    from grader.notebooks.generate import notebook_places, write_variant_into
+    from grader.notebooks.ipynb import NotebookError
+
+    for path in notebook_places(folder, slug):
+        if path.is_symlink() or not path.is_file():
+            continue
+        try:
+            write_variant_into(path, slug, code)
+        except (NotebookError, OSError) as exc:
+            click.echo(f"could not put your variant into {path}: {exc}; its check cell "
+                       f"still grades with {folder / 'variant.toml'}", err=True)
+            continue
+        click.echo(f"updated {path}: your worked example after its title; its check cell "
+                   "grades your variant", err=True)

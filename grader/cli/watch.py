@@ -5,6 +5,9 @@ solution and its helpers) are looked at every ``--interval`` seconds: a changed 
 modification time, then a changed content hash, re-grades that exercise in the warm
 sandbox of a :class:`grader.judge.session.WatchSession` and redraws the output (on a
 terminal the screen is cleared; otherwise each new result follows a dated rule line).
+A run grades what ``calcgrade check`` would: the folder's ``variant.toml`` selects the
+numbers and ``answers.toml`` is judged, and saving either (both are files of the
+exercise folder) re-grades like a save of the solution.
 Nothing new to install: polling a handful of files costs microseconds. Ctrl-C stops
 cleanly (the sandbox server and its scratch folder are removed).
 """

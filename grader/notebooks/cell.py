@@ -17,6 +17,13 @@ The output says which it used, and warns when the saved file's functions differ 
 ones last run in the kernel (the notebook was not saved). It shows as HTML in Jupyter
 (the student report's exercise section, with its plot) and as the terminal text
 elsewhere.
+
+Per-student variants: the check grades with the same ``variant.toml`` that ``calcgrade
+check`` would, copied beside the graded ``solution.py``: the one beside the notebook, or
+in ``exercises/<slug>/`` beside its ``notebooks/`` folder; else the code the notebook's
+metadata names (``calcgrade variant --write`` puts it there); else the course's
+``exercises/<slug>/variant.toml``. A notebook whose metadata names another code than the
+``variant.toml`` used is said so.
 """
 from __future__ import annotations
 
@@ -28,7 +35,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from grader.notebooks.ipynb import NotebookError, clean_cell, code_of, read_notebook
+from grader.notebooks.ipynb import (
+    NotebookError,
+    claim_bytes,
+    clean_cell,
+    code_of,
+    read_notebook,
+    variant_claimed,
+)
 
 KEPT = (ast.Import, ast.ImportFrom, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef,
         ast.Assign, ast.AnnAssign)  # what the history fallback keeps of a cell
@@ -77,8 +91,9 @@ def _check(slug: str, notebook: str | os.PathLike | None, seed: int | None) -> C
     shell = _shell()
     notes: list[str] = []
     path = Path(notebook) if notebook is not None else _notebook_path(slug, shell)
+    claimed: str | None = None
     if path is not None:
-        code = _code_from_file(path)
+        code, claimed = _code_from_file(path, slug)
         notes.append(f"Graded the solution cells of {path.name} as saved on disk.")
         stale = _unsaved(code, _history(shell), exercise.functions)
         if stale:
@@ -97,12 +112,60 @@ def _check(slug: str, notebook: str | os.PathLike | None, seed: int | None) -> C
                      "imports and assignments of the cells run so far in this kernel "
                      f"(or pass check({slug!r}, notebook='….ipynb')).")
         shown = "the cells run in this kernel"
-    return grade_code(slug, code, seed=_seed(seed), shown=shown, notes=notes)
+    variant = _variant_file(slug, path, claimed, notes)
+    return grade_code(slug, code, seed=_seed(seed), shown=shown, notes=notes, variant=variant)
+
+
+def _variant_file(slug: str, path: Path | None, claimed: str | None,
+                  notes: list[str]) -> bytes | None:
+    """The ``variant.toml`` to grade with (see the module doc), or None (none: the
+    lesson's numbers, and the results say so where the course has variants)."""
+    from grader.course.paths import CourseNotFound, exercises_dir
+    from grader.course.variants import read_claim_text
+
+    near: list[Path] = []
+    if path is not None:
+        here = path.resolve().parent
+        near = [here] + ([here.parent / "exercises" / slug] if here.name == "notebooks" else [])
+    try:
+        course = [exercises_dir() / slug]
+    except CourseNotFound:
+        course = []
+    found = _read_variant(near)
+    if found is None and claimed is not None:
+        notes.append(f"Graded with the variant named in {path.name if path else 'the notebook'} "
+                     f"({claimed}).")
+        return claim_bytes(claimed)
+    found = found or _read_variant(course)
+    if found is None:
+        return None
+    where, data = found
+    notes.append(f"Graded with your variant from {where}.")
+    if claimed is not None and read_claim_text(data).code != claimed:
+        notes.append(f"Warning: the notebook was made for variant {claimed}, but {where} "
+                     "names another: graded with that file. Run `calcgrade variant "
+                     f"{slug} --code YOURCODE --write` again to bring both together.")
+    return data
+
+
+def _read_variant(folders: list[Path]) -> tuple[Path, bytes] | None:
+    from grader.course.variants import VARIANT_FILE
+
+    for folder in folders:
+        file = folder / VARIANT_FILE
+        if file.is_file() and not file.is_symlink():
+            try:
+                with open(file, "rb") as fh:
+                    return file, fh.read(4096)
+            except OSError:
+                continue
+    return None
 
 
 def grade_code(slug: str, code: str, *, seed: int, shown: str = "solution.py",
-               notes: list[str] | None = None) -> CheckOutput:
-    """Grade ``code`` as exercise ``slug``'s ``solution.py`` in the sandbox."""
+               notes: list[str] | None = None, variant: bytes | None = None) -> CheckOutput:
+    """Grade ``code`` as exercise ``slug``'s ``solution.py`` in the sandbox; ``variant``:
+    a ``variant.toml``'s content to grade with (beside it, as ``calcgrade check`` reads it)."""
     from grader.judge.engine import Submission, grade
     from grader.reports.text import render
 
@@ -111,6 +174,10 @@ def grade_code(slug: str, code: str, *, seed: int, shown: str = "solution.py",
         solution = Path(tmp) / slug / "solution.py"
         solution.parent.mkdir()
         solution.write_text(code, encoding="utf-8")
+        if variant is not None:
+            from grader.course.variants import VARIANT_FILE
+
+            (solution.parent / VARIANT_FILE).write_bytes(variant[:4096])
         results = grade([Submission("notebook", {slug: solution})], [slug], seed=seed,
                         figures=True)[0]
         text = render(results, color=False, style="full", files=lambda s: (shown, solution))
@@ -184,7 +251,8 @@ def _notebook_path(slug: str, shell: Any) -> Path | None:
     return next((p for p in candidates if p.is_file()), None)
 
 
-def _code_from_file(path: Path) -> str:
+def _code_from_file(path: Path, slug: str) -> tuple[str, str | None]:
+    """The notebook's code as ``solution.py`` text, and the variant its metadata names."""
     try:
         size = path.stat().st_size
         from grader.notebooks.ipynb import MAX_NOTEBOOK_BYTES
@@ -192,8 +260,8 @@ def _code_from_file(path: Path) -> str:
         if size > MAX_NOTEBOOK_BYTES:
             raise NotebookError(f"{path.name} is larger than {MAX_NOTEBOOK_BYTES // 2**20} MiB; "
                                 "clear its outputs and save it again")
-        data = path.read_bytes()
-        return code_of(read_notebook(data, path.name), path.name)
+        nb = read_notebook(path.read_bytes(), path.name)
+        return code_of(nb, path.name), variant_claimed(nb, slug)
     except NotebookError as exc:
         raise CheckProblem(str(exc)) from None
     except OSError as exc:

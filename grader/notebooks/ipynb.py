@@ -17,6 +17,9 @@ MAX_CELLS = 2000
 MAX_CODE_BYTES = 1024 * 1024           # the extracted solution.py
 SOLUTION_TAG = "solution"
 CHECK_TAG = "check"
+VARIANT_TAG = "calcgrade-variant"  # the markdown cell with the student's own worked example
+# the first line of a variant.toml made from a notebook's metadata (not a file of the upload)
+NOTEBOOK_CLAIM = b"# calcgrade: the variant named in the notebook's metadata\n"
 
 
 class NotebookError(ValueError):
@@ -54,6 +57,24 @@ def read_notebook(data: bytes, where: str = "the notebook") -> dict[str, Any]:
         if not isinstance(meta, dict):
             raise NotebookError(f"{where}: cell {k} has metadata that is not an object")
     return nb
+
+
+def variant_claimed(nb: dict[str, Any], slug: str) -> str | None:
+    """The variant code the notebook says it was written for (its metadata
+    ``calcgrade.variant``, written by ``calcgrade variant --write``), unchecked: None when
+    it names none for ``slug``."""
+    meta = nb.get("metadata")
+    calcgrade = meta.get("calcgrade") if isinstance(meta, dict) else None
+    variant = calcgrade.get("variant") if isinstance(calcgrade, dict) else None
+    if not isinstance(variant, dict) or variant.get("slug") != slug or "code" not in variant:
+        return None
+    return str(variant["code"])[:64]
+
+
+def claim_bytes(code: str) -> bytes:
+    """A claimed code as the text of a ``variant.toml``, so it is read (and a malformed
+    one refused) exactly as that file is (:func:`grader.course.variants.read_claim_text`)."""
+    return NOTEBOOK_CLAIM + f"code = {json.dumps(code)}\n".encode("utf-8")
 
 
 def _short(exc: BaseException) -> str:

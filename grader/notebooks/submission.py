@@ -8,15 +8,20 @@ on the files already read, bounded, from the upload. For each exercise, the note
 graded instead of ``solution.py`` when there is no ``solution.py`` or that file is still
 the course's stub, byte for byte (a student who worked in the released notebook hands in
 the untouched stub beside it). Its code is extracted (:func:`grader.notebooks.ipynb.code_of`:
-``solution``-tagged cells when any is tagged, magics commented out), never run here.
+``solution``-tagged cells when any is tagged, magics commented out), never run here. The variant its metadata
+names (``calcgrade variant --write`` puts it there) becomes the exercise's
+``variant.toml`` where the upload has none, marked as coming from the notebook
+(:data:`grader.notebooks.ipynb.NOTEBOOK_CLAIM`): ``check`` grades with it, and ``grade``
+refuses it like any ``variant.toml`` when it is not the student's own code.
 """
 from __future__ import annotations
 
 from pathlib import Path
 
-from grader.notebooks.ipynb import code_of, read_notebook
+from grader.notebooks.ipynb import claim_bytes, code_of, read_notebook, variant_claimed
 
 SOLUTION = "solution.py"
+VARIANT = "variant.toml"  # grader.course.variants.VARIANT_FILE
 
 
 def notebook_names(slug: str) -> tuple[str, str]:
@@ -47,6 +52,10 @@ def use_notebooks(files: dict[str, dict[str, bytes]], where: str) -> list[str]:
         if current is not None and current != stub_bytes(slug):
             continue  # the student's own solution.py wins
         shown = f"{where}: {slug}/{name}" if name == "solution.ipynb" else f"{where}: {name}"
-        members[SOLUTION] = code_of(read_notebook(members[name], shown), Path(name).name).encode("utf-8")
+        nb = read_notebook(members[name], shown)
+        members[SOLUTION] = code_of(nb, Path(name).name).encode("utf-8")
+        claimed = variant_claimed(nb, slug)
+        if claimed is not None and VARIANT not in members:
+            members[VARIANT] = claim_bytes(claimed)
         changed.append(slug)
     return changed

@@ -67,7 +67,8 @@ def _exercise(ex: ExerciseResult, *, color: bool, verbose: bool, summary: bool,
         head += f"  {len(passed)}/{len(ex.checks)} checks pass"
     lines = [head]
     if ex.variant:  # a per-student variant (grader.course.variants)
-        lines.append(f"  your variant: {ex.variant.get('code')}"
+        code = ex.variant.get("code") or "none (the lesson's numbers)"
+        lines.append(f"  your variant: {code}"
                      + (f" — {ex.variant['problem']}" if ex.variant.get("problem") else ""))
     whole = _whole_exercise(ex, shown, path, color)
     if whole is not None:
