@@ -1,6 +1,6 @@
 """Wall time of the commands a student waits for (issues 2 and 13).
 
-    .venv/bin/python benchmarks/bench_cli.py [--repeats N] [--only list,check,all,watch]
+    .venv/bin/python benchmarks/bench_cli.py [--repeats N] [--only list,check,all,watch,served]
 
 Times, as whole processes the way a student runs them: `calcgrade list` (target 0.3 s),
 `calcgrade check 01_derivative` on a copy of the reference (issue 13: 1.0 s),
@@ -8,6 +8,10 @@ Times, as whole processes the way a student runs them: `calcgrade list` (target 
 from saving the file to the new result on watch's stdout (issue 13: 0.3 s; each save
 flips the file between a wrong and the right `autodiff_derivative`, and the time runs
 from just before the write until the Score line with the expected score is read).
+With `served`: `calcgrade check 01_derivative` through the warm check server (issue 13;
+grader/cli/check_server.py, a private runtime folder): the first run (cold, checked
+in-process while the server starts) and the median of the next five (served). The other
+rows run with the server off (CALCGRADE_CHECK_SERVER=0), in-process as before.
 Prints medians and spreads, and the load average before and after.
 """
 from __future__ import annotations
@@ -84,11 +88,35 @@ def watch_latency(sub: Path, saves: int, timeout: float = 120.0) -> list[float]:
     return times
 
 
+def served_check(argv: list[str], served: int = 5) -> tuple[float, list[float]]:
+    """Wall seconds of a first check with the check server on (it starts the server) and
+    of the ``served`` checks after it, once the server answers."""
+    sys.path.insert(0, str(ROOT))
+    from grader.cli.check_server_client import _ask, _servers
+
+    runtime = Path(tempfile.mkdtemp(prefix="cgbench-")) / "rt"
+    os.environ.update({"CALCGRADE_CHECK_SERVER": "1", "CALCGRADE_RUNTIME_DIR": str(runtime)})
+    try:
+        first = wall(argv, 1)[0]
+        for _ in range(600):  # until the server answers (it warms up first)
+            if runtime.is_dir() and any(_ask(p, "status") for p in _servers(runtime)):
+                break
+            time.sleep(0.2)
+        else:
+            raise SystemExit("bench_cli: the check server did not start")
+        return first, wall(argv, served)
+    finally:
+        for path in _servers(runtime) if runtime.is_dir() else []:
+            _ask(path, "stop")
+        os.environ["CALCGRADE_CHECK_SERVER"] = "0"
+        shutil.rmtree(runtime.parent, ignore_errors=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--repeats", type=int, default=7)
-    parser.add_argument("--only", default="list,check,all,watch",
-                        help="comma-separated: list, check, all, watch")
+    parser.add_argument("--only", default="list,check,all,watch,served",
+                        help="comma-separated: list, check, all, watch, served")
     args = parser.parse_args()
     only = set(args.only.split(","))
     tmp = Path(tempfile.mkdtemp())
@@ -115,9 +143,14 @@ def main() -> None:
         print(f"{name:<46} {statistics.median(t):>7.2f}s {min(t):>6.2f}s {max(t):>6.2f}s "
               f"{target:>6.1f}s {ok}", flush=True)
 
+    os.environ["CALCGRADE_CHECK_SERVER"] = "0"  # in-process, as before the check server
     for key, name, argv, n, target in cases:
         if key in only:
             row(name, wall(argv, n), target)
+    if "served" in only:
+        first, rest = served_check(cases[1][2])
+        row("check 01_derivative, server on: first (cold)", [first], 2.0)
+        row(f"check 01_derivative, server on: next {len(rest)}", rest, 1.0)
     if "watch" in only:
         t = watch_latency(tmp, max(3, args.repeats))
         row(f"watch 01_derivative: save → new result ({len(t)})", t, 0.3)

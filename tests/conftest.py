@@ -30,6 +30,7 @@ if os.environ.get("PYTEST_XDIST_WORKER"):
 # a test process grades hundreds of times: its sandbox servers are kept ready between
 # gradings instead of importing NumPy, SymPy and JAX again each time (grader/sandbox/keeper.py)
 os.environ.setdefault("CALCGRADE_KEEP_SERVERS", "1")
+os.environ.setdefault("CALCGRADE_CHECK_SERVER", "0")  # tests/test_check_server.py turns it on
 
 
 @pytest.fixture(scope="session")

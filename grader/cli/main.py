@@ -146,14 +146,23 @@ def text_options(command):
               default=None, metavar="[SIZES]",
               help="Also time your kernels beside the reference's (as `calcgrade bench`, "
                    "default sizes: tiny) and show the ratio in every output. Not graded.")
+@click.option("--no-server", is_flag=True,
+              help="Check in this process, not through the warm check server "
+                   "(also: CALCGRADE_CHECK_SERVER=0).")
 def check(slugs: tuple[str, ...], submission: Path | None, fmt: str, html_path: Path | None,
           seed: int | None, jobs: int | None, verbose: bool, function: str | None,
           style: str | None, hint: bool, color: str,
-          bench_sizes: str | list[int] | None) -> None:
+          bench_sizes: str | list[int] | None, no_server: bool) -> None:
     """Check your solutions: exercises/<SLUG>/solution.py (all exercises by default).
 
     Exit code 0 when every check passes, 1 otherwise, 2 on a usage error.
     """
+    if _served_argv is not None and not no_server and bench_sizes is None:
+        from grader.cli.check_server_client import check_through_server
+
+        served = check_through_server(_served_argv)  # None: not served, check here
+        if served is not None:
+            sys.exit(served)
     from grader.cli.check import run_check_command
 
     run_check_command(slugs, submission, fmt, html_path, seed, jobs, verbose, bench_sizes,
@@ -380,7 +389,15 @@ def grade(submissions: Path, out_dir: Path, jobs: int | None, regrade: bool,
                    "student's check uses the first.")
 @click.option("--gradescope", "gradescope_zip", type=click.Path(dir_okay=False, path_type=Path),
               default=None, help="Also write a Gradescope autograder zip here.")
-def release(out: Path, seeds: tuple[int, ...], gradescope_zip: Path | None) -> None:
+@click.option("--results", "results_dir", type=click.Path(file_okay=False, path_type=Path),
+              default=None, help="With --gradescope and variants on: the results folder whose "
+                                 "gradebook holds the class's variant key (put into the zip, "
+                                 "so each upload is graded with its student's own variant).")
+@click.option("--gradescope-id", "gradescope_id", type=click.Choice(["email", "id"]),
+              default="email", show_default=True,
+              help="Which Gradescope user field is the student id the variant codes are for.")
+def release(out: Path, seeds: tuple[int, ...], gradescope_zip: Path | None,
+            results_dir: Path | None, gradescope_id: str) -> None:
     """Write the student bundle to OUT (a new folder): exercises, stubs, checks, the grader,
     the public answer key and a GitHub Classroom workflow; never reference/.
 
@@ -389,35 +406,59 @@ def release(out: Path, seeds: tuple[int, ...], gradescope_zip: Path | None) -> N
     """
     from grader.cli.release import run_release_command
 
-    run_release_command(out, seeds, gradescope_zip)
+    if results_dir is not None and gradescope_zip is None:
+        raise click.UsageError("--results is for the Gradescope zip: give --gradescope too")
+    run_release_command(out, seeds, gradescope_zip, results=results_dir,
+                        student_id=gradescope_id)
 
 
 @main.command("notebooks")
 @click.argument("out", type=click.Path(file_okay=False, path_type=Path))
 @click.argument("slugs", nargs=-1, type=SLUG)
-def notebooks_cmd(out: Path, slugs: tuple[str, ...]) -> None:
+@click.option("--variant-code", "variant_codes", multiple=True, metavar="SLUG=CODE",
+              help="Make that exercise's notebook for a student's variant (repeatable).")
+def notebooks_cmd(out: Path, slugs: tuple[str, ...], variant_codes: tuple[str, ...]) -> None:
     """Write one Jupyter notebook per exercise to OUT/<slug>.ipynb (all by default), made
     from its README.md and solution.py, with a check cell that grades it in the sandbox."""
+    from grader.course.variants import VariantError, check_code, spec_for
     from grader.notebooks.generate import write_notebooks
 
     course_root()
+    variants: dict[str, str] = {}
+    for item in variant_codes:
+        slug, _, code = item.partition("=")
+        try:
+            if spec_for(slug) is None:
+                raise click.UsageError(f"--variant-code {item}: {slug} has no per-student variants")
+            variants[slug] = check_code(code.strip())
+        except VariantError as exc:
+            raise click.UsageError(f"--variant-code {item}: {exc}") from None
     try:
-        written = write_notebooks(out, list(slugs) or None)
+        written = write_notebooks(out, list(slugs) or None, variants=variants or None)
     except OSError as exc:
         raise click.ClickException(f"cannot write to {out}: {exc.strerror or exc}") from None
     for path in written:
         click.echo(str(path))
 
 
-def entry() -> None:
-    """The console script: run the CLI, then leave without interpreter teardown.
+@main.command("check-server")
+@click.argument("action", type=click.Choice(["status", "stop"]))
+def check_server_cmd(action: str) -> None:
+    """The warm check server that serves your repeated `calcgrade check` runs: its
+    status, or stop it (every server of yours)."""
+    from grader.cli.check_server_client import run_server_command
 
-    Everything has been written and flushed by then; tearing down JAX and XLA's thread
-    pools at exit costs about half a second, which a student would wait for on every
-    ``calcgrade check``.
-    """
+    sys.exit(run_server_command(action))
+
+
+_served_argv: list[str] | None = None  # the console's argv, once entry() runs the CLI
+
+
+def exit_code(args: list[str]) -> int:
+    """Run ``calcgrade ARGS`` as the console script does, return its exit status (the
+    check server runs its clients' checks through this too)."""
     try:
-        main.main(prog_name="calcgrade")
+        main.main(args=args, prog_name="calcgrade")
         code: object = 0
     except SystemExit as exc:
         code = exc.code
@@ -429,7 +470,19 @@ def entry() -> None:
             stream.flush()
         except (OSError, ValueError):  # a closed pipe (e.g. `| head`)
             pass
-    os._exit(code if isinstance(code, int) else (0 if code is None else 1))
+    return code if isinstance(code, int) else (0 if code is None else 1)
+
+
+def entry() -> None:
+    """The console script: run the CLI, then leave without interpreter teardown.
+
+    Everything has been written and flushed by then; tearing down JAX and XLA's thread
+    pools at exit costs about half a second, which a student would wait for on every
+    ``calcgrade check``.
+    """
+    global _served_argv
+    _served_argv = sys.argv[1:]  # only the console's checks may go to the check server
+    os._exit(exit_code(sys.argv[1:]))
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -58,7 +58,8 @@ def refuse_without_reference(what: str) -> None:
             "the hidden checks, which need the instructor's course with reference/")
 
 
-def run_release_command(out: Path, seeds: tuple[int, ...], gradescope_zip: Path | None) -> None:
+def run_release_command(out: Path, seeds: tuple[int, ...], gradescope_zip: Path | None, *,
+                        results: Path | None = None, student_id: str = "email") -> None:
     from grader.release.bundle import ReleaseError, write_bundle
     from grader.release.key_builder import KeyBuildError
 
@@ -81,11 +82,15 @@ def run_release_command(out: Path, seeds: tuple[int, ...], gradescope_zip: Path 
                f"({bundle.hidden_points:g} points)")
     click.echo(f"  check spec {bundle.fingerprint}")
     if gradescope_zip is not None:
-        _gradescope(gradescope_zip, bundle)
+        _gradescope(gradescope_zip, bundle, results, student_id)
 
 
-def _gradescope(zip_path: Path, bundle: Any) -> None:
-    from grader.release.gradescope import write_gradescope_zip
+def _gradescope(zip_path: Path, bundle: Any, results: Path | None, student_id: str) -> None:
+    from grader.release.gradescope import GradescopeError, write_gradescope_zip
 
-    written = write_gradescope_zip(zip_path)
+    try:
+        written = write_gradescope_zip(zip_path, results=results, student_id=student_id,
+                                       warn=lambda text: click.echo(text, err=True))
+    except GradescopeError as exc:
+        raise click.ClickException(str(exc)) from None
     click.echo(f"Gradescope autograder written to {written or zip_path}")

@@ -99,3 +99,27 @@ def reference_dir() -> Path:
 def templates_dir() -> Path:
     """Report templates ship inside the package (``grader/reports/templates/``)."""
     return Path(__file__).resolve().parents[1] / "reports" / "templates"
+
+
+RUNTIME_ENV = "CALCGRADE_RUNTIME_DIR"
+
+
+def runtime_dir() -> Path:
+    """This user's private folder for calcgrade's check server (its socket, lock, log):
+    ``CALCGRADE_RUNTIME_DIR`` (tests), else ``$XDG_RUNTIME_DIR/calcgrade`` when that folder
+    is ours, else ``/tmp/calcgrade-<uid>``. Only the path: the check server creates and
+    verifies it (:mod:`grader.cli.check_server_wire`); the sandbox hides it from every
+    student's process, so student code can never reach the server."""
+    env = os.environ.get(RUNTIME_ENV)
+    if env:
+        return Path(env).absolute()
+    xdg = os.environ.get("XDG_RUNTIME_DIR")
+    if xdg and os.path.isabs(xdg):
+        try:
+            st = os.lstat(xdg)
+        except OSError:
+            st = None
+        if st is not None and st.st_uid == os.geteuid() and os.path.isdir(xdg) \
+                and not os.path.islink(xdg):
+            return Path(xdg) / "calcgrade"
+    return Path("/tmp") / f"calcgrade-{os.geteuid()}"

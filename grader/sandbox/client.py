@@ -499,10 +499,12 @@ def _environment(policy: Policy) -> dict[str, str]:
 
 def _hidden_for_process() -> list[Path]:
     """What every student's process hides in process isolation: the whole checkout (the
-    reference, the sample class, git history …) and the homes (kept bits bound back)."""
-    from grader.course.paths import project_root
+    reference, the sample class, git history …), the homes (kept bits bound back) and the
+    check server's runtime folder (its socket)."""
+    from grader.course.paths import project_root, runtime_dir
 
     hidden = [project_root()] + [p for p in (Path("/root"), Path("/home")) if p.is_dir()]
+    hidden.append(runtime_dir())  # the check server's socket: student code must not reach it
     return [p.resolve() for p in hidden]
 
 
