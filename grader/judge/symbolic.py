@@ -256,7 +256,9 @@ def _evaluate(f: Any, args: list[float]) -> float | None:
 
 def _evalf(expr: Any, subs: dict) -> float | None:
     try:
-        v = sympy.N(expr.subs(subs) if subs else expr, 30)
+        # evalf's own substitution: the same 30 digits, without building the substituted
+        # tree first (which was most of a release's key building)
+        v = sympy.N(expr, 30, subs=subs) if subs else sympy.N(expr, 30)
         c = complex(v)
     except (TypeError, ValueError, ZeroDivisionError, OverflowError, AttributeError):
         return None
