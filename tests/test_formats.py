@@ -287,3 +287,13 @@ def test_messages_with_html_survive_every_export() -> None:
                    else [el.get("message") for el in ET.fromstring(text.encode()).iter("error")])
         assert HTML_MESSAGE in json.dumps(decoded, ensure_ascii=False).replace('\\"', '"'), fmt
     assert HTML_OUTPUT.strip() in json.loads(formats.to_gradescope_json(bob()))["tests"][1]["output"]
+
+
+def test_csv_gives_each_students_variant_code_when_an_exercise_has_variants() -> None:
+    ada, lesson = alice(), bob()
+    ada.exercises[0].variant = {"code": "ADAADAADA2"}
+    lesson.exercises[0].variant = {"code": None, "problem": "no variant.toml"}
+    lines = formats.to_csv([ada, lesson]).splitlines()
+    assert lines[0] == "student,01_derivative,02_antiderivative,total,variant 01_derivative"
+    assert lines[1].endswith(",ADAADAADA2") and lines[2].endswith(",1,") and "None" not in lines[2]
+    assert "variant" not in formats.to_csv([bob()]).splitlines()[0]  # none: no column

@@ -340,17 +340,23 @@ def _cell(text: str) -> str:
 def to_csv(results: Sequence[Results], summary: ClassSummary | None = None) -> str:
     """The gradebook an LMS imports: ``student,<slug>…,total``, one row per student.
 
-    An exercise a student was not graded on is an empty cell (not a zero).
+    An exercise a student was not graded on is an empty cell (not a zero). When some
+    exercise was graded with per-student variants, a ``variant <slug>`` column after the
+    total gives each student's code (empty: the lesson's numbers).
     """
     s = summary or summarise(results)
+    codes = {r.submission: {ex.slug: str(ex.variant.get("code") or "")
+                            for ex in r.exercises if ex.variant} for r in results}
+    varied = [x for x in s.slugs if any(c.get(x) for c in codes.values())]
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow(["student", *s.slugs, "total"])
+    writer.writerow(["student", *s.slugs, "total", *[f"variant {x}" for x in varied]])
     for row in s.students:
+        mine = codes.get(row.name, {})
         writer.writerow([_cell(row.name),
                          *[csv_pts(row.by_exercise[x][0]) if x in row.by_exercise else ""
                            for x in s.slugs],
-                         csv_pts(row.points)])
+                         csv_pts(row.points), *[mine.get(x, "") for x in varied]])
     return buf.getvalue()
 
 
