@@ -256,8 +256,8 @@ try:
 except OSError as exc:
     print("refused", type(exc).__name__); sys.exit(0)
 body = b'{{"op": "status"}}'
-s.sendall(struct.pack(">I", len(body)) + body)
-try:
+try:  # the server may close before the request is even sent: a broken pipe, also closed
+    s.sendall(struct.pack(">I", len(body)) + body)
     print("answered" if s.recv(1) else "closed")
 except OSError:
     print("closed")

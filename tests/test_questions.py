@@ -376,3 +376,28 @@ def test_check_judges_a_variant_question_with_the_students_own_numbers(tmp_path)
     ada, bo = grade(subs, [V_SLUG], seed=2)
     assert _slope(ada.checks).status == "passed" and _slope(bo.checks).status == "failed"
     assert ada.exercises[0].variant == {"code": ca}
+
+
+def test_selftest_judges_variant_questions_under_drawn_variants(monkeypatch):
+    """A wrong answer whose formula agrees with the lesson but breaks under a variant
+    (1/(a − 2) is −1 at the lesson's a = 1, undefined for a = 2) is caught by the
+    self-test's drawn variants, not only by a student who happens to get a = 2."""
+    import dataclasses
+
+    import grader.judge.questions_selftest as qs
+    from grader.course.questions import WrongAnswer
+    from grader.course.questions import load_key as real_load_key
+
+    slug = "01_derivative"
+    summary, problems = qs.question_problems(slug, 2024)
+    assert problems == [] and "under 8 drawn variants" in summary
+
+    def fragile(s):
+        key = real_load_key(s)
+        k = key["slope_at_2"]
+        bad = WrongAnswer("fragile", -1, "a fragile slip", from_variant="1/(a - 2)")
+        return {**key, "slope_at_2": dataclasses.replace(k, wrong=(*k.wrong, bad))}
+
+    monkeypatch.setattr(qs, "load_key", fragile)
+    _, problems = qs.question_problems(slug, 2024)
+    assert problems and all("variant" in p and "1/(a - 2)" in p for p in problems), problems

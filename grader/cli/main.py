@@ -176,7 +176,7 @@ def check(slugs: tuple[str, ...], submission: Path | None, fmt: str, html_path: 
 @click.option("--seed", type=click.IntRange(0, 2**63 - 1), default=None,
               help="Seed for every random input (default: a fresh one, kept while watching).")
 @text_options
-@click.option("--interval", type=click.FloatRange(0.01, 10), default=0.05, show_default=True,
+@click.option("--interval", type=click.FloatRange(0.01, 10), default=0.02, show_default=True,
               help="Seconds between looks at your files.")
 def watch(slugs: tuple[str, ...], submission: Path | None, seed: int | None,
           function: str | None, style: str | None, hint: bool, color: str,

@@ -23,19 +23,11 @@ def question_problems(slug: str, seed: int) -> tuple[str, list[str]]:
         return f"questions {slug}", [str(exc)]
     if key is None:
         return f"questions {slug}", [f"{slug}: no reference/answers/{slug}.toml"]
-    problems, wrongs = [], 0
-    for q in questions:
-        k = key[q.name]
-        right = judge_question(q, k.answer, k, seed)
-        want = "recorded" if q.kind == "text" else "passed"
-        if right.status != want:
-            problems.append(f"{q.id}: the reference answer is {right.status}: {right.message}")
-        for w in k.wrong:
-            wrongs += 1
-            got = judge_question(q, w.answer, k, seed)
-            if got.mistake != w.id or got.message != w.message or got.passed:
-                problems.append(f"{q.id}: wrong answer {w.id!r} came out {got.status} "
-                                f"mistake={got.mistake!r}: {got.message}")
+    problems: list[str] = []
+    wrongs = _judge_key(questions, key, seed, "", problems)
+    varied = _variant_keys(slug, questions, key, seed, problems)
+    for code, vkey in varied:
+        _judge_key(questions, vkey, seed, f" (variant {code})", problems)
     stub = exercises_dir() / slug / ANSWERS_FILE
     if not stub.is_file():
         problems.append(f"{slug}: no stub {ANSWERS_FILE} for students to fill in")
@@ -43,8 +35,56 @@ def question_problems(slug: str, seed: int) -> tuple[str, list[str]]:
         for r in judge_answers(slug, stub.read_bytes(), seed=seed, key=key):
             if r.status != "not_implemented":
                 problems.append(f"{r.id}: the stub {ANSWERS_FILE} gives {r.status}: {r.message}")
+    under = f", and so under {len(varied)} drawn variants" if varied else ""
     return (f"questions {slug}: {len(questions)} reference answers full marks, "
-            f"{wrongs} catalogued wrong answers recognised, stub answers none"), problems
+            f"{wrongs} catalogued wrong answers recognised{under}, stub answers none"), problems
+
+
+def _judge_key(questions: list, key: dict, seed: int, tag: str, problems: list[str]) -> int:
+    """Each question's key answer must score (free text: be recorded) and each catalogued
+    wrong answer be recognised as itself; the number of wrong answers judged."""
+    wrongs = 0
+    for q in questions:
+        k = key[q.name]
+        right = judge_question(q, k.answer, k, seed)
+        want = "recorded" if q.kind == "text" else "passed"
+        if right.status != want:
+            problems.append(f"{q.id}{tag}: the reference answer is {right.status}: {right.message}")
+        for w in k.wrong:
+            wrongs += 1
+            got = judge_question(q, w.answer, k, seed)
+            if got.mistake != w.id or got.message != w.message or got.passed:
+                problems.append(f"{q.id}{tag}: wrong answer {w.id!r} came out {got.status} "
+                                f"mistake={got.mistake!r}: {got.message}")
+    return wrongs
+
+
+def _variant_keys(slug: str, questions: list, key: dict, seed: int,
+                  problems: list[str]) -> list[tuple[str, dict]]:
+    """The key under each of the self-test's drawn variants, where some answer depends on
+    the variant (``from_variant``): the answers a student of that variant must give."""
+    from grader.course.questions import QuestionsError as KeyProblem
+    from grader.course.variants import spec_for
+    from grader.judge.questions import key_for_variant
+
+    if spec_for(slug) is None or not any(k.varies for k in key.values()):
+        return []
+    out = []
+    for code in _codes(seed):
+        try:
+            out.append((code, key_for_variant(slug, questions, key, code, seed)))
+        except KeyProblem as exc:
+            problems.append(f"{slug} variant {code}: {exc}")
+    return out
+
+
+def _codes(seed: int) -> list[str]:
+    """The self-test's variant codes for ``seed`` (the same ones for code and questions)."""
+    import base64
+    import hashlib
+
+    return [base64.b32encode(hashlib.sha256(f"{seed}:{n}".encode()).digest()).decode()[:10]
+            for n in range(VARIANT_CODES)]
 
 
 VARIANT_CODES = 8  # variants drawn per exercise by the self-test
@@ -54,9 +94,6 @@ def variant_problems(slug: str, seed: int) -> tuple[str, list[str]]:
     """Every drawn variant is fair (``valid``), and under each, every check that reads
     the parameters (``_params`` among its inputs) has an expected answer and recognises
     each catalogued mistake's generated value as that mistake, not as a right answer."""
-    import base64
-    import hashlib
-
     from grader.course.spec import load_exercise
     from grader.course.variants import activate, params_from_code, spec_for
     from grader.judge.engine import judge_value, mistake_value
@@ -66,8 +103,7 @@ def variant_problems(slug: str, seed: int) -> tuple[str, list[str]]:
     exercise = load_exercise(slug)
     problems: list[str] = []
     judged = 0
-    for n in range(VARIANT_CODES):
-        code = base64.b32encode(hashlib.sha256(f"{seed}:{n}".encode()).digest()).decode()[:10]
+    for code in _codes(seed):
         why = spec.valid(params_from_code(spec, code))
         if why is not None:
             problems.append(f"{slug}: variant {code} is unfair: {why}")
