@@ -154,15 +154,6 @@ def _set_group(item: pytest.Item, group: str) -> None:
         item._nodeid = new
 
 
-def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
-    """``-n auto``: one worker more than there are cores. A good part of the suite waits
-    (whole-process CLI runs starting, a sandbox server importing, a Ctrl-C landing), and
-    with one worker per core that wait left a core idle (measured on 2 cores: 1044 s of
-    CPU in 767 s of wall, 1.36 cores busy). Limits are CPU time, so load changes no verdict
-    (tests/test_load_limits.py)."""
-    return (os.cpu_count() or 1) + 1
-
-
 @pytest.hookimpl(trylast=True)  # after deselection (-k, -m) and after xdist's own hook
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     if not os.environ.get("PYTEST_XDIST_WORKER"):

@@ -25,7 +25,7 @@ def _make_class(root: Path) -> Path:
     """ann: the reference, graded first; the others take 2 s at import, so the interrupt
     lands while they are being graded."""
     ref = (reference_dir() / f"{SLUG}.py").read_text()
-    slow = ref + "\n\nimport time\ntime.sleep(2.0)\n"
+    slow = ref + "\n\nimport time\ntime.sleep(5.0)\n"
     for student, text in {"ann": ref, "bob": slow, "cid": slow, "dee": slow}.items():
         (root / student / SLUG).mkdir(parents=True)
         (root / student / SLUG / "solution.py").write_text(text)

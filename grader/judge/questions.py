@@ -248,7 +248,8 @@ def key_for_variant(slug: str, questions: list[Question], key: dict[str, Key],
                     code: str | None, seed: int) -> dict[str, Key]:
     """``key`` with every ``from_variant`` formula evaluated for variant ``code``'s
     parameters; a wrong answer that comes out right under this variant is dropped (it
-    cannot show the slip). With no code the lesson's literal answers stay, and each
+    cannot show the slip), and so is one that comes out as an earlier one (01's f(2) and
+    f′(2) without the x when c = 4a − 2b: the first is named). With no code the lesson's literal answers stay, and each
     formula must give them at the lesson's parameters (else :class:`QuestionsError`, so a
     formula that disagrees with the lesson is the author's error, caught by the self-test).
     """
@@ -284,6 +285,9 @@ def key_for_variant(slug: str, questions: list[Question], key: dict[str, Key],
                     _agrees(q, w.answer, value, seed, f"{here} wrong {w.id!r}: from_variant")
             if code is not None and _same(q, _normal(q, value), answer, seed):
                 continue  # right under this variant: not a slip here
+            if code is not None and any(_same(q, _normal(q, value), _normal(q, o.answer), seed)
+                                        for o in wrong):
+                continue  # the same number as an earlier slip here: that one is named
             wrong.append(WrongAnswer(w.id, value, w.message))
         out[name] = Key(k.answer if code is None else answer, tuple(wrong))
     return out
