@@ -45,6 +45,8 @@ def main() -> int:
     parser.add_argument("--durations", type=int, default=0,
                         help="with --pytest: also print the N slowest test phases")
     parser.add_argument("--json", type=Path, default=None, help="write the numbers here")
+    parser.add_argument("--log", type=Path, default=None,
+                        help="write the command's whole output here (failures' tracebacks)")
     parser.add_argument("extra", nargs="*", help="more pytest arguments (after --)")
     args = parser.parse_args()
     if args.extra and not args.pytest:
@@ -59,6 +61,8 @@ def main() -> int:
     used = resource.getrusage(resource.RUSAGE_CHILDREN)
     load_after = os.getloadavg()
     cpu = (used.ru_utime - used_before.ru_utime) + (used.ru_stime - used_before.ru_stime)
+    if args.log is not None:
+        args.log.write_text(proc.stdout + proc.stderr)
 
     out = proc.stdout.splitlines()
     summary = next((line.strip("= ") for line in reversed(out)

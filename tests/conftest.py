@@ -33,6 +33,32 @@ os.environ.setdefault("CALCGRADE_KEEP_SERVERS", "1")
 os.environ.setdefault("CALCGRADE_CHECK_SERVER", "0")  # tests/test_check_server.py turns it on
 
 
+@pytest.fixture(autouse=True)
+def _ctrl_c_is_ours(request):
+    """Every test starts and ends with Ctrl-C as Python sets it up (the default handler,
+    SIGINT not blocked): a disposition or mask left by a fixture or a library in this
+    process would be inherited by the CLI processes later tests start and silently
+    swallow their Ctrl-C (seen: the Ctrl-C tests failing only in the whole suite). What
+    was changed is put back, and named (``CALCGRADE_SIGNAL_LOG``, if set)."""
+    _restore_ctrl_c(f"before {request.node.nodeid}")
+    yield
+    _restore_ctrl_c(f"during {request.node.nodeid}")
+
+
+def _restore_ctrl_c(when: str) -> None:
+    import signal
+
+    handler = signal.getsignal(signal.SIGINT)
+    blocked = signal.SIGINT in signal.pthread_sigmask(signal.SIG_BLOCK, [])
+    if handler is signal.default_int_handler and not blocked:
+        return
+    if os.environ.get("CALCGRADE_SIGNAL_LOG"):
+        with open(os.environ["CALCGRADE_SIGNAL_LOG"], "a", encoding="utf-8") as log:
+            log.write(f"{when}: SIGINT handler {handler!r}, blocked {blocked}\n")
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, [signal.SIGINT])
+
+
 @pytest.fixture(scope="session")
 def root() -> Path:
     return ROOT

@@ -123,3 +123,26 @@ def test_a_wrong_course_option_or_environment_is_a_clean_error(nowhere, monkeypa
     monkeypatch.setenv(ENV, str(nowhere))
     result = CliRunner().invoke(main, ["list"])
     assert result.exit_code == 1 and "has no exercises/ folder" in result.output
+
+
+def test_two_courses_with_the_same_slug_in_one_process_each_get_their_own(tmp_path, monkeypatch):
+    """The exercise cache is per course: a notebook kernel (or a test) that moves to another
+    course with the same slug loads that course's checks.py, not the first one's."""
+    import sys
+
+    from tiny_course import make_course
+
+    from grader.course.spec import load_exercise
+
+    first, second = make_course(tmp_path / "a"), make_course(tmp_path / "b")
+    checks = second / "exercises" / "01_tiny" / "checks.py"
+    checks.write_text(checks.read_text().replace('title="Doubling"', 'title="Doubling, again"'))
+    titles = []
+    for course in (first, second, first):
+        monkeypatch.setenv("CALCGRADE_ROOT", str(course))
+        ex = load_exercise("01_tiny")
+        assert sys.modules["calcgrade_checks_01_tiny"].EXERCISE is ex
+        titles.append((ex.title, ex.path))
+    assert titles == [("Doubling", first / "exercises" / "01_tiny"),
+                      ("Doubling, again", second / "exercises" / "01_tiny"),
+                      ("Doubling", first / "exercises" / "01_tiny")]

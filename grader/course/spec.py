@@ -316,17 +316,24 @@ def all_slugs() -> list[str]:
     return sorted(p.parent.name for p in root.glob("*/checks.py"))
 
 
-_cache: dict[str, Exercise] = {}
+# (checks.py's path, slug) → the exercise and its module: one process may load two courses
+# with the same slug (a notebook kernel moved to another course, tests with tiny courses)
+_cache: dict[tuple[str, str], tuple[Exercise, Any]] = {}
 
 
 def load_exercise(slug: str) -> Exercise:
-    """Import ``exercises/<slug>/checks.py`` and return its ``EXERCISE``."""
-    if slug in _cache:
-        return _cache[slug]
+    """Import ``exercises/<slug>/checks.py`` of the course in use and return its
+    ``EXERCISE`` (once per course and slug; its module is ``calcgrade_checks_<slug>`` in
+    ``sys.modules``, the one of the course last asked for)."""
     path = exercises_dir() / slug / "checks.py"
+    name = f"calcgrade_checks_{slug}"
+    key = (str(path), slug)
+    if key in _cache:
+        exercise, module = _cache[key]
+        sys.modules[name] = module
+        return exercise
     if "/" in slug or slug.startswith(".") or not path.is_file():
         raise UnknownExercise(slug)
-    name = f"calcgrade_checks_{slug}"
     spec = importlib.util.spec_from_file_location(name, path)
     assert spec and spec.loader
     module = importlib.util.module_from_spec(spec)
@@ -336,7 +343,7 @@ def load_exercise(slug: str) -> Exercise:
     exercise.path = path.parent
     if exercise.slug != slug:
         raise ValueError(f"{path}: EXERCISE.slug is {exercise.slug!r}, expected {slug!r}")
-    _cache[slug] = exercise
+    _cache[key] = (exercise, module)
     return exercise
 
 
