@@ -197,7 +197,7 @@ def test_without_a_seed_a_fresh_secret_one_is_pinned_and_recorded(built, tmp_pat
 def varied() -> Iterator[dict]:
     """A course with variants on for 03_scaled; one zip with the class key of a results
     folder (ids: emails), one without (its build warning kept)."""
-    from variant_course import make_variant_course
+    from variant_course import distinct_class_key, k_of, make_variant_course
 
     from grader.classrun.gradebook import Gradebook
     from grader.classrun.variant_key import codes_for
@@ -207,8 +207,14 @@ def varied() -> Iterator[dict]:
     try:
         course = make_variant_course(base / "course")
         with Gradebook.in_folder(base / "results") as book:
+            # a fixed class key under which Ada and Bo have different numbers (a random
+            # one gives both the same k now and then, and a copy would then be right)
+            with book.transaction():
+                book.db.execute("INSERT INTO meta VALUES ('variant_key', ?)",
+                                (distinct_class_key(("ada@uni.edu", "bo@uni.edu")),))
             codes = {s: codes_for(book, s, ["03_scaled"])["03_scaled"]
                      for s in ("ada@uni.edu", "bo@uni.edu")}
+            assert len({k_of(c) for c in codes.values()} | {2}) == 3
         warnings: list[str] = []
         with pytest.MonkeyPatch.context() as mp:
             mp.setenv("CALCGRADE_ROOT", str(course))

@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from variant_course import SLUG, k_of, make_variant_course, solution
+from variant_course import SLUG, distinct_class_key, k_of, make_variant_course, solution
 
 from grader.notebooks.generate import build, set_variant
 from grader.notebooks.ipynb import NOTEBOOK_CLAIM, VARIANT_TAG, dumps, read_notebook, tags_of
@@ -185,8 +185,11 @@ def test_grade_refuses_a_notebook_made_for_another_students_variant(course, tmp_
     from grader.classrun.variant_key import codes_for
 
     out = tmp_path / "out"
-    with Gradebook.in_folder(out) as book:  # the class key, drawn before the first grade
+    with Gradebook.in_folder(out) as book:  # the class key, before the first grade
+        with book.transaction():
+            book.db.execute("INSERT INTO meta VALUES ('variant_key', ?)", (distinct_class_key(),))
         ada, bo = (codes_for(book, s, [SLUG])[SLUG] for s in ("ada", "bo"))
+    assert k_of(ada) != k_of(bo)
     os.environ["CALCGRADE_ROOT"] = str(course)
     try:
         from grader.course.spec import load_exercises

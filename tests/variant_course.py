@@ -59,3 +59,19 @@ def k_of(code: str | None) -> int:
 
 def solution(k: int) -> str:
     return f"def times_k(x):\n    return {k} * x\n"
+
+
+def distinct_class_key(students: tuple[str, ...] = ("ada", "bo")) -> str:
+    """A class key (hex), the first of a fixed series, under which each of ``students``
+    gets a different k, none the lesson's 2: a random key gives two of them the same
+    numbers now and then, and a copied answer would then be right."""
+    import hashlib
+
+    from grader.course.variants import student_code
+
+    for n in range(1000):
+        key = hashlib.sha256(f"calcgrade-test-{n}".encode()).digest()
+        ks = [k_of(student_code(key, s, SLUG)) for s in students]
+        if len(set(ks) | {2}) == len(students) + 1:
+            return key.hex()
+    raise AssertionError("no class key found")  # pragma: no cover
