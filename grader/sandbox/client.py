@@ -448,7 +448,9 @@ def start_server(policy: Policy, slugs: list[str], *, shared: bool = True,
     else:
         config["hidden"] = [str(p) for p in _hidden_for_process()]
         config["keep"] = [str(p) for p in _kept_for_process()]
-    kind = _kind(policy, argv, config, slugs) if shared and policy.isolation != "bwrap" else None
+    launcher = _cgroups(policy)
+    kind = _kind(launcher + argv, policy, config, slugs) \
+        if shared and policy.isolation != "bwrap" else None
     if kind is not None:
         from grader.sandbox.keeper import keeper, may_keep
 
@@ -459,7 +461,7 @@ def start_server(policy: Policy, slugs: list[str], *, shared: bool = True,
             return kept
     errors = tempfile.TemporaryFile()  # the server's own errors, for the message
     try:
-        proc = subprocess.Popen(_cgroups(policy) + argv, stdin=subprocess.PIPE,
+        proc = subprocess.Popen(launcher + argv, stdin=subprocess.PIPE,
                                 stdout=subprocess.PIPE, stderr=errors, env=_environment(policy),
                                 close_fds=True, start_new_session=True, cwd="/")
     except OSError:
@@ -515,7 +517,7 @@ def _hidden_for_run(policy: Policy) -> list[Path]:
     return [Path(p).resolve() for p in hidden]
 
 
-def _kind(policy: Policy, argv: list[str], config: dict[str, Any], slugs: list[str]) -> Any:
+def _kind(command: list[str], policy: Policy, config: dict[str, Any], slugs: list[str]) -> Any:
     """Everything a server is started with: two servers of one kind are interchangeable."""
     import json
 
@@ -528,7 +530,7 @@ def _kind(policy: Policy, argv: list[str], config: dict[str, Any], slugs: list[s
             loaded.append((slug, st.st_size, st.st_mtime_ns))
         except OSError:
             loaded.append((slug, None, None))
-    return (tuple(_cgroups(policy) + argv), json.dumps(config, sort_keys=True, default=str),
+    return (tuple(command), json.dumps(config, sort_keys=True, default=str),
             tuple(sorted(_environment(policy).items())), tuple(loaded), sys.executable)
 
 
