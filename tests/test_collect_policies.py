@@ -26,7 +26,7 @@ from grader.course.paths import reference_dir
 from grader.course.spec import load_exercises
 from grader.judge.engine import Submission, judge_student, lay_out
 from grader.judge.requests import student_request
-from grader.sandbox.client import Policy, collect
+from grader.sandbox.client import GRADING_XLA_FLAGS, Policy, _environment, collect
 from grader.sandbox.isolation import bwrap_problem
 
 SLUG = "01_derivative"
@@ -41,6 +41,8 @@ for _name, _path in {targets!r}.items():
             _seen[_name] = "READ " + _f.read(40)
     except Exception as _exc:
         _seen[_name] = "refused " + type(_exc).__name__
+import os as _os
+_seen["xla_flags"] = _os.environ.get("XLA_FLAGS")
 print("SPY " + _json.dumps(_seen))
 '''
 
@@ -126,6 +128,24 @@ def test_policy_hides_the_other_student_and_the_reference(collected, name):
     assert seen["peer"].startswith("refused"), seen
     assert seen["reference"].startswith("refused"), seen
     assert seen["own"].startswith("READ "), seen  # the spy's probe works: it reads its own
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", list(POLICIES))
+def test_policy_compiles_with_the_grading_flags(collected, name):
+    """Student code is compiled with the grading flags (half the compile time) under
+    every policy; bubblewrap clears the environment, so its command line must set them."""
+    _needs(name)
+    raws, _ = collected[name]
+    assert _spy_report(raws[1])["xla_flags"] == GRADING_XLA_FLAGS
+
+
+def test_timing_runs_get_xlas_default_compiler(tmp_path):
+    from grader.bench.student import timing_policy
+
+    assert _environment(Policy())["XLA_FLAGS"] == GRADING_XLA_FLAGS
+    assert timing_policy(None, tmp_path).xla_flags == ""
+    assert "XLA_FLAGS" not in _environment(timing_policy(None, tmp_path))
 
 
 @pytest.mark.slow

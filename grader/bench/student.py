@@ -12,12 +12,15 @@ for a report that is never graded.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from grader.bench.kernels import kernel as kernel_by_id
 from grader.bench.measure import Settings, measure_method
 from grader.course.spec import DEFAULT_MEMORY_MB
 from grader.sandbox.raw import RawResult
+
+if TYPE_CHECKING:
+    from grader.sandbox.client import Policy
 from grader.sandbox.runner import WALL_EXTRA, WALL_FACTOR
 
 CPU_MEMORY_MB = max(DEFAULT_MEMORY_MB, 4096)
@@ -91,11 +94,20 @@ def collect_student(runs: list[BenchRun], submission: Path, platform: str,
         shutil.rmtree(scratch, ignore_errors=True)
 
 
+def timing_policy(platforms: str | None, scratch: Path) -> Policy:
+    """The sandbox a student's kernels are timed in: XLA's default compiler (the grading
+    flags trade run-time speed for compile time, which a timing must not measure)."""
+    from grader.sandbox.client import Policy
+
+    return Policy(isolation="process", parallel=1, jax_platforms=platforms,
+                  scratch_root=scratch, xla_flags="")
+
+
 def _collect(runs: list[BenchRun], submission: Path, scratch: Path, platform: str,
              env: dict[str, str] | None) -> dict[str, RawResult]:
     from grader.course.spec import time_scale
     from grader.judge.engine import Submission, lay_out
-    from grader.sandbox.client import ExerciseRequest, Policy, StudentRequest, collect
+    from grader.sandbox.client import ExerciseRequest, StudentRequest, collect
 
     by_slug: dict[str, list[BenchRun]] = {}
     for r in runs:
@@ -113,8 +125,7 @@ def _collect(runs: list[BenchRun], submission: Path, scratch: Path, platform: st
     budget = 120.0 + sum(sum(WALL_FACTOR * x + WALL_EXTRA for x in e.limits) for e in exercises)
     platforms = (env or {}).get("JAX_PLATFORMS") or ("cuda" if platform == "gpu" else None)
     raw = collect([StudentRequest("bench", root, exercises, budget=budget)],
-                  Policy(isolation="process", parallel=1, jax_platforms=platforms,
-                         scratch_root=scratch))["bench"]
+                  timing_policy(platforms, scratch))["bench"]
     out: dict[str, RawResult] = {}
     missing = raw.failure or "this run did not happen"
     for ex, slug_runs in zip(raw.exercises, by_slug.values()):

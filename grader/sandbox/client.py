@@ -34,6 +34,13 @@ from grader.sandbox.raw import RawResult
 
 STUDENT_BYTES = 96 * 1024 * 1024    # all of one student's raw results, on the wire
 READY_TIMEOUT = 180.0               # a server's imports, on a loaded machine
+# XLA's CPU compiler, tuned for grading: a check runs each student program a few times on
+# small inputs, so compiling is what costs (an un-jitted JAX program compiles every
+# primitive on its own). The older loop emitters and LLVM -O0 halve compile time
+# (benchmarks/RESULTS.md, "JAX compiles in the sandbox"); every check's tolerance covers
+# the rounding they change. Timing runs (``calcgrade bench``) use XLA's defaults, and so
+# does every run with CALCGRADE_XLA_FLAGS="" (other flags: that value).
+GRADING_XLA_FLAGS = "--xla_cpu_use_fusion_emitters=false --xla_backend_optimization_level=0"
 ENV_PASSED = ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE", "LD_LIBRARY_PATH", "CUDA_VISIBLE_DEVICES",
               "CALCGRADE_JAX_PLATFORMS", "XLA_PYTHON_CLIENT_PREALLOCATE")
 
@@ -50,6 +57,8 @@ class Policy:
     shared: bool = True                        # bwrap: one server per slot (else one per student)
     jax_platforms: str | None = None           # e.g. "cuda" for bench on a GPU
     warm: bool = False                         # servers warm up for many runs (watch)
+    xla_flags: str | None = None               # None: CALCGRADE_XLA_FLAGS, else the grading
+                                               # flags; "" for XLA's defaults (timing runs)
 
 
 @dataclass
@@ -438,11 +447,11 @@ def start_server(policy: Policy, slugs: list[str], *, shared: bool = True,
         if shared:
             dirs = [policy.scratch_root] if policy.scratch_root else []
             uid, gid = os.getuid() or 1000, os.getgid() or 1000
-            prefix = bwrap_argv(dirs, slugs=slugs, user=(uid, gid))
+            prefix = bwrap_argv(dirs, slugs=slugs, user=(uid, gid), env=_jax_env(policy))
             config.update(strict=True, hidden=[str(d) for d in dirs])
         else:
             dirs = [student.root] if student and student.root else []
-            prefix = bwrap_argv(dirs, slugs=slugs)
+            prefix = bwrap_argv(dirs, slugs=slugs, env=_jax_env(policy))
             config["namespaces"] = False  # bubblewrap made them
         argv = prefix + argv
     else:
@@ -486,13 +495,24 @@ def _cgroups(policy: Policy) -> list[str]:
                            memory_mb=DEFAULT_MEMORY_MB * 2 + 1024)
 
 
+def _jax_env(policy: Policy) -> dict[str, str]:
+    """JAX's settings in the sandbox: float64, the platform, the grading compiler flags."""
+    env = {"JAX_ENABLE_X64": "1",
+           "JAX_PLATFORMS": policy.jax_platforms or os.environ.get("CALCGRADE_JAX_PLATFORMS", "cpu")}
+    flags = policy.xla_flags
+    if flags is None:
+        flags = os.environ.get("CALCGRADE_XLA_FLAGS", GRADING_XLA_FLAGS)
+    if flags:
+        env["XLA_FLAGS"] = flags
+    return env
+
+
 def _environment(policy: Policy) -> dict[str, str]:
     """The server's whole environment: nothing of the caller's but a few settings."""
     env = {"PATH": "/usr/local/bin:/usr/bin:/bin", "HOME": "/tmp", "LANG": "C.UTF-8",
-           "PYTHONDONTWRITEBYTECODE": "1", "JAX_ENABLE_X64": "1",
+           "PYTHONDONTWRITEBYTECODE": "1",
            "PYTHONHASHSEED": "0",  # the same hashing, so the same run, every time
-           "JAX_PLATFORMS": policy.jax_platforms or os.environ.get("CALCGRADE_JAX_PLATFORMS", "cpu"),
-           "TMPDIR": "/tmp"}
+           "TMPDIR": "/tmp", **_jax_env(policy)}
     for name in ENV_PASSED:
         if name in os.environ:
             env[name] = os.environ[name]

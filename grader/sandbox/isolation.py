@@ -95,7 +95,7 @@ def _python_dirs() -> list[Path]:
 
 
 def bwrap_argv(student_dirs: list[Path], *, slugs: list[str],
-               user: tuple[int, int] | None = None) -> list[str]:
+               user: tuple[int, int] | None = None, env: dict[str, str] | None = None) -> list[str]:
     """The ``bwrap …`` prefix that runs a command on one student's files only.
 
     ``user``: run as this (uid, gid) in a user namespace of the sandbox's own, so that
@@ -107,9 +107,11 @@ def bwrap_argv(student_dirs: list[Path], *, slugs: list[str],
             "--cap-drop", "ALL", "--clearenv"]
     if user is not None:
         args += ["--unshare-user", "--uid", str(user[0]), "--gid", str(user[1])]
+    settings = env
     env = {"PATH": "/usr/local/bin:/usr/bin:/bin", "HOME": "/tmp", "LANG": "C.UTF-8",
            "PYTHONDONTWRITEBYTECODE": "1", "JAX_ENABLE_X64": os.environ.get("JAX_ENABLE_X64", "1"),
            "JAX_PLATFORMS": os.environ.get("JAX_PLATFORMS", "cpu"),
+           **(settings or {}),
            "CALCGRADE_IN_BWRAP": "1"}  # grader.sandbox.harden: namespaces already made
     if "CALCGRADE_ROOT" in os.environ:
         env["CALCGRADE_ROOT"] = os.environ["CALCGRADE_ROOT"]
