@@ -174,3 +174,62 @@ def test_a_rerun_gives_checks_verdicts_with_the_variant_and_the_answers(tmp_path
     assert _statuses(lesson)[slope] == "passed" and ids[slope] == "failed"  # 4 is the lesson's
     purpose = next(k for k in ids if k.endswith("/purpose"))
     assert ids[purpose] == "passed" and _statuses(answered)[purpose] == "failed"
+
+
+# -- the session's compile cache ------------------------------------------------------------
+
+CACHE_SPY = '''
+import jax as _jax
+import os as _os
+
+_cache = _jax.config.jax_compilation_cache_dir
+print("CACHE", _cache, sorted(n for n in _os.listdir(_cache) if n.startswith("marker-")))
+with open(_os.path.join(_cache, "marker-{name}"), "w") as _f:
+    _f.write("left by {name}")
+'''
+
+
+@pytest.mark.slow
+def test_a_rerun_compiles_nothing_again_and_the_cache_is_the_students_own(tmp_path):
+    """JAX's compiled programs of a session's student are kept between its runs (a save
+    that changes nothing JAX compiles finds every program there), in a folder of that
+    session's own: another student's session does not see it, and it goes with the
+    session. A class run has none (its Policy never sets one)."""
+    from grader.judge.session import WatchSession
+    from grader.sandbox.client import Policy
+
+    ada, bo = tmp_path / "ada", tmp_path / "bo"
+    path = _reference(ada, CACHE_SPY.format(name="ada"))
+    _reference(bo, CACHE_SPY.format(name="bo"))
+    with WatchSession(ada, [SLUG], 5, function="autodiff_derivative") as session:
+        cache = session.policy.compile_cache
+        first = session.grade()
+        programs = {p.name for p in cache.iterdir() if p.name.endswith("-cache")}
+        path.write_text(path.read_text() + "\n# a save that changes no program\n")
+        second = session.grade()
+        again = {p.name for p in cache.iterdir() if p.name.endswith("-cache")}
+        with WatchSession(bo, [SLUG], 5, function="autodiff_derivative") as other:
+            theirs = other.grade()
+            bos = other.policy.compile_cache
+            assert bos != cache
+            assert sorted(p.name for p in bos.iterdir() if p.name.startswith("marker-")) \
+                == ["marker-bo"]
+        assert sorted(p.name for p in cache.iterdir() if p.name.startswith("marker-")) \
+            == ["marker-ada"]  # ada's runs share it; bo's never reached it
+    assert first.all_passed and second.all_passed and theirs.all_passed
+    assert programs and again == programs  # nothing compiled anew: every program was found
+    assert not cache.exists() and not bos.exists()  # gone with the sessions
+    assert Policy().compile_cache is None
+
+
+def test_the_cache_is_emptied_when_it_outgrows_its_limit(tmp_path):
+    from grader.judge.session import _trim
+
+    (tmp_path / "a-cache").write_bytes(b"x" * 600)
+    (tmp_path / "nested").mkdir()
+    (tmp_path / "nested" / "deep").write_bytes(b"y" * 600)
+    _trim(tmp_path, limit=2000)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a-cache", "nested"]
+    _trim(tmp_path, limit=1000)  # the nested file counts too
+    assert list(tmp_path.iterdir()) == []
+    _trim(None)  # a session without a cache

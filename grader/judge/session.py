@@ -19,6 +19,7 @@ numbers and changing it back reuses the first ones.
 from __future__ import annotations
 
 import contextvars
+import os
 import shutil
 import tempfile
 import threading
@@ -50,8 +51,14 @@ class WatchSession:
         self.slugs = [ex.slug for ex in self.exercises]
         self.scratch = Path(tempfile.mkdtemp(prefix="calcgrade-watch-"))
         self.scratch.chmod(0o755)  # the student's process may run as nobody
+        # JAX's compiled programs of this student, kept between the session's runs: a save
+        # that leaves a function alone does not compile it again. Only this student's
+        # code writes there (one student per session), and it goes with the session.
+        cache = self.scratch / "compile-cache"
+        cache.mkdir()
+        _writable_by_the_student(cache)
         self.policy = Policy(isolation="process", parallel=1, scratch_root=self.scratch,
-                             warm=True)
+                             warm=True, compile_cache=cache)
         self.servers = start_servers(self.policy, self.slugs, 1)
         self.source = engine.expected_source()
         self.caches: dict[tuple, dict] = {}  # active codes → the request builder's cache
@@ -128,6 +135,7 @@ class WatchSession:
                               reuse=True)[0]
             finally:
                 shutil.rmtree(folder, ignore_errors=True)
+                _trim(self.policy.compile_cache)
             results = judge_student(raw, chosen, name=str(self.root), seed=self.seed,
                                     isolation="process", source=self.source)
         finish(sub, results, claims, function=self.function, enabled=enabled_slugs())
@@ -137,3 +145,38 @@ class WatchSession:
     def close(self) -> None:
         stop_servers(self.servers, keep=False)  # a watch session's warm server ends with it
         shutil.rmtree(self.scratch, ignore_errors=True)
+
+
+COMPILE_CACHE_BYTES = 64 * 1024 * 1024  # a session's compiled programs, at most
+
+
+def _trim(folder: Path | None, limit: int = COMPILE_CACHE_BYTES) -> None:
+    """Empty the compile cache when it has grown past ``limit`` (each save of changed
+    code adds its programs, a few KiB each; what else the student's code may have
+    written there counts too)."""
+    if folder is None:
+        return
+    total = 0
+    for path, dirs, files in os.walk(folder):
+        for name in files:
+            try:
+                total += os.lstat(os.path.join(path, name)).st_size
+            except OSError:
+                pass
+    if total <= limit:
+        return
+    for entry in list(folder.iterdir()):
+        if entry.is_dir() and not entry.is_symlink():
+            shutil.rmtree(entry, ignore_errors=True)
+        else:
+            entry.unlink(missing_ok=True)
+
+
+def _writable_by_the_student(folder: Path) -> None:
+    """The student's process runs as nobody where this one is root (the sandbox's
+    lock-down), as this user otherwise."""
+    if os.geteuid() == 0:
+        from grader.sandbox.harden import NOBODY
+
+        os.chown(folder, NOBODY, NOBODY)
+    folder.chmod(0o700)

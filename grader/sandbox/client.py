@@ -36,10 +36,12 @@ STUDENT_BYTES = 96 * 1024 * 1024    # all of one student's raw results, on the w
 READY_TIMEOUT = 180.0               # a server's imports, on a loaded machine
 # XLA's CPU compiler, tuned for grading: a check runs each student program a few times on
 # small inputs, so compiling is what costs (an un-jitted JAX program compiles every
-# primitive on its own). The older loop emitters and LLVM -O0 halve compile time
-# (benchmarks/RESULTS.md, "JAX compiles in the sandbox"); every check's tolerance covers
-# the rounding they change. Timing runs (``calcgrade bench``) use XLA's defaults, and so
-# does every run with CALCGRADE_XLA_FLAGS="" (other flags: that value).
+# primitive on its own). XLA's older loop emitters and LLVM -O0 halve compile time here
+# (benchmarks/RESULTS.md, "JAX compiles in the sandbox"). -O0 code runs slower (the
+# course's heaviest check, 06's Lambert case, 0.2 -> 0.3 s of its 10 s limit); the
+# rounding it may change is within every check's tolerance (the suite and the selftest
+# pass under both). Timing runs (``calcgrade bench``) use XLA's defaults, and so does
+# every run with CALCGRADE_XLA_FLAGS="" (other flags: that value).
 GRADING_XLA_FLAGS = "--xla_cpu_use_fusion_emitters=false --xla_backend_optimization_level=0"
 ENV_PASSED = ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE", "LD_LIBRARY_PATH", "CUDA_VISIBLE_DEVICES",
               "CALCGRADE_JAX_PLATFORMS", "XLA_PYTHON_CLIENT_PREALLOCATE")
@@ -57,6 +59,8 @@ class Policy:
     shared: bool = True                        # bwrap: one server per slot (else one per student)
     jax_platforms: str | None = None           # e.g. "cuda" for bench on a GPU
     warm: bool = False                         # servers warm up for many runs (watch)
+    compile_cache: Path | None = None          # watch: one student's JAX programs, kept
+                                               # between its runs (never in a class run)
     xla_flags: str | None = None               # None: CALCGRADE_XLA_FLAGS, else the grading
                                                # flags; "" for XLA's defaults (timing runs)
 
@@ -439,6 +443,8 @@ def start_server(policy: Policy, slugs: list[str], *, shared: bool = True,
 
     config: dict[str, Any] = {"course_root": str(project_root()), "slugs": slugs,
                               "namespaces": True, "strict": False, "warm": policy.warm}
+    if policy.compile_cache is not None:
+        config["compile_cache"] = str(policy.compile_cache)
     # -s -E would drop PYTHONHASHSEED; the environment is ours alone anyway (see below)
     argv = [sys.executable, "-s", "-m", "grader.sandbox.server"]
     if policy.isolation == "bwrap":

@@ -80,11 +80,13 @@ def _libc() -> ctypes.CDLL:
 
 
 def isolate(workdir: Path, *, keep: list[Path], hidden: list[Path], strict: bool = False,
-            namespaces: bool = True) -> bool:
+            namespaces: bool = True, writable: Path | None = None) -> bool:
     """This process, before student code: apply every step this machine allows.
 
     Returns whether a new PID namespace was made (the caller's next ``fork`` is then its
     init: when that process ends, every process left in the namespace dies with it).
+    ``writable``: a folder that outlives this process and stays writable, seen at
+    :func:`writable_view` (``calcgrade watch``'s compile cache of this one student).
     """
     libc = _libc()
     if libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) == 0:
@@ -101,7 +103,7 @@ def isolate(workdir: Path, *, keep: list[Path], hidden: list[Path], strict: bool
         return False
     _applied.append("netns")
     try:
-        _private_filesystem(libc, workdir, keep, hidden)
+        _private_filesystem(libc, workdir, keep, hidden, writable)
         _applied.append("mountns")
     except OSError as exc:  # the namespace stays; the filesystem only as private as before
         if strict:
@@ -201,8 +203,14 @@ def _mount(libc: ctypes.CDLL, source: str | None, target: str, fstype: str | Non
         raise OSError(err, f"mount {target}: {os.strerror(err)}")
 
 
+def writable_view(workdir: Path, writable: Path) -> Path:
+    """Where the student's process sees the ``writable`` folder :func:`isolate` was given:
+    inside its private workdir where it made a mount namespace, else where it is."""
+    return workdir / ".writable" if "mountns" in _applied else writable
+
+
 def _private_filesystem(libc: ctypes.CDLL, workdir: Path, keep: list[Path],
-                        hidden: list[Path]) -> None:
+                        hidden: list[Path], writable: Path | None = None) -> None:
     """Everything read-only but a private tmpfs at ``workdir``; ``hidden`` emptied but
     for the ``keep`` folders inside them, bound back read-only.
 
@@ -213,6 +221,10 @@ def _private_filesystem(libc: ctypes.CDLL, workdir: Path, keep: list[Path],
     _mount(libc, None, "/", None, MS_REC | MS_PRIVATE)
     _mount(libc, "tmpfs", str(workdir), "tmpfs", MS_NOSUID | MS_NODEV,
            f"size={SCRATCH_MB}m,mode=1777")  # the student may run as nobody (lock_down)
+    if writable is not None and writable.is_dir():  # below the workdir: never made read-only
+        view = workdir / ".writable"
+        view.mkdir()
+        _mount(libc, str(writable), str(view), None, MS_BIND)
     hide = [p for p in hidden if p.is_dir() and not _within(workdir, p)]
     hide = [p for p in hide if not any(q != p and _within(p, q) for q in hide)]  # outermost
     kept = [k for k in keep if k.exists() and any(_within(k, p) for p in hide)]

@@ -76,20 +76,24 @@ class _Child:
         return self.chain[0]
 
 
-def run_chain(jobs: list[Job], workdir: Path, student_root: Path | None) -> None:
-    """Run ``jobs`` (one student's exercises) in order; fills each job's ``results``."""
+def run_chain(jobs: list[Job], workdir: Path, student_root: Path | None,
+              compile_cache: Path | None = None) -> None:
+    """Run ``jobs`` (one student's exercises) in order; fills each job's ``results``.
+    ``compile_cache``: a folder where JAX keeps this student's compiled programs between
+    runs (``calcgrade watch``: a save that leaves a function alone compiles it no more)."""
     for i, job in enumerate(jobs):
         job.output = workdir / f"out-{i}.txt"
     pending = [j for j in jobs if not j.done]
     while pending:
-        child = _start(pending, workdir, student_root)
+        child = _start(pending, workdir, student_root, compile_cache)
         _supervise(child)
         pending = [j for j in jobs if not j.done]
 
 
 # -- the child ---------------------------------------------------------------------------
 
-def _start(chain: list[Job], workdir: Path, student_root: Path | None) -> _Child:
+def _start(chain: list[Job], workdir: Path, student_root: Path | None,
+           compile_cache: Path | None = None) -> _Child:
     read_fd, write_fd = os.pipe()
     sys.stdout.flush()
     sys.stderr.flush()
@@ -99,7 +103,7 @@ def _start(chain: list[Job], workdir: Path, student_root: Path | None) -> _Child
         try:
             os.close(read_fd)
             os.setpgid(0, 0)
-            _child(chain, workdir, student_root, write_fd)
+            _child(chain, workdir, student_root, write_fd, compile_cache)
             code = 0
         except BaseException:  # noqa: BLE001 - never return into the runner's loop
             pass
@@ -109,8 +113,12 @@ def _start(chain: list[Job], workdir: Path, student_root: Path | None) -> _Child
     return _Child(chain, pid, read_fd, plain.FrameReader(), time.monotonic() + IMPORT_TIME_LIMIT)
 
 
-def _child(chain: list[Job], workdir: Path, student_root: Path | None, result_fd: int) -> None:
+def _child(chain: list[Job], workdir: Path, student_root: Path | None, result_fd: int,
+           compile_cache: Path | None = None) -> None:
     from grader.sandbox import child as sc
+
+    if compile_cache is not None:
+        sc.use_compile_cache(compile_cache)
 
     outputs = [os.open(j.output, _OPEN_FLAGS, 0o600) for j in chain]  # type: ignore[arg-type]
     devnull = os.open(os.devnull, os.O_RDONLY)

@@ -211,18 +211,20 @@ def _student_process(student: dict[str, Any], config: dict[str, Any], root: Path
         return 3
     hidden += [Path(p) for p in run_hidden]
     try:
+        cache = Path(config["compile_cache"]) if config.get("compile_cache") else None
         pid_ns = harden.isolate(workdir, keep=keep, hidden=hidden, strict=strict,
-                                namespaces=bool(config.get("namespaces")))
+                                namespaces=bool(config.get("namespaces")), writable=cache)
     except OSError as exc:
         print(f"calcgrade sandbox: could not isolate the student: {exc}", file=sys.stderr)
         return 3
+    cache = harden.writable_view(workdir, cache) if cache is not None else None
     jobs = _jobs(student)
     init = os.fork()  # in a new PID namespace: its init
     if init == 0:
         code = 70
         try:
             harden.lock_down(pid_init=pid_ns, strict=strict)
-            run_chain(jobs, workdir, root)
+            run_chain(jobs, workdir, root, cache)
             for job in jobs:
                 plain.send(out, {"event": "exercise", "key": student.get("key"), "index": job.key,
                                  "import_output": job.import_output,
