@@ -28,6 +28,19 @@ ROOT = Path(__file__).resolve().parent.parent
 TARGET_S = 6 * 60
 
 
+def machine_busy_s() -> float:
+    """CPU seconds the whole machine has spent busy (all but idle and iowait, every core),
+    from /proc/stat: unlike the process tree's rusage, it also counts processes nobody
+    waited for (sandbox servers killed at a worker's exit); valid on a quiet machine."""
+    try:
+        with open("/proc/stat", encoding="ascii") as fh:
+            fields = [int(v) for v in fh.readline().split()[1:]]
+    except (OSError, ValueError):
+        return float("nan")
+    idle = fields[3] + (fields[4] if len(fields) > 4 else 0)
+    return (sum(fields[:8]) - idle) / os.sysconf("SC_CLK_TCK")
+
+
 def command(args: argparse.Namespace) -> list[str]:
     if not args.pytest:
         return ["make", "test"]
@@ -55,9 +68,11 @@ def main() -> int:
 
     load_before = os.getloadavg()
     used_before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    busy_before = machine_busy_s()
     start = time.perf_counter()
     proc = subprocess.run(argv, cwd=ROOT, capture_output=True, text=True)
     wall = time.perf_counter() - start
+    busy = machine_busy_s() - busy_before
     used = resource.getrusage(resource.RUSAGE_CHILDREN)
     load_after = os.getloadavg()
     cpu = (used.ru_utime - used_before.ru_utime) + (used.ru_stime - used_before.ru_stime)
@@ -77,7 +92,7 @@ def main() -> int:
     result = {
         "command": shlex.join(argv), "returncode": proc.returncode,
         "wall_s": round(wall, 1), "cpu_s": round(cpu, 1), "cores": cores,
-        "cpu_per_core_s": round(cpu / cores, 1),
+        "cpu_per_core_s": round(cpu / cores, 1), "machine_busy_s": round(busy, 1),
         "load_before": [round(x, 2) for x in load_before],
         "load_after": [round(x, 2) for x in load_after],
         "summary": summary, "slowest": slowest,
@@ -90,6 +105,8 @@ def main() -> int:
     print(f"wall         {wall:7.1f} s{target}")
     print(f"CPU          {cpu:7.1f} s   user + system of the whole tree; "
           f"{cpu / cores:.1f} s per core on {cores} cores")
+    print(f"machine busy {busy:7.1f} s   every process of the machine (the tree's unwaited-for "
+          f"ones too); {100 * busy / (wall * cores):.0f} % of {cores} cores")
     print("load avg     before {:.2f} {:.2f} {:.2f}   after {:.2f} {:.2f} {:.2f}".format(
         *load_before, *load_after))
     for line in slowest:

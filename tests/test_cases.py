@@ -11,29 +11,23 @@ from __future__ import annotations
 
 import pytest
 from case_data import Case, cases
-from conftest import ROOT, overlay
+from case_grades import CASE_SEED, REFERENCE, case_results, same_worker
 
 from grader.course.spec import all_slugs
-from grader.judge.engine import Submission, grade
 
-SEED = 77
-REFERENCE = "(reference)"  # not a case name: case names are folder names
 SLUGS = all_slugs()
 ALL = [c for slug in SLUGS for c in cases(slug)]
-_graded: dict[str, dict] = {}
 
 
 @pytest.fixture(scope="session")
 def graded(tmp_path_factory):
-    """slug → {case name: Results}, grading an exercise's cases on first use."""
+    """slug → {case name: Results}, grading an exercise's cases on first use (shared with
+    the discriminating sweeps' batches of the same seed: tests/case_grades.py)."""
+    scratch = tmp_path_factory.mktemp("cases")
+
     def results(slug: str) -> dict:
-        if slug not in _graded:
-            tmp = tmp_path_factory.mktemp(f"cases-{slug}")
-            subs = [Submission(c.name, {slug: overlay(slug, c.path, tmp / c.name) / slug / "solution.py"},
-                               [slug]) for c in cases(slug)]
-            subs.append(Submission(REFERENCE, {slug: ROOT / "reference" / f"{slug}.py"}, [slug]))
-            _graded[slug] = {r.submission: r for r in grade(subs, [slug], seed=SEED)}
-        return _graded[slug]
+        return case_results(slug, CASE_SEED, [c.name for c in cases(slug)] + [REFERENCE],
+                            scratch)
     return results
 
 
@@ -43,18 +37,13 @@ def test_every_exercise_has_cases():
         assert len(cases(slug, "fails")) >= 2, f"{slug}: fewer than two wrong answers in tests/cases"
 
 
-def _by_exercise(slug: str) -> pytest.MarkDecorator:
-    """One worker grades an exercise's batch: its tests share it (tests/conftest.py)."""
-    return pytest.mark.xdist_group(f"cases-{slug}")
-
-
-@pytest.mark.parametrize("slug", [pytest.param(s, marks=_by_exercise(s)) for s in SLUGS])
+@pytest.mark.parametrize("slug", [pytest.param(s, marks=same_worker(s)) for s in SLUGS])
 def test_reference_scores_full_marks(graded, slug):
     r = graded(slug)[REFERENCE]
     assert r.points == r.max_points, [f"{c.id}: {c.message}" for c in r.checks if not c.passed]
 
 
-@pytest.mark.parametrize("case", [pytest.param(c, id=c.id, marks=_by_exercise(c.slug)) for c in ALL])
+@pytest.mark.parametrize("case", [pytest.param(c, id=c.id, marks=same_worker(c.slug)) for c in ALL])
 def test_case(graded, case: Case):
     r = graded(case.slug)[case.name]
     by_id = {c.id: c for c in r.checks}

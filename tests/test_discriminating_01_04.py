@@ -5,8 +5,8 @@ example, a single number, [1, 1.3] with three strips, a zero partial derivative,
 directions, axes of length 1 …). The wrong answers below are caught by them on *every*
 seed, with the message their ``expected.toml`` names, and the odd-but-correct answers
 pass on every seed. The answers are the case folders of ``tests/cases/<slug>/`` (data,
-as everywhere); this test grades the chosen ones on five seeds, all four exercises in
-one batch per seed.
+as everywhere); this test grades the chosen ones on three seeds, one batch per exercise and seed (the
+first seed's is test_cases.py's).
 """
 from __future__ import annotations
 
@@ -14,12 +14,13 @@ import os
 
 import pytest
 from case_data import Case, load_case
-from conftest import ROOT, overlay
+from case_grades import CASE_SEED, case_results, same_worker
+from conftest import ROOT
 
-from grader.judge.engine import Submission, grade
-
-# three seeds in the suite; a deeper sweep: CALCGRADE_SWEEP_SEEDS=1,2,3,5,8
-SEEDS = tuple(int(x) for x in os.environ.get("CALCGRADE_SWEEP_SEEDS", "1,2,5").split(","))
+# three seeds in the suite (the first is test_cases.py's: its batch serves both); a deeper
+# sweep: CALCGRADE_SWEEP_SEEDS=77,1,2,3,5,8
+SEEDS = tuple(int(x) for x in os.environ.get("CALCGRADE_SWEEP_SEEDS",
+                                             f"{CASE_SEED},1,2").split(","))
 CASES = ROOT / "tests" / "cases"
 
 WRONG = {
@@ -46,17 +47,16 @@ CHOSEN = [load_case(CASES / slug / name) for table in (WRONG, RIGHT)
           for slug, names in table.items() for name in names]
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def graded(tmp_path_factory):
-    """seed → {case id: Results}, every chosen case of every exercise in one batch."""
-    out = {}
-    slugs = sorted(WRONG)
-    for seed in SEEDS:
-        tmp = tmp_path_factory.mktemp(f"discriminating-{seed}")
-        subs = [Submission(c.id, {c.slug: overlay(c.slug, c.path, tmp / c.slug / c.name) / c.slug
-                                  / "solution.py"}, [c.slug]) for c in CHOSEN]
-        out[seed] = {r.submission: r for r in grade(subs, slugs, seed=seed)}
-    return out
+    """(case, seed) → Results: an exercise's chosen cases in one batch per seed, on the
+    worker of its test_cases.py batch (tests/case_grades.py)."""
+    scratch = tmp_path_factory.mktemp("discriminating")
+
+    def results(case: Case, seed: int):
+        names = [c.name for c in CHOSEN if c.slug == case.slug]
+        return case_results(case.slug, seed, names, scratch)[case.name]
+    return results
 
 
 def test_every_wrong_case_names_the_checks_that_catch_it() -> None:
@@ -67,10 +67,11 @@ def test_every_wrong_case_names_the_checks_that_catch_it() -> None:
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("case", CHOSEN, ids=[c.id for c in CHOSEN])
+@pytest.mark.parametrize("case", [pytest.param(c, id=c.id, marks=same_worker(c.slug))
+                                  for c in CHOSEN])
 def test_verdict_is_the_same_on_every_seed(graded, case: Case) -> None:
     for seed in SEEDS:
-        r = graded[seed][case.id]
+        r = graded(case, seed)
         by_id = {c.id: c for c in r.checks}
         if case.outcome == "full_marks":
             failing = [f"{c.id}: {c.message}" for c in r.checks if not c.passed]

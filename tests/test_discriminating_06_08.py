@@ -2,7 +2,7 @@
 odd-but-correct answers pass on every seed (calcgrade issue 11).
 
 Each wrong answer below (a case under ``tests/cases/<slug>/<case>/``, the reference with the
-slip appended) fails the named check on each of five seeds, with the catalogued mistake
+slip appended) fails the named check on each of three seeds, with the catalogued mistake
 named beside it when there is one; each correct variant scores full marks on the same
 seeds. The seeds change every hidden input, so a check that catches a slip only on lucky
 inputs fails this test. One batch per exercise and seed (sandbox once, then judging).
@@ -13,12 +13,12 @@ import os
 
 import pytest
 from case_data import CASES
-from conftest import overlay
+from case_grades import CASE_SEED, case_results, same_worker
 
-from grader.judge.engine import Submission, grade
-
-# three seeds in the suite; a deeper sweep: CALCGRADE_SWEEP_SEEDS=1,2,3,4,5,2024,31337
-SEEDS = tuple(int(x) for x in os.environ.get("CALCGRADE_SWEEP_SEEDS", "1,3,5").split(","))
+# three seeds in the suite (the first is test_cases.py's: its batch serves both); a deeper
+# sweep: CALCGRADE_SWEEP_SEEDS=77,1,2,3,4,5,2024,31337
+SEEDS = tuple(int(x) for x in os.environ.get("CALCGRADE_SWEEP_SEEDS",
+                                             f"{CASE_SEED},3,5").split(","))
 
 # slug → [(case, check id that must fail, catalogued mistake id or None)]
 WRONG = {
@@ -72,25 +72,20 @@ CORRECT = {
 SLUGS = tuple(WRONG)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def graded(tmp_path_factory):
-    """(slug, seed) → {case: Results}: every listed case of an exercise, graded per seed
-    (an exercise's five batches the first time one of its tests asks)."""
-    done: dict = {}
+    """(slug, seed) → {case: Results}: every listed case of an exercise, one batch per
+    seed, on the worker of its test_cases.py batch (tests/case_grades.py)."""
+    scratch = tmp_path_factory.mktemp("disc")
 
     def results(slug: str, seed: int) -> dict:
-        if (slug, seed) not in done:
-            names = sorted({c for c, *_ in WRONG[slug]} | set(CORRECT[slug]))
-            tmp = tmp_path_factory.mktemp(f"disc-{slug}-{seed}")
-            subs = [Submission(n, {slug: overlay(slug, CASES / slug / n / "solution.py", tmp / n)
-                                   / slug / "solution.py"}, [slug]) for n in names]
-            done[slug, seed] = {r.submission: r for r in grade(subs, [slug], seed=seed)}
-        return done[slug, seed]
+        names = sorted({c for c, *_ in WRONG[slug]} | set(CORRECT[slug]))
+        return case_results(slug, seed, names, scratch)
     return results
 
 
 def _params(table):
-    return [pytest.param(slug, *row, id=f"{slug}/{row[0]}/{row[1]}")
+    return [pytest.param(slug, *row, id=f"{slug}/{row[0]}/{row[1]}", marks=same_worker(slug))
             for slug, rows in table.items() for row in rows]
 
 
@@ -107,7 +102,7 @@ def test_wrong_variant_fails_on_every_seed(graded, slug, case, check, mistake):
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("slug, case", [pytest.param(s, c, id=f"{s}/{c}")
+@pytest.mark.parametrize("slug, case", [pytest.param(s, c, id=f"{s}/{c}", marks=same_worker(s))
                                         for s, cases in CORRECT.items() for c in cases])
 def test_correct_variant_passes_on_every_seed(graded, slug, case):
     for seed in SEEDS:
