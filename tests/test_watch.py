@@ -233,3 +233,72 @@ def test_the_cache_is_emptied_when_it_outgrows_its_limit(tmp_path):
     _trim(tmp_path, limit=1000)  # the nested file counts too
     assert list(tmp_path.iterdir()) == []
     _trim(None)  # a session without a cache
+
+
+def test_trimming_never_follows_what_the_student_planted(tmp_path):
+    """The student's code may leave symlinks in its cache folder: the trusted side counts
+    and removes the links, never what they point to."""
+    from grader.judge.session import _trim
+
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "big").write_bytes(b"z" * 5000)
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    (cache / "to-dir").symlink_to(outside, target_is_directory=True)
+    (cache / "to-file").symlink_to(outside / "big")
+    (cache / "entry-cache").write_bytes(b"x" * 10)
+    _trim(cache, limit=1000)  # the links' targets do not count: under the limit
+    assert sorted(p.name for p in cache.iterdir()) == ["entry-cache", "to-dir", "to-file"]
+    (cache / "entry-cache").write_bytes(b"x" * 2000)
+    _trim(cache, limit=1000)
+    assert list(cache.iterdir()) == []
+    assert (outside / "big").read_bytes() == b"z" * 5000  # untouched
+
+
+PLANT = '''
+import jax as _jax
+import os as _os
+
+_cache = _jax.config.jax_compilation_cache_dir
+_link = _os.path.join(_cache, "escape")
+if not _os.path.lexists(_link):
+    _os.symlink({victim!r}, _link)  # the first run plants it
+else:
+    try:  # the next run writes through it
+        with open(_os.path.join(_link, "owned"), "w") as _f:
+            _f.write("written from the sandbox")
+        print("ESCAPED")
+    except OSError as _exc:
+        print("REFUSED", type(_exc).__name__)
+'''
+
+
+@pytest.mark.slow
+def test_a_link_planted_in_the_cache_reaches_nothing_outside(tmp_path):
+    """The one folder a watch run may write to that outlives it: a symlink planted there
+    leads the next run nowhere (outside the cache, the sandbox is read-only or hidden),
+    and the session's cleanup removes the link, not what it points to."""
+    from grader.judge.session import WatchSession
+
+    import shutil
+    import tempfile
+
+    # a folder anyone may write to, outside pytest's private temp folders: only the
+    # sandbox's read-only view can stop the write, not the permissions
+    victim = Path(tempfile.mkdtemp(prefix="calcgrade-victim-"))
+    victim.chmod(0o777)
+    (victim / "keep").write_text("mine")
+    student = tmp_path / "student"
+    path = _reference(student, PLANT.format(victim=str(victim)))
+    with WatchSession(student, [SLUG], 5, function="rate_of_change") as session:
+        first = session.grade()
+        assert (session.policy.compile_cache / "escape").is_symlink()
+        path.write_text(path.read_text() + "\n")
+        second = session.grade()
+    try:
+        assert first.all_passed and second.all_passed
+        assert sorted(p.name for p in victim.iterdir()) == ["keep"]  # nothing written there
+        assert (victim / "keep").read_text() == "mine"  # and nothing removed
+    finally:
+        shutil.rmtree(victim, ignore_errors=True)
