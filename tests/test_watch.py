@@ -279,10 +279,10 @@ def test_a_link_planted_in_the_cache_reaches_nothing_outside(tmp_path):
     """The one folder a watch run may write to that outlives it: a symlink planted there
     leads the next run nowhere (outside the cache, the sandbox is read-only or hidden),
     and the session's cleanup removes the link, not what it points to."""
-    from grader.judge.session import WatchSession
-
     import shutil
     import tempfile
+
+    from grader.judge.session import WatchSession
 
     # a folder anyone may write to, outside pytest's private temp folders: only the
     # sandbox's read-only view can stop the write, not the permissions
