@@ -18,6 +18,7 @@ student gets a bubblewrap sandbox of their own instead.
 """
 from __future__ import annotations
 
+import functools
 import os
 import selectors
 import signal
@@ -43,6 +44,30 @@ READY_TIMEOUT = 180.0               # a server's imports, on a loaded machine
 # pass under both). Timing runs (``calcgrade bench``) use XLA's defaults, and so does
 # every run with CALCGRADE_XLA_FLAGS="" (other flags: that value).
 GRADING_XLA_FLAGS = "--xla_cpu_use_fusion_emitters=false --xla_backend_optimization_level=0"
+# An XLA that does not know a flag of XLA_FLAGS ends the process (a fatal error at its
+# start), so the flags are set only for the jaxlib versions they were measured on; any
+# other gets XLA's defaults (slower compiles, nothing else).
+FLAGS_JAXLIB = ((0, 10),)
+
+
+def default_xla_flags(jaxlib_version: str | None = None) -> str:
+    """The grading flags where this jaxlib is known to take them, else none."""
+    import re
+
+    if jaxlib_version is None:
+        jaxlib_version = _jaxlib_version()
+    numbers = tuple(int(n) for n in re.findall(r"\d+", jaxlib_version or "")[:2])
+    return GRADING_XLA_FLAGS if numbers in FLAGS_JAXLIB else ""
+
+
+@functools.lru_cache(maxsize=1)
+def _jaxlib_version() -> str:
+    from importlib import metadata
+
+    try:
+        return metadata.version("jaxlib")
+    except metadata.PackageNotFoundError:
+        return ""
 ENV_PASSED = ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE", "LD_LIBRARY_PATH", "CUDA_VISIBLE_DEVICES",
               "CALCGRADE_JAX_PLATFORMS", "XLA_PYTHON_CLIENT_PREALLOCATE")
 
@@ -62,7 +87,8 @@ class Policy:
     compile_cache: Path | None = None          # watch: one student's JAX programs, kept
                                                # between its runs (never in a class run)
     xla_flags: str | None = None               # None: CALCGRADE_XLA_FLAGS, else the grading
-                                               # flags; "" for XLA's defaults (timing runs)
+                                               # flags (default_xla_flags); "" for XLA's
+                                               # defaults (timing runs)
 
 
 @dataclass
@@ -507,7 +533,7 @@ def _jax_env(policy: Policy) -> dict[str, str]:
            "JAX_PLATFORMS": policy.jax_platforms or os.environ.get("CALCGRADE_JAX_PLATFORMS", "cpu")}
     flags = policy.xla_flags
     if flags is None:
-        flags = os.environ.get("CALCGRADE_XLA_FLAGS", GRADING_XLA_FLAGS)
+        flags = os.environ.get("CALCGRADE_XLA_FLAGS", default_xla_flags())
     if flags:
         env["XLA_FLAGS"] = flags
     return env
