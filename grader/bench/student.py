@@ -18,10 +18,10 @@ from grader.bench.kernels import kernel as kernel_by_id
 from grader.bench.measure import Settings, measure_method
 from grader.course.spec import DEFAULT_MEMORY_MB
 from grader.sandbox.raw import RawResult
+from grader.sandbox.runner import WALL_EXTRA, WALL_FACTOR
 
 if TYPE_CHECKING:
     from grader.sandbox.client import Policy
-from grader.sandbox.runner import WALL_EXTRA, WALL_FACTOR
 
 CPU_MEMORY_MB = max(DEFAULT_MEMORY_MB, 4096)
 # CUDA maps device memory into the process's address space: an address-space limit of a

@@ -315,7 +315,6 @@ def _with_rule(primal: Callable, fn: Fn) -> Callable:
         parts = derivative(*[x[i] for i in range(n)])
         return sum((scale * parts[i] + shift[i]) * t[i] for i in range(n))
 
-
     @jax.custom_jvp
     def ruled(x: Any) -> Any:
         return primal(x)

@@ -48,6 +48,8 @@ GRADING_XLA_FLAGS = "--xla_cpu_use_fusion_emitters=false --xla_backend_optimizat
 # start), so the flags are set only for the jaxlib versions they were measured on; any
 # other gets XLA's defaults (slower compiles, nothing else).
 FLAGS_JAXLIB = ((0, 10),)
+ENV_PASSED = ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE", "LD_LIBRARY_PATH", "CUDA_VISIBLE_DEVICES",
+              "CALCGRADE_JAX_PLATFORMS", "XLA_PYTHON_CLIENT_PREALLOCATE")
 
 
 def default_xla_flags(jaxlib_version: str | None = None) -> str:
@@ -68,8 +70,6 @@ def _jaxlib_version() -> str:
         return metadata.version("jaxlib")
     except metadata.PackageNotFoundError:
         return ""
-ENV_PASSED = ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE", "LD_LIBRARY_PATH", "CUDA_VISIBLE_DEVICES",
-              "CALCGRADE_JAX_PLATFORMS", "XLA_PYTHON_CLIENT_PREALLOCATE")
 
 
 @dataclass(frozen=True)

@@ -107,15 +107,14 @@ def bwrap_argv(student_dirs: list[Path], *, slugs: list[str],
             "--cap-drop", "ALL", "--clearenv"]
     if user is not None:
         args += ["--unshare-user", "--uid", str(user[0]), "--gid", str(user[1])]
-    settings = env
-    env = {"PATH": "/usr/local/bin:/usr/bin:/bin", "HOME": "/tmp", "LANG": "C.UTF-8",
-           "PYTHONDONTWRITEBYTECODE": "1", "JAX_ENABLE_X64": os.environ.get("JAX_ENABLE_X64", "1"),
-           "JAX_PLATFORMS": os.environ.get("JAX_PLATFORMS", "cpu"),
-           **(settings or {}),
-           "CALCGRADE_IN_BWRAP": "1"}  # grader.sandbox.harden: namespaces already made
+    full = {"PATH": "/usr/local/bin:/usr/bin:/bin", "HOME": "/tmp", "LANG": "C.UTF-8",
+            "PYTHONDONTWRITEBYTECODE": "1", "JAX_ENABLE_X64": os.environ.get("JAX_ENABLE_X64", "1"),
+            "JAX_PLATFORMS": os.environ.get("JAX_PLATFORMS", "cpu"),
+            **(env or {}),  # the caller's JAX settings (grader.sandbox.client) win
+            "CALCGRADE_IN_BWRAP": "1"}  # grader.sandbox.harden: namespaces already made
     if "CALCGRADE_ROOT" in os.environ:
-        env["CALCGRADE_ROOT"] = os.environ["CALCGRADE_ROOT"]
-    for key, value in env.items():
+        full["CALCGRADE_ROOT"] = os.environ["CALCGRADE_ROOT"]
+    for key, value in full.items():
         args += ["--setenv", key, value]
     args += _system_binds()
     # the private /tmp first: binds below may live under /tmp (a checkout or venv there)

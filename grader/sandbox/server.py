@@ -217,14 +217,14 @@ def _student_process(student: dict[str, Any], config: dict[str, Any], root: Path
     except OSError as exc:
         print(f"calcgrade sandbox: could not isolate the student: {exc}", file=sys.stderr)
         return 3
-    cache = harden.writable_view(workdir, cache) if cache is not None else None
+    view = harden.writable_view(workdir, cache) if cache is not None else None  # as it sees it
     jobs = _jobs(student)
     init = os.fork()  # in a new PID namespace: its init
     if init == 0:
         code = 70
         try:
             harden.lock_down(pid_init=pid_ns, strict=strict)
-            run_chain(jobs, workdir, root, cache)
+            run_chain(jobs, workdir, root, view)
             for job in jobs:
                 plain.send(out, {"event": "exercise", "key": student.get("key"), "index": job.key,
                                  "import_output": job.import_output,
