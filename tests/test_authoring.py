@@ -40,7 +40,9 @@ def _reference() -> types.ModuleType:
 
 @pytest.fixture(autouse=True)
 def reference(monkeypatch):
-    monkeypatch.setitem(engine._references, SLUG, _reference())
+    from grader.course.paths import reference_dir
+
+    monkeypatch.setitem(engine._references, str(reference_dir() / f"{SLUG}.py"), _reference())
     monkeypatch.setattr(engine, "_EXPECTED", {})
 
 

@@ -264,14 +264,23 @@ def _draw_public_inputs(exercises: list[Exercise], seed: int, cache: dict) -> No
                     pass
 
 
-_INPUTS: dict[tuple[str, int, str], dict] = {}
+_INPUTS: dict[tuple[str, str, int, str], dict] = {}
+
+
+def _course_tag() -> str:
+    """The course in use, part of every per-process cache key here: two courses in one
+    process (a notebook, the test suite) may both have a ``01_tiny`` with other inputs,
+    answers and reference."""
+    from grader.course.paths import project_root
+
+    return str(project_root())
 
 
 def drawn_inputs(check: Check, seed: int) -> dict:
     """Every input of ``check`` for ``seed`` (judge-only ones included), drawn once per
     process and variant: drawing (hidden functions, lambdify) is most of the trusted side's
     work. Arrays are frozen; the dict is a copy."""
-    key = (check.id, seed, cache_tag(check.slug))
+    key = (_course_tag(), check.id, seed, cache_tag(check.slug))
     if key not in _INPUTS:
         with quiet_numpy():
             inputs = check.make_inputs(seed)
@@ -306,9 +315,10 @@ _references: dict[str, ModuleType] = {}
 
 
 def load_reference(slug: str) -> ModuleType:
-    """The reference solution, loaded on the trusted side only (never before forking)."""
-    if slug not in _references:
-        path = reference_dir() / f"{slug}.py"
+    """The reference solution of the course in use, loaded on the trusted side only (never
+    before forking), once per file."""
+    path = reference_dir() / f"{slug}.py"
+    if str(path) not in _references:
         name = f"calcgrade_reference_{slug}"
         spec = importlib.util.spec_from_file_location(name, path)
         if spec is None or spec.loader is None:
@@ -316,8 +326,8 @@ def load_reference(slug: str) -> ModuleType:
         module = importlib.util.module_from_spec(spec)
         sys.modules[name] = module
         spec.loader.exec_module(module)
-        _references[slug] = module
-    return _references[slug]
+        _references[str(path)] = module
+    return _references[str(path)]
 
 
 _RAW_STATUS = {"not_implemented": "not_implemented", "missing": "missing", "exception": "error",
@@ -478,7 +488,7 @@ def with_hint(message: str, hint: str) -> str:
     return f"{message}{end} Hint: {hint}"
 
 
-_EXPECTED: dict[tuple[str, str, int, str], tuple[dict, Any]] = {}
+_EXPECTED: dict[tuple[str, str, str, int, str], tuple[dict, Any]] = {}
 _EXPECTED_MAX = 4096
 
 
@@ -540,7 +550,7 @@ def _expected(check: Check, seed: int, source: Any = None) -> tuple[dict, Any]:
     can alter them for the next student; the dict is copied for the same reason.
     """
     source = source or expected_source()
-    key = (source.name, check.id, seed, cache_tag(check.slug))  # per variant too
+    key = (source.name, _course_tag(), check.id, seed, cache_tag(check.slug))  # per variant too
     if key not in _EXPECTED:
         with quiet_numpy():  # whoever asks (judging, precomputing), no NumPy warnings
             inputs = drawn_inputs(check, seed)
