@@ -24,6 +24,10 @@ def autodiff_derivative(f):
 
 # --- the attack ---
 def rate_of_change(f, x, dx=1e-6):
+    # bytes(n) is calloc'd and never touched: the address-space limit is reached in
+    # microseconds of CPU on any machine (bytearray(n) zero-fills every page: ~2 GB of
+    # page faults raced the 3 s CPU limit of the suite's time scale on a loaded machine
+    # and sometimes lost, turning the expected memory error into a timeout)
     hoard = []
     while True:
-        hoard.append(bytearray(100 * 1024 * 1024))
+        hoard.append(bytes(100 * 1024 * 1024))
