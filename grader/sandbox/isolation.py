@@ -100,6 +100,7 @@ def bwrap_argv(student_dirs: list[Path], *, slugs: list[str],
 
     ``user``: run as this (uid, gid) in a user namespace of the sandbox's own, so that
     the command may make nested namespaces (a shared server, :mod:`grader.sandbox.server`).
+    ``env``: more of the sandbox's environment (a server gets JAX's settings this way).
     """
     import grader
 
@@ -108,9 +109,8 @@ def bwrap_argv(student_dirs: list[Path], *, slugs: list[str],
     if user is not None:
         args += ["--unshare-user", "--uid", str(user[0]), "--gid", str(user[1])]
     full = {"PATH": "/usr/local/bin:/usr/bin:/bin", "HOME": "/tmp", "LANG": "C.UTF-8",
-            "PYTHONDONTWRITEBYTECODE": "1", "JAX_ENABLE_X64": os.environ.get("JAX_ENABLE_X64", "1"),
-            "JAX_PLATFORMS": os.environ.get("JAX_PLATFORMS", "cpu"),
-            **(env or {}),  # the caller's JAX settings (grader.sandbox.client) win
+            "PYTHONDONTWRITEBYTECODE": "1",
+            **(env or {}),  # JAX's settings: grader.sandbox.client._jax_env, their one home
             "CALCGRADE_IN_BWRAP": "1"}  # grader.sandbox.harden: namespaces already made
     if "CALCGRADE_ROOT" in os.environ:
         full["CALCGRADE_ROOT"] = os.environ["CALCGRADE_ROOT"]
