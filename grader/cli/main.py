@@ -69,6 +69,12 @@ class SubmissionDir(click.ParamType):
 
 SLUG = ExerciseSlug()
 
+# calcgrade report and calcgrade grade take the same roster
+ROSTER_OPTION = click.option(
+    "--roster", "roster_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
+    metavar="FILE", help="CSV mapping each submission's folder name (a 'folder' column) to "
+                         "the LMS's ids, for csv:canvas and csv:moodle.")
+
 
 @click.group(cls=CourseGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="calcgrade")
@@ -205,10 +211,7 @@ def watch(slugs: tuple[str, ...], submission: Path | None, seed: int | None,
                    "(gradebook.csv, one row per student), csv:canvas / csv:moodle "
                    "(gradebook-canvas.csv / gradebook-moodle.csv for that LMS's grade "
                    "import; need --roster), md (summary.md), junit (junit.xml).")
-@click.option("--roster", "roster_path", type=click.Path(dir_okay=False, path_type=Path),
-              default=None, metavar="FILE",
-              help="CSV mapping each submission's folder name (a 'folder' column) to the "
-                   "LMS's ids, for csv:canvas and csv:moodle.")
+@ROSTER_OPTION
 @click.option("--title", default="Class report", show_default=True,
               help="Heading of the class report.")
 @click.option("--jobs", type=click.IntRange(1, 64), default=None,
@@ -359,10 +362,7 @@ def bench(targets: tuple[str, ...], submission: Path | None, device: str, sizes:
               help="Reports and exports written into OUT from the gradebook, as `calcgrade "
                    "report --format` (repeatable; default: html, csv, md; none: only the "
                    "gradebook and results.json). csv:canvas and csv:moodle need --roster.")
-@click.option("--roster", "roster_path", type=click.Path(dir_okay=False, path_type=Path),
-              default=None, metavar="FILE",
-              help="CSV mapping each submission's folder name (a 'folder' column) to the "
-                   "LMS's ids, for csv:canvas and csv:moodle.")
+@ROSTER_OPTION
 def grade(submissions: Path, out_dir: Path, jobs: int | None, regrade: bool,
           exercises: tuple[str, ...], seed: int | None, isolation: str, scheduler: str | None,
           figures: bool, reports: tuple[str, ...], roster_path: Path | None) -> None:
