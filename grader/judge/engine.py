@@ -22,7 +22,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any, Callable
 
-from grader.course.paths import reference_dir
+from grader.course.paths import project_root, reference_dir
 from grader.course.spec import Check, Exercise, load_exercises
 from grader.course.variants import cache_tag
 from grader.judge.results import CheckResult, ExerciseResult, Results
@@ -271,8 +271,6 @@ def _course_tag() -> str:
     """The course in use, part of every per-process cache key here: two courses in one
     process (a notebook, the test suite) may both have a ``01_tiny`` with other inputs,
     answers and reference."""
-    from grader.course.paths import project_root
-
     return str(project_root())
 
 
@@ -525,7 +523,6 @@ def expected_source(root: Path | None = None) -> Any:
     """Where the expected answers come from, decided by what is on disk: the course's
     ``reference/`` (instructor), else its ``key/`` (the student bundle). Not a setting:
     two gradings of two courses in one process each get their own source."""
-    from grader.course.paths import project_root
     from grader.judge.public_key import KEY_DIR, META, KeySource
 
     root = root or project_root()
