@@ -12,8 +12,6 @@ from __future__ import annotations
 import fcntl
 import json
 import os
-import subprocess
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -116,8 +114,9 @@ class SelftestRun:
 
 
 def _run_selftest(seed: int) -> SelftestRun:
-    proc = subprocess.run([sys.executable, "-m", "grader.cli.main", "selftest", "--seed", str(seed)],
-                          cwd=ROOT, capture_output=True, text=True, timeout=900)
+    import inprocess  # tests/ is on sys.path
+
+    proc = inprocess.calcgrade(["selftest", "--seed", str(seed)], cwd=ROOT)
     return SelftestRun(seed, proc.returncode, proc.stdout, proc.stderr)
 
 

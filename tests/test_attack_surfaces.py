@@ -22,6 +22,7 @@ import sys
 import zipfile
 from pathlib import Path
 
+import inprocess
 import pytest
 from report_fixtures import fixed_class
 from tiny_course import SLUGS, make_course, upload
@@ -276,9 +277,8 @@ def test_garbage_in_the_result_channel_ends_that_exercise_at_once(tmp_path):
     sub = upload(tmp_path / "sub", "slugs")
     (sub / "01_tiny" / "solution.py").write_text(WRITES_INTO_ITS_CHANNEL)
     env = {k: v for k, v in os.environ.items() if k != "CALCGRADE_ROOT"}
-    proc = subprocess.run([sys.executable, "-m", "grader", "--course", str(course), "check",
-                           "--submission", str(sub), "--seed", "3", "--format", "json"],
-                          capture_output=True, text=True, timeout=150, env=env, cwd=tmp_path)
+    proc = inprocess.calcgrade(["--course", str(course), "check", "--submission", str(sub),
+                                "--seed", "3", "--format", "json"], env=env, cwd=tmp_path)
     doc = json.loads(proc.stdout)
     verdicts = {e["slug"]: [(c["status"], c["message"]) for c in e["checks"]]
                 for e in doc["exercises"]}

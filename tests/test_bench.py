@@ -13,6 +13,7 @@ import sys
 import time
 from pathlib import Path
 
+import inprocess
 import numpy as np
 import pytest
 from click.testing import CliRunner
@@ -432,11 +433,9 @@ def test_check_bench_puts_the_ratio_in_the_json_and_the_report(tmp_path):
     source = (ROOT / "reference" / "01_derivative.py").read_text()
     (sub / "01_derivative" / "solution.py").write_text(source + SLOW_CORRECT + FAST_WRONG)
     html = tmp_path / "report.html"
-    proc = subprocess.run(
-        [sys.executable, "-m", "grader.cli.main", "check", "01_derivative", "--submission", str(sub),
-         "--seed", "3", "--format", "json", "--html", str(html), "--bench", "10,20"],
-        cwd=ROOT, capture_output=True, text=True, timeout=300,
-        env={**os.environ, "JAX_PLATFORMS": "cpu"})
+    proc = inprocess.calcgrade(
+        ["check", "01_derivative", "--submission", str(sub), "--seed", "3", "--format", "json",
+         "--html", str(html), "--bench", "10,20"], cwd=ROOT, env={**os.environ, "JAX_PLATFORMS": "cpu"})
     assert proc.returncode == 1, proc.stderr  # the wrong autodiff_derivative fails its checks
     doc = json.loads(proc.stdout)
     kernels = {k["method"]: k for k in doc["exercises"][0]["kernels"]}
@@ -452,11 +451,8 @@ def test_check_bench_on_exercises_without_kernels_says_so(tmp_path):
     (sub / "02_antiderivative").mkdir(parents=True)
     (sub / "02_antiderivative" / "solution.py").write_text(
         (ROOT / "reference" / "02_antiderivative.py").read_text())
-    proc = subprocess.run(
-        [sys.executable, "-m", "grader.cli.main", "check", "02", "--submission", str(sub),
-         "--seed", "3", "--bench"],
-        cwd=ROOT, capture_output=True, text=True, timeout=300,
-        env={**os.environ, "JAX_PLATFORMS": "cpu"})
+    proc = inprocess.calcgrade(["check", "02", "--submission", str(sub), "--seed", "3", "--bench"],
+                               cwd=ROOT, env={**os.environ, "JAX_PLATFORMS": "cpu"})
     assert proc.returncode == 0, proc.stderr  # the grade alone decides the exit code
     assert "--bench: none of these exercises has a kernel to time" in proc.stderr
     assert "speed" not in proc.stdout

@@ -9,10 +9,9 @@ from __future__ import annotations
 import io
 import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
+import inprocess
 import pytest
 from click.testing import CliRunner
 
@@ -220,9 +219,7 @@ def test_an_unknown_function_lists_the_functions():
 # -- real runs ------------------------------------------------------------------------------
 
 def _run(*args, cwd=ROOT, env=None):
-    return subprocess.run([sys.executable, "-m", "grader.cli.main", *args], cwd=cwd,
-                          capture_output=True, text=True, timeout=300,
-                          env={**os.environ, **(env or {})})
+    return inprocess.calcgrade(args, cwd=cwd, env={**os.environ, **(env or {})})
 
 
 @pytest.fixture

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import signal
 import sqlite3
@@ -13,6 +12,7 @@ import time
 import zipfile
 from pathlib import Path
 
+import inprocess
 import pytest
 from click.testing import CliRunner
 
@@ -51,9 +51,9 @@ def make_class(root: Path) -> Path:
 
 
 def run_grade(subs: Path, out: Path, *extra: str) -> subprocess.CompletedProcess:
-    return subprocess.run([*CALCGRADE, "grade", str(subs), "--out", str(out), "--exercise",
-                           SLUG, "--jobs", "2", "--isolation", "process", "--report", "none",
-                           *extra], capture_output=True, text=True, timeout=300)
+    return inprocess.calcgrade(["grade", str(subs), "--out", str(out), "--exercise", SLUG,
+                                "--jobs", "2", "--isolation", "process", "--report", "none",
+                                *extra])
 
 
 def scores(out: Path) -> dict[tuple[str, str], tuple[str, float]]:
@@ -103,9 +103,8 @@ def test_grade_writes_gradebook_and_results_json(graded):
 def test_results_json_is_the_check_document(graded):
     """The same JSON (and the same grades) as `calcgrade check --format json`."""
     subs, out, _ = graded
-    alone = subprocess.run([*CALCGRADE, "check", SLUG, "--submission", str(subs / "cho"),
-                            "--format", "json", "--seed", str(stored_seed(out))],
-                           capture_output=True, text=True, timeout=300)
+    alone = inprocess.calcgrade(["check", SLUG, "--submission", str(subs / "cho"),
+                                 "--format", "json", "--seed", str(stored_seed(out))])
     single = json.loads(alone.stdout)
     batch = json.loads((out / "cho" / "results.json").read_text())
     assert set(single) == set(batch)
@@ -458,12 +457,14 @@ def test_bwrap_insisted_on_but_missing(tmp_path, monkeypatch):
 
 def test_scheduler_that_cannot_be_reached(tmp_path):
     pytest.importorskip("distributed")
+    import dask
+
     (tmp_path / "subs" / "ada").mkdir(parents=True)
-    result = subprocess.run([*CALCGRADE, "grade", str(tmp_path / "subs"), "--out",
-                             str(tmp_path / "out"), "--scheduler", "tcp://127.0.0.1:9",
-                             "--isolation", "process"],
-                            capture_output=True, text=True, timeout=120,
-                            env={**os.environ, "DASK_DISTRIBUTED__COMM__TIMEOUTS__CONNECT": "2s"})
+    # dask reads DASK_* variables once, at import: in this process, its config says it
+    with dask.config.set({"distributed.comm.timeouts.connect": "2s"}):
+        result = inprocess.calcgrade(["grade", str(tmp_path / "subs"), "--out",
+                                      str(tmp_path / "out"), "--scheduler", "tcp://127.0.0.1:9",
+                                      "--isolation", "process"])
     assert result.returncode == 1
     assert "cannot reach the Dask scheduler at tcp://127.0.0.1:9" in result.stderr
 

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from inprocess import calcgrade
 
 from grader.cli.main import main
 
@@ -16,8 +17,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def run(*args, cwd=ROOT):
-    return subprocess.run([sys.executable, "-m", "grader.cli.main", *args], cwd=cwd,
-                          capture_output=True, text=True, timeout=300)
+    return calcgrade(args, cwd=cwd)
 
 
 def test_list_shows_titles_and_points_without_importing_jax():

@@ -13,6 +13,7 @@ import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
+import inprocess
 import pytest
 
 from grader.course.paths import exercises_dir, reference_dir
@@ -25,9 +26,8 @@ REPORT_FILES = {"index.html", "students", "gradebook.csv", "gradebook-canvas.csv
 
 
 def _grade(subs: Path, out: Path, *extra: str) -> subprocess.CompletedProcess:
-    return subprocess.run([*CALCGRADE, "grade", str(subs), "--out", str(out), "--exercise", SLUG,
-                           "--jobs", "1", "--isolation", "process", *extra],
-                          capture_output=True, text=True, timeout=300)
+    return inprocess.calcgrade(["grade", str(subs), "--out", str(out), "--exercise", SLUG,
+                                "--jobs", "1", "--isolation", "process", *extra])
 
 
 @pytest.fixture(scope="module")

@@ -10,11 +10,10 @@ from __future__ import annotations
 import dataclasses
 import json
 import signal
-import subprocess
-import sys
 import threading
 import time
 
+import inprocess
 import pytest
 import sympy
 
@@ -178,9 +177,8 @@ def test_the_hostile_answer_costs_one_check_in_calcgrade_check(tmp_path):
     folder.joinpath("solution.py").write_text(
         (reference_dir() / f"{SLUG}.py").read_text()
         + "\n\ndef symbolic_derivative():\n    return 'tan(sinh((x+x^2)^-20))'\n")
-    proc = subprocess.run([sys.executable, "-m", "grader.cli.main", "check", SLUG, "--submission",
-                           str(tmp_path / "sub"), "--format", "json"],
-                          capture_output=True, text=True, timeout=300)
+    proc = inprocess.calcgrade(["check", SLUG, "--submission", str(tmp_path / "sub"),
+                                "--format", "json"])
     doc = json.loads(proc.stdout)
     checks = [c for e in doc["exercises"] for c in e["checks"]]
     hostile = [c for c in checks if c["function"] == "symbolic_derivative"]

@@ -11,6 +11,7 @@ import sys
 import zipfile
 from pathlib import Path
 
+import inprocess
 import pytest
 from tiny_course import POINTS, SLUGS, make_course, upload
 
@@ -146,8 +147,7 @@ def course(tmp_path_factory) -> Path:
 
 def calcgrade(course: Path, *args: str, cwd: Path) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if k != "CALCGRADE_ROOT"}
-    return subprocess.run([*CALCGRADE, "--course", str(course), *args], cwd=cwd, env=env,
-                          capture_output=True, text=True, timeout=300)
+    return inprocess.calcgrade(["--course", str(course), *args], cwd=cwd, env=env)
 
 
 def test_check_names_course_submission_and_layout(course, tmp_path):

@@ -7,10 +7,10 @@ import os
 import re
 import shutil
 import subprocess
-import sys
 import textwrap
 from pathlib import Path
 
+import inprocess
 import pytest
 
 from grader.judge.mutants import EQUIVALENT_FILE, MutantsError, read_equivalents, sample, stale_equivalents
@@ -263,11 +263,8 @@ def test_every_committed_equivalents_file_is_well_formed_and_current():
 
 # -- the command -------------------------------------------------------------------------
 
-def calcgrade(*args: str, env: dict | None = None, timeout: float = 300
-              ) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "grader.cli.main", *args], cwd=ROOT,
-                          capture_output=True, text=True, timeout=timeout,
-                          env={**os.environ, **(env or {})})
+def calcgrade(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
+    return inprocess.calcgrade(args, cwd=ROOT, env={**os.environ, **(env or {})})
 
 
 def test_mutant_options_need_mutants_and_bad_operators_are_refused():

@@ -12,6 +12,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import inprocess
 import pytest
 from tiny_course import REFERENCE, SLUGS, make_course
 
@@ -60,17 +61,15 @@ def test_the_stub_cells_are_the_stub_exactly():
 
 def test_regenerating_is_byte_identical_and_the_command_writes_them(tmp_path):
     first = write_notebooks(tmp_path / "a")
-    proc = subprocess.run([*CALCGRADE, "--course", str(ROOT), "notebooks", str(tmp_path / "b"),
-                           "01_derivative", "gradient"], capture_output=True, text=True,
-                          timeout=120)
+    proc = inprocess.calcgrade(["--course", str(ROOT), "notebooks", str(tmp_path / "b"),
+                                "01_derivative", "gradient"])
     assert proc.returncode == 0, proc.stderr
     assert sorted(p.name for p in (tmp_path / "b").iterdir()) == ["01_derivative.ipynb",
                                                                    "03_gradient.ipynb"]
     assert len(first) == 10
     for name in ("01_derivative.ipynb", "03_gradient.ipynb"):
         assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes()
-    proc = subprocess.run([*CALCGRADE, "--course", str(ROOT), "notebooks", str(tmp_path / "c"),
-                           "nope"], capture_output=True, text=True, timeout=120)
+    proc = inprocess.calcgrade(["--course", str(ROOT), "notebooks", str(tmp_path / "c"), "nope"])
     assert proc.returncode == 2 and "unknown exercise 'nope'" in proc.stderr
 
 
@@ -137,8 +136,7 @@ def notebook_bytes(code: str, slug: str) -> bytes:
 
 def calcgrade(course: Path, *args: str, cwd: Path) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if k not in ("CALCGRADE_ROOT", "JPY_SESSION_NAME")}
-    return subprocess.run([*CALCGRADE, "--course", str(course), *args], cwd=cwd, env=env,
-                          capture_output=True, text=True, timeout=300)
+    return inprocess.calcgrade(["--course", str(course), *args], cwd=cwd, env=env)
 
 
 def statuses(doc: dict) -> dict[str, str]:

@@ -1,7 +1,7 @@
 """``calcgrade check --format/--html`` and ``calcgrade report`` end to end.
 
-``check`` runs as a real process on a one-exercise course built in a temporary folder
-(``CALCGRADE_ROOT``), so it grades in about a second; ``report`` runs through CliRunner on
+``check`` runs as the console script does (in this process: ``tests/inprocess.py``) on a
+one-exercise course built in a temporary folder (``CALCGRADE_ROOT``); ``report`` runs through CliRunner on
 the fixed results of ``report_fixtures``.
 """
 from __future__ import annotations
@@ -15,6 +15,7 @@ import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
+import inprocess
 import pytest
 from click.testing import CliRunner
 from report_fixtures import fixed_class
@@ -65,9 +66,10 @@ def course(tmp_path_factory) -> Path:
 
 def calcgrade(course: Path, *args: str, code: str | None = None) -> subprocess.CompletedProcess:
     env = {**os.environ, "CALCGRADE_ROOT": str(course)}
-    argv = ([sys.executable, "-c", code] if code else
-            [sys.executable, "-m", "grader.cli.main", *args])
-    return subprocess.run(argv, cwd=course, env=env, capture_output=True, text=True, timeout=120)
+    if code is None:
+        return inprocess.calcgrade(args, cwd=course, env=env)
+    return subprocess.run([sys.executable, "-c", code], cwd=course, env=env,
+                          capture_output=True, text=True, timeout=120)
 
 
 @pytest.mark.parametrize("fmt, parse", [

@@ -35,6 +35,7 @@ import sys
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+import inprocess
 import pytest
 
 from grader.course.paths import reference_dir
@@ -100,11 +101,12 @@ def _grades(doc: dict) -> dict[str, tuple[str, float]]:
 
 
 def _check(subs: Path) -> tuple[dict, dict]:
-    """calcgrade check, one student at a time: (grades, documents) by student."""
+    """calcgrade check, one student at a time, as the console script runs it (in this
+    process, on the main thread: tests/inprocess.py): (grades, documents) by student."""
     grades, docs = {}, {}
     for student in CLASS:
-        proc = _calcgrade("check", *SLUGS, "--submission", str(subs / student), "--seed", SEED,
-                          "--format", "json")
+        proc = inprocess.calcgrade(["check", *SLUGS, "--submission", str(subs / student),
+                                    "--seed", SEED, "--format", "json"])
         assert proc.returncode == (0 if student == "ada_honest" else 1), proc.stderr[-3000:]
         docs[student] = json.loads(proc.stdout)
         grades[student] = _grades(docs[student])
@@ -157,9 +159,8 @@ def test_the_same_grade_everywhere(tmp_path, monkeypatch):
         not_compared["grade --scheduler"] = f"distributed is not installed ({exc})"
     with contextlib.ExitStack() as stack:
         # three at a time (the limits are CPU time, so sharing the cores costs no points):
-        # check, the local grades, the cluster's grade
-        pool = stack.enter_context(ThreadPoolExecutor(max_workers=3))
-        checked = pool.submit(_check, subs)
+        # the local grades and the cluster's grade in threads, check here
+        pool = stack.enter_context(ThreadPoolExecutor(max_workers=2))
         local = pool.submit(locally)
         remote = None
         if distributed is not None:
@@ -169,7 +170,7 @@ def test_the_same_grade_everywhere(tmp_path, monkeypatch):
             # process isolation on the worker: bubblewrap is compared locally above
             remote = pool.submit(_grade, subs, tmp_path / "cluster", "--isolation", "process",
                                  "--scheduler", cluster.scheduler_address)
-        baseline, docs = checked.result()
+        baseline, docs = _check(subs)
         compared = local.result()
         if remote is not None:
             compared["grade --scheduler"] = remote.result()

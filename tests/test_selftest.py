@@ -1,10 +1,9 @@
 """`calcgrade selftest` passes over every exercise of the course, and fails when it should."""
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
+import inprocess
 import pytest
 
 from grader.course.spec import load_exercise
@@ -22,8 +21,7 @@ def test_selftest_passes_for_the_whole_course(whole_course_selftest):
 
 
 def test_selftest_of_one_exercise():
-    out = subprocess.run([sys.executable, "-m", "grader.cli.main", "selftest", "01_derivative",
-                          "--seed", "5"], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    out = inprocess.calcgrade(["selftest", "01_derivative", "--seed", "5"], cwd=ROOT)
     assert out.returncode == 0, out.stdout
     assert "ok    reference 01_derivative scores 11/11" in out.stdout
     assert "ok    stub 01_derivative scores 0 with every check not implemented" in out.stdout

@@ -9,11 +9,11 @@ from __future__ import annotations
 import json
 import math
 import sqlite3
-import subprocess
 import sys
 from pathlib import Path
 from typing import Any
 
+import inprocess
 import pytest
 
 from grader.classrun.gradebook import Gradebook, write_json_atomic
@@ -102,9 +102,8 @@ def test_results_json_and_gradebook_are_strict(results, tmp_path):
 
 
 def test_check_format_json_is_strict():
-    proc = subprocess.run([*CALCGRADE, "check", SLUG, "--submission", str(NAN_INF),
-                           "--format", "json", "--seed", "1"],
-                          capture_output=True, text=True, timeout=300)
+    proc = inprocess.calcgrade(["check", SLUG, "--submission", str(NAN_INF),
+                                "--format", "json", "--seed", "1"])
     assert proc.returncode == 1, proc.stderr
     doc = strict_loads(proc.stdout)
     assert {"NaN", "Infinity"} <= encoded_strings(doc)
@@ -117,9 +116,9 @@ def test_class_run_writes_strict_json(tmp_path):
     subs = tmp_path / "subs"
     shutil.copytree(NAN_INF, subs / "nan_inf")
     out = tmp_path / "out"
-    proc = subprocess.run([*CALCGRADE, "grade", str(subs), "--out", str(out), "--exercise",
-                           SLUG, "--jobs", "1", "--isolation", "process", "--seed", "1",
-                           "--report", "none"], capture_output=True, text=True, timeout=300)
+    proc = inprocess.calcgrade(["grade", str(subs), "--out", str(out), "--exercise",
+                                SLUG, "--jobs", "1", "--isolation", "process", "--seed", "1",
+                                "--report", "none"])
     assert proc.returncode == 0, proc.stdout + proc.stderr
     doc = strict_loads((out / "nan_inf" / "results.json").read_text())
     assert {"NaN", "Infinity"} <= encoded_strings(doc)

@@ -15,6 +15,7 @@ import sys
 import zipfile
 from pathlib import Path
 
+import inprocess
 import pytest
 
 from grader.classrun.student_ids import assign_ids, name_problem, reserved_names
@@ -74,9 +75,8 @@ def hostile_class(tmp_path_factory) -> tuple[Path, Path, subprocess.CompletedPro
             archive.writestr(f"{SLUG}/solution.py", ref)
     _solution(subs / "students", ref)
     _solution(subs / "Ada", stub)
-    proc = subprocess.run([*CALCGRADE, "grade", str(subs), "--out", str(out), "--exercise",
-                           SLUG, "--jobs", "2", "--isolation", "process"],
-                          capture_output=True, text=True, timeout=600)
+    proc = inprocess.calcgrade(["grade", str(subs), "--out", str(out), "--exercise",
+                                SLUG, "--jobs", "2", "--isolation", "process"])
     return subs, out, proc
 
 

@@ -11,6 +11,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import inprocess
 import pytest
 from variant_course import SLUG, distinct_class_key, k_of, make_variant_course, solution
 
@@ -32,8 +33,7 @@ def course(tmp_path_factory) -> Path:
 def run(course: Path, *args: str, env: dict | None = None, cwd: Path | None = None):
     full = {k: v for k, v in os.environ.items() if k != "CALCGRADE_ROOT"}
     full.update(env or {})
-    return subprocess.run([sys.executable, "-m", "grader", "--course", str(course), *args],
-                          capture_output=True, text=True, timeout=300, env=full, cwd=cwd or ROOT)
+    return inprocess.calcgrade(["--course", str(course), *args], env=full, cwd=cwd or ROOT)
 
 
 def student(base: Path, k: int, code: str | None) -> Path:
