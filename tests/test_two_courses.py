@@ -1,6 +1,7 @@
 """Two courses graded in one process (a notebook kernel, the test suite) never share what
 the engine keeps between gradings: each gets its own inputs, references and answers, even
-where both have an exercise of the same slug and a check of the same id."""
+where both have an exercise of the same slug and a check of the same id; and a class run
+stores each course's grades under that course's fingerprint."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -48,3 +49,22 @@ def test_each_course_is_judged_by_its_own_reference(tmp_path, monkeypatch):
     finally:
         for key in [k for k in spec._cache if k[1] == "01_tiny"]:
             spec._cache.pop(key)
+
+
+def test_each_course_has_its_own_fingerprint(tmp_path, monkeypatch):
+    """The hash a class run stores grades under covers the current course's files: once it
+    was cached by slug, and a class run resumed after another course's run in the same
+    process found every grade stale (seen: the killed-run test, after a variant test)."""
+    from grader.classrun.plan import course_fingerprint
+
+    two = _course(tmp_path / "two", 2)
+    three = _course(tmp_path / "three", 3)
+    monkeypatch.setenv("CALCGRADE_ROOT", str(two))
+    of_two = course_fingerprint("01_tiny")
+    monkeypatch.setenv("CALCGRADE_ROOT", str(three))
+    assert course_fingerprint("01_tiny") != of_two
+    monkeypatch.setenv("CALCGRADE_ROOT", str(two))
+    assert course_fingerprint("01_tiny") == of_two
+    checks = two / "exercises" / "01_tiny" / "checks.py"
+    checks.write_text(checks.read_text() + "\n# a fixed check\n")
+    assert course_fingerprint("01_tiny") != of_two  # an edited checks.py: graded again

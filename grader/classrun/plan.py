@@ -42,11 +42,16 @@ def grader_source_digest(root: Path | None = None) -> str:
     return h.hexdigest()
 
 
-@functools.lru_cache(maxsize=None)
 def course_fingerprint(slug: str, grader_root: Path | None = None) -> str:
     """The course's side of an exercise: its checks, its reference, and the grader that
     judges them (its version and a digest of its source, see :func:`grader_source_digest`;
-    ``grader_root``: hash that copy of the package instead, for tests)."""
+    ``grader_root``: hash that copy of the package instead, for tests).
+
+    Read each time, not cached: which course is current (``--course``, ``CALCGRADE_ROOT``)
+    and what its files say can change within one process (a notebook kernel, the tests),
+    and four small files per student and exercise cost nothing beside grading them. (It
+    was cached by slug alone: a second course's exercise of the same slug got the first
+    course's fingerprint, and a class run resumed in that process graded everyone again.)"""
     h = hashlib.sha256(f"calcgrade {__version__}\0{slug}\0".encode())
     h.update(f"grader source {grader_source_digest(grader_root)}\0".encode())
     for path in (exercises_dir() / slug / "checks.py", reference_dir() / f"{slug}.py",
