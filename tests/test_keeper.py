@@ -155,3 +155,89 @@ def test_with_keeping_off_a_grading_ends_its_server(monkeypatch, tmp_path):
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
     assert k.count() == 0
+
+
+# -- judges kept between class runs (grader/classrun/judge_server.py) ----------------------
+
+@pytest.fixture
+def judges_kept(monkeypatch):
+    """Keeping on, no judge kept yet; every judge started is counted."""
+    from grader.classrun import judge_server
+
+    monkeypatch.setenv(keeper_mod.ENV, "1")
+    kept = judge_server.judge_keeper()
+    kept.stop_all()
+    started = []
+    real = judge_server.Judge.start.__func__
+
+    def counting(cls, kind=None):
+        started.append(kind)
+        return real(cls, kind)
+    monkeypatch.setattr(judge_server.Judge, "start", classmethod(counting))
+    yield kept, started
+    kept.stop_all()
+
+
+def _class(root: Path, students: dict[str, str]) -> Path:
+    for student, source in students.items():
+        (root / student / SLUG).mkdir(parents=True)
+        (root / student / SLUG / "solution.py").write_text(source)
+    return root
+
+
+def _points(out: Path) -> dict[str, float]:
+    return {p.parent.name: json.loads(p.read_text())["totals"]["points"]
+            for p in out.glob("*/results.json")}
+
+
+def test_a_kept_judge_judges_the_next_class_run_alike_and_a_changed_course_gets_a_fresh_one(
+        judges_kept, tmp_path):
+    from grader.classrun.grade import grade_class
+
+    kept, started = judges_kept
+    ref = (reference_dir() / f"{SLUG}.py").read_text()
+    wrong = ref + "\n\ndef symbolic_derivative():\n    import sympy\n    return sympy.Symbol('x')\n"
+    subs = _class(tmp_path / "subs", {"ada": ref, "bo": wrong})
+    kw = dict(slugs=[SLUG], seed=SEED, jobs=1, isolation="process", reports=())
+    grade_class(subs, tmp_path / "one", **kw)
+    assert len(started) == 1 and kept.count() == 1   # started on this thread, then kept
+    grade_class(subs, tmp_path / "two", **kw)
+    assert len(started) == 1 and kept.count() == 1   # the kept judge judged the second run
+    assert _points(tmp_path / "one") == _points(tmp_path / "two")
+    one = _points(tmp_path / "one")
+    assert one["ada"] > one["bo"]
+    # what a judge inherits changes (here a setting of the environment): a fresh judge
+    os.environ["CALCGRADE_TIME_SCALE"] = "1.0"
+    try:
+        grade_class(subs, tmp_path / "three", **kw)
+    finally:
+        del os.environ["CALCGRADE_TIME_SCALE"]
+    assert len(started) == 2 and started[0] != started[1]
+    assert _points(tmp_path / "three") == one
+
+
+def test_judges_are_not_kept_when_keeping_is_off(judges_kept, tmp_path, monkeypatch):
+    from grader.classrun.grade import grade_class
+
+    kept, started = judges_kept
+    monkeypatch.setenv(keeper_mod.ENV, "0")
+    subs = _class(tmp_path / "subs", {"ada": (reference_dir() / f"{SLUG}.py").read_text()})
+    grade_class(subs, tmp_path / "out", slugs=[SLUG], seed=SEED, jobs=1, isolation="process",
+                reports=())
+    assert started == [None] and kept.count() == 0  # started by its thread, stopped at the end
+    assert _points(tmp_path / "out") == {"ada": 11.0}
+
+
+def test_judge_kind_covers_the_course_files(tmp_path, monkeypatch):
+    from tiny_course import make_course
+
+    from grader.classrun.judge_server import judge_kind
+
+    course = make_course(tmp_path / "course")
+    monkeypatch.setenv("CALCGRADE_ROOT", str(course))
+    before = judge_kind()
+    monkeypatch.setenv("PYTEST_CURRENT_TEST", "another test")
+    assert judge_kind() == before  # pytest's per-test marker is not a setting
+    checks = course / "exercises" / "01_tiny" / "checks.py"
+    checks.write_text(checks.read_text() + "\n# fixed\n")
+    assert judge_kind() != before

@@ -110,16 +110,17 @@ class Judge:
 
     proc: subprocess.Popen
     reader: plain.FrameReader
+    kind: Any = None  # what it was started with (judge_kind()), when it may be kept
 
     @classmethod
-    def start(cls) -> "Judge":
+    def start(cls, kind: Any = None) -> "Judge":
         # no preexec_fn: the parent is threaded and may have run JAX, so nothing may run
         # between fork and exec; the judge sets its own death signal (serve()), and its
         # own session keeps the terminal's Ctrl-C from it (the parent stops it)
         proc = subprocess.Popen([sys.executable, "-m", "grader.classrun.judge_server",
                                  str(os.getpid())], stdin=subprocess.PIPE,
                                 stdout=subprocess.PIPE, start_new_session=True)
-        return cls(proc, plain.FrameReader(max_frame=plain.MAX_REQUEST))
+        return cls(proc, plain.FrameReader(max_frame=plain.MAX_REQUEST), kind)
 
     def judge(self, request: dict) -> dict:
         """The results document for ``request``; raises JudgeFailed (the judge is then
@@ -167,6 +168,77 @@ class Judge:
                     stream.close()
             except OSError:
                 pass
+
+
+# -- judges kept between one process's class runs (opt-in, like sandbox servers) ---------
+#
+# A judge inherits everything it judges by from its parent at its start: the interpreter,
+# the working folder and environment (which course, its settings), and the course's files
+# as they were (it loads each exercise's checks and reference once). With
+# ``CALCGRADE_KEEP_SERVERS=1`` a class run started on the main thread (a judge dies with
+# the thread that started it) starts its judges there and, at its end, hands the ones that
+# judged without failing to a keeper (grader.sandbox.keeper.Keeper); the next run whose
+# kind is the same takes them instead of paying ~1.5 s of imports and a cold JAX per judge.
+# A judge holds no student's data between requests: each request brings a student's raw
+# values and leaves with the results, as between two students of one run.
+
+VOLATILE_ENV = ("PYTEST_CURRENT_TEST",)  # pytest's name of the running test: not a setting
+_COURSE_FILES = ("calcgrade.toml", "exercises/*/checks.py", "exercises/*/questions.toml",
+                 "reference/**/*")
+
+
+def judge_kind() -> Any:
+    """Everything a judge started now would judge by: two judges of one kind are
+    interchangeable."""
+    from grader.course.paths import project_root
+
+    root = project_root()
+    files = []
+    for pattern in _COURSE_FILES:
+        for path in sorted(root.glob(pattern)):
+            try:
+                st = path.stat()
+            except OSError:
+                continue
+            if path.is_file():
+                files.append((path.relative_to(root).as_posix(), st.st_size, st.st_mtime_ns))
+    env = tuple(sorted((k, v) for k, v in os.environ.items() if k not in VOLATILE_ENV))
+    return (sys.executable, os.getcwd(), str(root), env, tuple(files))
+
+
+_KEEPER: Any = None
+
+
+def judge_keeper() -> Any:
+    """This process's kept judges (made on first use, ended at exit)."""
+    global _KEEPER
+    if _KEEPER is None:
+        import atexit
+
+        from grader.sandbox.keeper import Keeper
+
+        _KEEPER = Keeper(lambda judge: judge.stop())
+        atexit.register(_KEEPER.stop_all)
+    return _KEEPER
+
+
+def ready_judges(count: int) -> list[Judge]:
+    """``count`` judges for a class run that may keep them (kept ones first, the rest
+    started here), or none when judges are not kept (each judging thread then starts its
+    own when its first student arrives)."""
+    from grader.sandbox.keeper import may_keep
+
+    if count <= 0 or not may_keep():
+        return []
+    kind = judge_kind()
+    return [judge_keeper().take(kind) or Judge.start(kind) for _ in range(count)]
+
+
+def keep_or_stop(judges: list[Judge]) -> None:
+    """At a run's end: each judge back to the keeper, or stopped where it may not be kept."""
+    for judge in judges:
+        if not judge_keeper().put(judge):
+            judge.stop()
 
 
 if __name__ == "__main__":

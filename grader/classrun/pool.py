@@ -25,7 +25,7 @@ import time
 from pathlib import Path
 from typing import Any, Callable
 
-from grader.classrun.judge_server import Judge, JudgeFailed, judge_request
+from grader.classrun.judge_server import Judge, JudgeFailed, judge_request, keep_or_stop, ready_judges
 from grader.classrun.plan import Task
 from grader.judge.engine import open_to_sandbox
 
@@ -56,6 +56,7 @@ class LocalPool:
         self.interrupted = threading.Event()  # Ctrl-C: judges are killed, not waited for
         self._judges: dict[int, Judge] = {}  # running judge processes, by id()
         self._judges_lock = threading.Lock()
+        self._returned: list[Judge] = []  # judges handed over by run(), back unbroken
 
     def run(self, tasks: list[Task]) -> None:
         from grader.course.spec import load_exercise
@@ -82,8 +83,13 @@ class LocalPool:
                 request.exercises = []  # nothing to run: judged as unreadable below
             requests.append(request)
             by_key[n] = task
-        judges = [threading.Thread(target=self._judge_loop, daemon=True)
-                  for _ in range(min(self.jobs, len(requests)))]
+        count = min(self.jobs, len(requests))
+        given = ready_judges(count)  # kept from an earlier run, or started on this thread
+        with self._judges_lock:
+            self._judges.update({id(j): j for j in given})
+        judges = [threading.Thread(target=self._judge_loop, daemon=True,
+                                   args=(given[n] if n < len(given) else None,))
+                  for n in range(count)]
         for thread in judges:
             thread.start()
         policy = Policy(isolation=self.isolation, parallel=self.jobs, hidden=tuple(self.hidden),
@@ -122,6 +128,8 @@ class LocalPool:
                     pass
             for thread in judges:
                 thread.join(timeout=30)
+            returned, self._returned = self._returned, []
+            keep_or_stop(returned)
 
     def _kill_judges(self) -> None:
         """Stop every judge at once (an interrupted run does not wait for judging)."""
@@ -151,8 +159,8 @@ class LocalPool:
             else:
                 self.on_result(task, reply)
 
-    def _judge_loop(self) -> None:
-        judge: Judge | None = None
+    def _judge_loop(self, judge: Judge | None = None) -> None:
+        handed = judge  # may go back to run() for keeping; a replacement started here may not
         try:
             while not self.stopping.is_set() or not self.to_judge.empty():
                 item = self.to_judge.get()
@@ -183,7 +191,10 @@ class LocalPool:
             if judge is not None:
                 with self._judges_lock:
                     self._judges.pop(id(judge), None)
-                judge.stop(kill=self.interrupted.is_set())
+                if judge is handed and not self.interrupted.is_set() and judge.proc.poll() is None:
+                    self._returned.append(judge)
+                else:
+                    judge.stop(kill=self.interrupted.is_set())
 
     def _lay_out(self, n: int, task: Task) -> Path:
         """The student's files in the run's scratch folder (what their sandbox sees)."""

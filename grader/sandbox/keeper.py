@@ -21,6 +21,9 @@ whole class). Only process-isolation servers are kept (a bubblewrap server binds
 grading's scratch folder into its namespace), only those started by the main thread
 (a server dies with the thread that started it: ``PR_SET_PDEATHSIG``), at most
 ``MAX_IDLE`` at a time (the oldest is ended first), and all are ended at exit.
+
+The same :class:`Keeper` keeps a class run's judges between runs, under the same switch
+(:func:`grader.classrun.judge_server.ready_judges`; their kind is what a judge inherits).
 """
 from __future__ import annotations
 
