@@ -60,3 +60,47 @@ def test_a_check_that_only_waits_is_stopped_by_the_wall_backstop(tmp_path, monke
     check = next(c for c in res.checks if c.function == "symbolic_derivative")
     assert check.status == "timeout" and "13 s of waiting" in check.message, check.message
     assert time.monotonic() - started < 50
+
+
+SPINNING_CHILD = '''
+
+def symbolic_derivative():
+    # the work is done by a process of the student's own: this one only waits for it
+    import os
+    import time
+    pid = os.fork()
+    if pid == 0:
+        end = time.monotonic() + 30
+        while time.monotonic() < end:
+            pass
+        os._exit(0)
+    os.waitpid(pid, 0)
+    return "3*x**2 - 4*x"
+'''
+
+
+def test_a_students_own_processes_count_against_the_cpu_limit(tmp_path, monkeypatch):
+    """A check's CPU limit is the student's, not one process's: work handed to forked
+    processes is over the limit once they have used it (once only the waiting parent was
+    measured, and a fork bomb held every core until the wall backstop, 10 s and more)."""
+    monkeypatch.setenv("CALCGRADE_TIME_SCALE", "0.1")  # 1 s of CPU; backstop 3 × 1 + 10 s
+    folder = tmp_path / "spinner" / "01_derivative"
+    folder.mkdir(parents=True)
+    (folder / "solution.py").write_text(
+        (reference_dir() / "01_derivative.py").read_text() + SPINNING_CHILD)
+    [res] = grade([Submission.from_dir(folder.parent)], ["01_derivative"], seed=3, jobs=1)
+    check = next(c for c in res.checks if c.function == "symbolic_derivative")
+    # stopped on CPU ("of CPU time"), before the 13 s backstop ("of waiting")
+    assert check.status == "timeout" and "of CPU time" in check.message, check.message
+    others = [c for c in res.checks if c.function != "symbolic_derivative"]
+    assert others and all(c.passed for c in others), [c.message for c in others if not c.passed]
+
+
+def test_a_fork_bomb_times_out_on_cpu_not_on_the_backstop(monkeypatch):
+    monkeypatch.setenv("CALCGRADE_TIME_SCALE", "0.1")
+    [res] = grade([Submission.from_dir(Path(__file__).parent / "hostile" / "fork_bomb",
+                                       name="fork_bomb")], ["01_derivative"], seed=3, jobs=1)
+    check = next(c for c in res.checks if c.function == "symbolic_derivative")
+    assert check.status in ("timeout", "error"), check.message
+    assert "of waiting" not in check.message, check.message  # not the wall backstop
+    assert all(c.passed for c in res.checks if c.function != "symbolic_derivative")

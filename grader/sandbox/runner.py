@@ -67,7 +67,7 @@ class _Child:
     proc: int = 0                  # the child's pid as /proc numbers it
     current: int | None = None
     current_out_pos: int = 0
-    cpu_at_start: float = 0.0      # the child's CPU seconds when the current check started
+    cpu_at_start: float = 0.0      # the student's CPU seconds when the current check started
     backstop: float = 0.0          # wall-clock end of the current check, whatever its CPU
     imported: bool = False
 
@@ -208,14 +208,54 @@ def proc_pid(pid: int) -> int:
     return int(kids[0]) if len(kids) == 1 else pid  # the runner has one child at a time
 
 
-def cpu_seconds(pid: int) -> float:
-    """User + system CPU time of process ``pid`` (all its threads; /proc's numbering)."""
+def cpu_seconds(pid: int, *, reaped: bool = False) -> float:
+    """User + system CPU time of process ``pid`` (all its threads; /proc's numbering);
+    ``reaped``: also that of the children it has waited for."""
     try:
         with open(f"/proc/{pid}/stat", encoding="ascii", errors="replace") as fh:
             fields = fh.read().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        ticks = int(fields[11]) + int(fields[12])
+        if reaped:
+            ticks += int(fields[13]) + int(fields[14])
+        return ticks / os.sysconf("SC_CLK_TCK")
     except (OSError, IndexError, ValueError):
         return 0.0
+
+
+def _children(pid: int) -> list[int]:
+    """The live children of every thread of ``pid`` (/proc's numbering)."""
+    kids: list[int] = []
+    try:
+        for task in os.listdir(f"/proc/{pid}/task"):
+            with open(f"/proc/{pid}/task/{task}/children", encoding="ascii") as fh:
+                kids += [int(k) for k in fh.read().split()]
+    except (OSError, ValueError):
+        pass
+    return kids
+
+
+def student_cpu_seconds(child: _Child) -> float:
+    """The CPU time of all the student's processes: the child, every process below it,
+    and (as the init of the student's own PID namespace, whose ``/proc`` this is) the
+    orphans it adopted, each with the children it reaped. A check's CPU limit is thus the
+    student's, not one process's: a fork bomb is over it as soon as its processes
+    together have used it, instead of holding every core until the wall backstop."""
+    roots = [child.proc or child.pid]
+    try:
+        own_proc = int(os.readlink("/proc/self")) == os.getpid() == 1
+    except (OSError, ValueError):
+        own_proc = False
+    if own_proc:
+        roots = _children(1)  # the runner's only child is the student's; the rest, orphans
+    total, seen = 0.0, set()
+    while roots and len(seen) < 4096:  # bounded by the sandbox's task limit anyway
+        pid = roots.pop()
+        if pid in seen:
+            continue
+        seen.add(pid)
+        total += cpu_seconds(pid, reaped=True)
+        roots += _children(pid)
+    return total
 
 
 def _still_within_cpu(child: _Child) -> bool:
@@ -226,7 +266,7 @@ def _still_within_cpu(child: _Child) -> bool:
         return False
     now = time.monotonic()
     limit = child.job.limits[child.current]
-    used = cpu_seconds(child.proc or child.pid) - child.cpu_at_start
+    used = student_cpu_seconds(child) - child.cpu_at_start
     if used >= limit or now >= child.backstop:
         return False
     child.deadline = min(child.backstop, now + max(0.05, limit - used))
@@ -298,7 +338,7 @@ def _handle(child: _Child, msg: dict) -> None:
         child.current_out_pos = at if isinstance(at, int) and at >= 0 else _size(job.output)
         child.deadline = now + job.limits[index]
         child.proc = child.proc or proc_pid(child.pid)
-        child.cpu_at_start = cpu_seconds(child.proc)
+        child.cpu_at_start = student_cpu_seconds(child)
         child.backstop = now + WALL_FACTOR * job.limits[index] + WALL_EXTRA
     elif event == "result":
         index = _index(msg, job)
