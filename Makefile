@@ -20,11 +20,15 @@ demo: install
 	$(VENV)/bin/calcgrade grade samples/class --out results
 	@echo "Open results/index.html for the class report."
 
-# Layering (import-linter), lint (ruff), then the suite on every core (pytest-xdist)
+# Layering (import-linter), lint (ruff), then the suite on every core and one more
+# (pytest-xdist): a worker waits a part of its time (Dask start-up, Ctrl-C, wall
+# backstops), and a third worker on two cores fills it (benchmarks/RESULTS.md: 405 s with
+# two, 381 s with three)
+TEST_WORKERS ?= $(shell python3 -c "import os; print(len(os.sched_getaffinity(0)) + 1)")
 test: install
 	$(VENV)/bin/lint-imports
 	$(VENV)/bin/ruff check .
-	$(PY) -m pytest -q -n auto
+	$(PY) -m pytest -q -n $(TEST_WORKERS)
 
 selftest: install
 	$(VENV)/bin/calcgrade selftest

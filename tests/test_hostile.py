@@ -21,6 +21,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+import inprocess
 import pytest
 from listener import Listener
 
@@ -137,14 +138,19 @@ def _honest(root: Path) -> None:
         (root / student / SLUG / "solution.py").write_text(text)
 
 
-def _grade(subs: Path, out: Path, isolation: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "grader.cli.main", "grade", str(subs), "--out",
-                           str(out), "--exercise", SLUG, "--jobs", "2", "--isolation",
-                           isolation, "--report", "none", "--seed", "7"],  # one seed: comparable
-                          capture_output=True, text=True, timeout=900,
-                          # the loops and bombs spend 0.3 × their limits (the honest checks
-                          # take well under that: the same scale as selftest --mutants)
-                          env={**os.environ, "CALCGRADE_TIME_SCALE": "0.3"})
+def _grade(subs: Path, out: Path, isolation: str, here: bool = False
+           ) -> subprocess.CompletedProcess:
+    """``calcgrade grade``: in a process of its own (a class with attacks in it), or
+    ``here`` (tests/inprocess.py)."""
+    args = ["grade", str(subs), "--out", str(out), "--exercise", SLUG, "--jobs", "2",
+            "--isolation", isolation, "--report", "none", "--seed", "7"]  # one seed: comparable
+    # the loops and bombs spend 0.3 × their limits (the honest checks take well under
+    # that: the same scale as selftest --mutants)
+    env = {**os.environ, "CALCGRADE_TIME_SCALE": "0.3"}
+    if here:
+        return inprocess.calcgrade(args, env=env)
+    return subprocess.run([sys.executable, "-m", "grader.cli.main", *args],
+                          capture_output=True, text=True, timeout=900, env=env)
 
 
 def _rows(out: Path) -> list[tuple]:
@@ -194,8 +200,8 @@ def test_hostile_batch(tmp_path, isolation):
 
     # the honest students: exactly the grades they get alone
     alone = tmp_path / "alone"
-    _honest(alone)
-    assert _grade(alone, tmp_path / "out_alone", isolation).returncode == 0
+    _honest(alone)  # honest students only: graded as the console script does, in this process
+    assert _grade(alone, tmp_path / "out_alone", isolation, here=True).returncode == 0
     honest = [r for r in rows if r[0].startswith("honest_")]
     assert honest == _rows(tmp_path / "out_alone")
     assert sum(r[3] for r in honest if r[0] == "honest_ada") == 11
