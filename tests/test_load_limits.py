@@ -95,12 +95,3 @@ def test_a_students_own_processes_count_against_the_cpu_limit(tmp_path, monkeypa
     others = [c for c in res.checks if c.function != "symbolic_derivative"]
     assert others and all(c.passed for c in others), [c.message for c in others if not c.passed]
 
-
-def test_a_fork_bomb_times_out_on_cpu_not_on_the_backstop(monkeypatch):
-    monkeypatch.setenv("CALCGRADE_TIME_SCALE", "0.1")
-    [res] = grade([Submission.from_dir(Path(__file__).parent / "hostile" / "fork_bomb",
-                                       name="fork_bomb")], ["01_derivative"], seed=3, jobs=1)
-    check = next(c for c in res.checks if c.function == "symbolic_derivative")
-    assert check.status in ("timeout", "error"), check.message
-    assert "of waiting" not in check.message, check.message  # not the wall backstop
-    assert all(c.passed for c in res.checks if c.function != "symbolic_derivative")
