@@ -2,7 +2,7 @@
 
 A CLI subprocess costs a test about a second of imports (Click, NumPy, SymPy, JAX) and a
 fresh sandbox server (another second and a half of imports) before it grades anything;
-the suite started ~230 of them. Run here, a command reuses what this process already
+the suite started ~160 of them. Run here, a command reuses what this process already
 imported and the sandbox servers it keeps between gradings (``CALCGRADE_KEEP_SERVERS``,
 :mod:`grader.sandbox.keeper`), and grades exactly as the console script does: it goes
 through the same :func:`grader.cli.main.exit_code` that the check server runs its
