@@ -14,6 +14,7 @@ from __future__ import annotations
 import os
 import select
 import signal
+import stat
 import subprocess
 import sys
 import time
@@ -200,26 +201,17 @@ def judge_kind() -> Any:
                 st = path.stat()
             except OSError:
                 continue
-            if path.is_file():
+            if stat.S_ISREG(st.st_mode):
                 files.append((path.relative_to(root).as_posix(), st.st_size, st.st_mtime_ns))
     env = tuple(sorted((k, v) for k, v in os.environ.items() if k not in VOLATILE_ENV))
     return (sys.executable, os.getcwd(), str(root), env, tuple(files))
 
 
-_KEEPER: Any = None
-
-
 def judge_keeper() -> Any:
     """This process's kept judges (made on first use, ended at exit)."""
-    global _KEEPER
-    if _KEEPER is None:
-        import atexit
+    from grader.sandbox.keeper import shared_keeper
 
-        from grader.sandbox.keeper import Keeper
-
-        _KEEPER = Keeper(lambda judge: judge.stop())
-        atexit.register(_KEEPER.stop_all)
-    return _KEEPER
+    return shared_keeper("judges", Judge.stop)
 
 
 def ready_judges(count: int) -> list[Judge]:

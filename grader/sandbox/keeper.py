@@ -89,20 +89,29 @@ class Keeper:
             return len(self._idle)
 
 
-_KEEPER: Keeper | None = None
-_KEEPER_LOCK = threading.Lock()
+_KEEPERS: dict[str, Keeper] = {}
+_KEEPERS_LOCK = threading.Lock()
+
+
+def shared_keeper(name: str, stop: Callable[[Any], None]) -> Keeper:
+    """This process's keeper called ``name`` (made on first use with ``stop``, which
+    ends what it still keeps at exit)."""
+    with _KEEPERS_LOCK:
+        if name not in _KEEPERS:
+            _KEEPERS[name] = Keeper(stop)
+            atexit.register(_KEEPERS[name].stop_all)
+        return _KEEPERS[name]
+
+
+def _stop_server(server: Any) -> None:
+    from grader.sandbox.client import stop_servers
+
+    stop_servers([server], keep=False)
 
 
 def keeper() -> Keeper:
-    """This process's keeper (made on first use, its servers ended at exit)."""
-    global _KEEPER
-    with _KEEPER_LOCK:
-        if _KEEPER is None:
-            from grader.sandbox.client import stop_servers
-
-            _KEEPER = Keeper(lambda server: stop_servers([server], keep=False))
-            atexit.register(_KEEPER.stop_all)
-        return _KEEPER
+    """This process's keeper of sandbox servers (made on first use, ended at exit)."""
+    return shared_keeper("servers", _stop_server)
 
 
 def may_keep() -> bool:

@@ -198,14 +198,8 @@ def proc_pid(pid: int) -> int:
         return pid
     if me == os.getpid():
         return pid
-    kids: list[str] = []
-    try:
-        for task in os.listdir(f"/proc/{me}/task"):
-            with open(f"/proc/{me}/task/{task}/children", encoding="ascii") as fh:
-                kids += fh.read().split()
-    except OSError:
-        return pid
-    return int(kids[0]) if len(kids) == 1 else pid  # the runner has one child at a time
+    kids = _children(me)
+    return kids[0] if len(kids) == 1 else pid  # the runner has one child at a time
 
 
 def cpu_seconds(pid: int, *, reaped: bool = False) -> float:
@@ -223,14 +217,15 @@ def cpu_seconds(pid: int, *, reaped: bool = False) -> float:
 
 
 def _children(pid: int) -> list[int]:
-    """The live children of every thread of ``pid`` (/proc's numbering)."""
+    """The live children of every thread of ``pid`` (/proc's numbering); none where they
+    cannot be read."""
     kids: list[int] = []
     try:
         for task in os.listdir(f"/proc/{pid}/task"):
             with open(f"/proc/{pid}/task/{task}/children", encoding="ascii") as fh:
                 kids += [int(k) for k in fh.read().split()]
     except (OSError, ValueError):
-        pass
+        return []
     return kids
 
 
