@@ -23,6 +23,7 @@ Protocol (frames of :mod:`grader.sandbox.plain` both ways):
 """
 from __future__ import annotations
 
+import gc
 import importlib
 import os
 import shutil
@@ -54,8 +55,8 @@ def preload(modules: list[str]) -> None:
 
 
 def warm_up() -> None:
-    """Do once here what each student's process would otherwise pay for first (a server
-    that serves many runs: ``calcgrade watch``), on constant inputs of the server's own:
+    """Do once here what each student's process would otherwise pay for first (every
+    server: one student's process or a class's thousand), on constant inputs of its own:
     SymPy's parser, printers and ``lambdify`` (which load NumPy's lazy submodules), the
     sandbox's input decoding, and JAX's tracing of ``grad``/``vmap``/``custom_jvp``. Tracing
     runs no JAX computation: no backend starts and no thread, so the server can still
@@ -81,15 +82,23 @@ def warm_up() -> None:
     ruled.defjvp(lambda primals, tangents: (ruled(primals[0]), 2.0 * tangents[0]))
     spec = jax.ShapeDtypeStruct((3,), jnp.float64)
     jax.make_jaxpr(jax.vmap(jax.grad(lambda v: ruled(v) + jnp.exp(v))))(spec)
-    for name in ("jax.experimental.multihost_utils", "jaxlib.mlir.dialects.mhlo"):
+    for name in ("jax.experimental.multihost_utils", "jaxlib.mlir.dialects.mhlo",
+                 "jaxlib.mlir.dialects.builtin"):
         try:  # loaded by a first jit; importing them starts nothing
             importlib.import_module(name)
         except ImportError:  # pragma: no cover - another JAX version
             pass
-    from jax._src import xla_bridge
 
+
+def backend_started() -> str | None:
+    """Why this server must not fork JAX users (a JAX backend runs here), or None."""
+    try:
+        from jax._src import xla_bridge
+    except ImportError:  # pragma: no cover - another JAX version
+        return None
     if getattr(xla_bridge, "_backends", None):
-        raise RuntimeError("warming up started a JAX backend; this server could not fork")
+        return "the sandbox could not warm up: a JAX backend started; it could not fork"
+    return None
 
 
 def serve(stdin_fd: int = 0, stdout_fd: int = 1) -> None:
@@ -118,9 +127,14 @@ def serve(stdin_fd: int = 0, stdout_fd: int = 1) -> None:
     if config.get("warm"):
         try:
             warm_up()
-        except Exception as exc:  # noqa: BLE001 - a server that cannot fork must not serve
-            why = f"the sandbox could not warm up: {type(exc).__name__}: {exc}"
+        except Exception:  # noqa: BLE001 - another library version: serve cold
+            pass
+        why = backend_started()  # the one failure that matters: this server could not fork
     why = why or (_self_test(config) if config.get("strict") else None)
+    # what the imports made lives as long as the server: out of the collector's sight, so
+    # that no student's process walks (and copies on write) those objects in each of its
+    # collections
+    gc.freeze()
     plain.send(out, {"event": "ready", "ok": why is None, "why": why or ""})
     if why is not None:
         return
