@@ -96,11 +96,13 @@ def collect_student(runs: list[BenchRun], submission: Path, platform: str,
 
 def timing_policy(platforms: str | None, scratch: Path) -> Policy:
     """The sandbox a student's kernels are timed in: XLA's default compiler (the grading
-    flags trade run-time speed for compile time, which a timing must not measure)."""
+    flags trade run-time speed for compile time, which a timing must not measure), and a
+    cold server (its warm-up was checked on the CPU only: on a GPU platform a backend it
+    started would make the server refuse; a timing warms up by itself)."""
     from grader.sandbox.client import Policy
 
     return Policy(isolation="process", parallel=1, jax_platforms=platforms,
-                  scratch_root=scratch, xla_flags="")
+                  scratch_root=scratch, xla_flags="", warm=False)
 
 
 def _collect(runs: list[BenchRun], submission: Path, scratch: Path, platform: str,
