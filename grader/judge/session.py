@@ -58,7 +58,7 @@ class WatchSession:
         cache.mkdir()
         _writable_by_the_student(cache)
         self.policy = Policy(isolation="process", parallel=1, scratch_root=self.scratch,
-                             warm=True, compile_cache=cache)
+                             compile_cache=cache)
         self.servers = start_servers(self.policy, self.slugs, 1)
         self.source = engine.expected_source()
         self.caches: dict[tuple, dict] = {}  # active codes → the request builder's cache

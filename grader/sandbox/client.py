@@ -84,7 +84,7 @@ class Policy:
     shared: bool = True                        # bwrap: one server per slot (else one per student)
     jax_platforms: str | None = None           # e.g. "cuda" for bench on a GPU
     warm: bool = True                          # servers warm up before forking anyone
-                                               # (server.warm_up: ~15 % less per student)
+                                               # (server.warm_up: up to 18 % less CPU per student)
     compile_cache: Path | None = None          # watch: one student's JAX programs, kept
                                                # between its runs (never in a class run)
     xla_flags: str | None = None               # None: CALCGRADE_XLA_FLAGS, else the grading
