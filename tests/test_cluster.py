@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import sqlite3
 import subprocess
-import sys
 import zipfile
 from pathlib import Path
 
+import inprocess
 import pytest
 
 from grader.course.paths import exercises_dir, reference_dir
@@ -28,10 +28,11 @@ def _class(root: Path) -> Path:
 
 
 def _grade(subs: Path, out: Path, *extra: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "grader.cli.main", "grade", str(subs), "--out",
-                           str(out), "--exercise", SLUG, "--isolation", "process",
-                           "--report", "none", "--seed", "7", *extra],  # one seed: comparable
-                          capture_output=True, text=True, timeout=600)
+    """``calcgrade grade`` in this process (the Dask workers are processes of their own;
+    the client side needs none: tests/inprocess.py)."""
+    return inprocess.calcgrade(["grade", str(subs), "--out", str(out), "--exercise", SLUG,
+                                "--isolation", "process", "--report", "none",
+                                "--seed", "7", *extra])  # one seed: comparable
 
 
 def _scores(out: Path) -> dict:

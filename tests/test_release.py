@@ -2,7 +2,7 @@
 gives the instructor's verdicts.
 
 The bundle is built once (seeds 1 and 2) into a temporary folder. Its ``calcgrade check``
-runs in a subprocess whose current folder is the bundle (no ``reference/`` anywhere
+runs in one process (tests/bundle_process.py) whose current folder is the bundle (no ``reference/`` anywhere
 there), on the references copied in as a submission, on the stubs, and on catalogued
 mistake examples; each per-check status and message must equal the instructor's
 ``check`` on the same public seed, computed here from the reference.
@@ -15,9 +15,12 @@ import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
+import inprocess
 import pytest
+from bundle_process import BundleProcess
 from conftest import ROOT, overlay
 
 from grader.course.fingerprint import spec_fingerprint
@@ -36,13 +39,19 @@ def bundle(tmp_path_factory) -> Path:
     return out
 
 
-def bundle_check(bundle: Path, submission: Path | None, *args: str) -> subprocess.CompletedProcess:
+@pytest.fixture(scope="module")
+def in_bundle(bundle) -> Iterator[BundleProcess]:
+    """The bundle's own grader, one process for the module (tests/bundle_process.py)."""
+    process = BundleProcess(bundle)
+    yield process
+    process.close()
+
+
+def bundle_check(in_bundle: BundleProcess, submission: Path | None, *args: str
+                 ) -> subprocess.CompletedProcess:
     """``calcgrade check`` run inside the bundle, with the bundle's own grader package."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("CALCGRADE_")}
-    env["PYTHONPATH"] = str(bundle)
     sub = ["--submission", str(submission)] if submission is not None else []
-    return subprocess.run([sys.executable, "-m", "grader", "check", *sub, *args],
-                          cwd=bundle, env=env, capture_output=True, text=True, timeout=900)
+    return in_bundle.calcgrade("check", *sub, *args)
 
 
 def by_id(doc: dict) -> dict[str, dict]:
@@ -174,17 +183,17 @@ def _mistake_round(dest: Path, k: int) -> Path:
 
 def instructor_check(submission: Path, seed: int) -> dict:
     """The instructor's ``calcgrade check`` in the course (with ``reference/``)."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("CALCGRADE_")}
-    run = subprocess.run([sys.executable, "-m", "grader", "check", "--submission", str(submission),
-                          "--format", "json", "--seed", str(seed)], cwd=ROOT, env=env,
-                         capture_output=True, text=True, timeout=900)
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith("CALCGRADE_") or k == "CALCGRADE_KEEP_SERVERS"}
+    run = inprocess.calcgrade(["check", "--submission", str(submission), "--format", "json",
+                               "--seed", str(seed)], cwd=ROOT, env=env)
     assert run.returncode in (0, 1), run.stderr[-3000:]
     return json.loads(run.stdout)
 
 
-def _compare(bundle: Path, submission: Path, seed: int) -> int:
+def _compare(in_bundle: BundleProcess, submission: Path, seed: int) -> int:
     """``calcgrade check`` in the bundle against the instructor's, on one submission."""
-    run = bundle_check(bundle, submission, "--format", "json", "--seed", str(seed))
+    run = bundle_check(in_bundle, submission, "--format", "json", "--seed", str(seed))
     assert run.returncode in (0, 1), run.stderr[-3000:]
     return _same_verdicts(json.loads(run.stdout), instructor_check(submission, seed))
 
@@ -211,36 +220,22 @@ def _same_verdicts(student: dict, mine: dict) -> int:
 
 # One grading per seed and side (bundle, instructor) for all the submissions below: the
 # same engine as `check` (grader.judge.engine.grade), batched so the suite stays fast.
-BATCH_DRIVER = """
-import json, sys
-from pathlib import Path
-from grader.judge.engine import Submission, grade
-seed, paths = int(sys.argv[1]), sys.argv[2:]
-subs = [Submission.from_dir(Path(p), name=Path(p).name) for p in paths]
-print(json.dumps([r.to_dict() for r in grade(subs, seed=seed)]))
-"""
 BATCHES = {SEEDS[1]: ["stubs", "round1"], SEEDS[0]: ["round0", "round2"]}
 
 
-def _graded(cwd: Path, seed: int, paths: list[Path], pythonpath: Path | None) -> list[dict]:
-    """The documents of ``paths`` graded by the bundle's own grader (``pythonpath``: a
-    process of its own) or, with None, by this checkout's, here."""
-    if pythonpath is None:
-        from grader.judge.engine import Submission, grade
+def _graded(seed: int, paths: list[Path], in_bundle: BundleProcess | None) -> list[dict]:
+    """The documents of ``paths`` graded by the bundle's own grader (its process) or, with
+    None, by this checkout's, here."""
+    if in_bundle is not None:
+        return in_bundle.grade(seed, paths)
+    from grader.judge.engine import Submission, grade
 
-        subs = [Submission.from_dir(Path(p), name=Path(p).name) for p in paths]
-        return [json.loads(json.dumps(r.to_dict())) for r in grade(subs, seed=seed)]
-    env = {k: v for k, v in os.environ.items() if not k.startswith("CALCGRADE_")}
-    if pythonpath is not None:
-        env["PYTHONPATH"] = str(pythonpath)
-    run = subprocess.run([sys.executable, "-c", BATCH_DRIVER, str(seed), *map(str, paths)],
-                         cwd=cwd, env=env, capture_output=True, text=True, timeout=900)
-    assert run.returncode == 0, run.stderr[-3000:]
-    return json.loads(run.stdout)
+    subs = [Submission.from_dir(Path(p), name=Path(p).name) for p in paths]
+    return [json.loads(json.dumps(r.to_dict())) for r in grade(subs, seed=seed)]
 
 
 @pytest.fixture(scope="module")
-def batched(bundle, tmp_path_factory) -> dict[str, tuple[dict, dict]]:
+def batched(bundle, in_bundle, tmp_path_factory) -> dict[str, tuple[dict, dict]]:
     """submission name → (the bundle's results document, the instructor's)."""
     base = tmp_path_factory.mktemp("offline")
     paths = {"stubs": bundle / "exercises"}
@@ -249,14 +244,14 @@ def batched(bundle, tmp_path_factory) -> dict[str, tuple[dict, dict]]:
     out = {}
     for seed, names in BATCHES.items():
         subs = [paths[n] for n in names]
-        student = _graded(bundle, seed, subs, bundle)
-        mine = _graded(ROOT, seed, subs, None)
+        student = _graded(seed, subs, in_bundle)
+        mine = _graded(seed, subs, None)
         out.update({n: (s, m) for n, s, m in zip(names, student, mine)})
     return out
 
 
-def test_reference_solutions_pass_the_same_checks_offline(bundle, tmp_path):
-    passed = _compare(bundle, _reference_submission(tmp_path / "ref"), SEEDS[0])
+def test_reference_solutions_pass_the_same_checks_offline(in_bundle, tmp_path):
+    passed = _compare(in_bundle, _reference_submission(tmp_path / "ref"), SEEDS[0])
     assert passed > 50
 
 
@@ -272,13 +267,17 @@ def test_catalogued_mistakes_get_the_same_messages_offline(batched, k):
 
 
 def test_a_seed_not_in_the_key_is_refused_clearly(bundle):
-    run = bundle_check(bundle, None, "01_derivative", "--seed", "99")
+    """Through the bundle's own ``python -m grader``, a process as a student runs it."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CALCGRADE_")}
+    run = subprocess.run([sys.executable, "-m", "grader", "check", "01_derivative", "--seed", "99"],
+                         cwd=bundle, env=dict(env, PYTHONPATH=str(bundle)), capture_output=True,
+                         text=True, timeout=300)
     assert run.returncode == 2
     assert "seed 99 is not a public seed" in run.stderr and "1, 2" in run.stderr
 
 
-def test_the_text_output_names_the_public_checks_and_the_key(bundle, tmp_path):
-    run = bundle_check(bundle, _reference_submission(tmp_path / "ref"), "02_antiderivative")
+def test_the_text_output_names_the_public_checks_and_the_key(in_bundle, tmp_path):
+    run = bundle_check(in_bundle, _reference_submission(tmp_path / "ref"), "02_antiderivative")
     assert run.returncode == 0, run.stdout + run.stderr
     public = [c for c in load_exercises(["02_antiderivative"])[0].checks if c.is_public]
     line = (f"Public checks: {len(public)} ({sum(c.points for c in public):g} points), judged "
@@ -293,13 +292,17 @@ def test_changed_checks_are_refused_against_the_key(bundle, tmp_path):
     shutil.copytree(bundle, copy)
     checks = copy / "exercises" / "01_derivative" / "checks.py"
     checks.write_text(checks.read_text().replace("points=2,", "points=3,", 1))
-    run = bundle_check(copy, None, "01_derivative")
+    copied = BundleProcess(copy)  # the copy's own grader
+    try:
+        run = bundle_check(copied, None, "01_derivative")
+    finally:
+        copied.close()
     assert run.returncode == 1 and "not the ones the public key was made for" in run.stderr
 
 
-def test_the_html_report_plots_the_reference_from_the_key(bundle, tmp_path):
+def test_the_html_report_plots_the_reference_from_the_key(in_bundle, tmp_path):
     page = tmp_path / "report.html"
-    run = bundle_check(bundle, _reference_submission(tmp_path / "ref"), "06_optimum",
+    run = bundle_check(in_bundle, _reference_submission(tmp_path / "ref"), "06_optimum",
                        "--html", str(page))
     assert run.returncode == 0, run.stdout + run.stderr
     text = page.read_text()
@@ -311,14 +314,7 @@ def test_the_html_report_plots_the_reference_from_the_key(bundle, tmp_path):
 V_SLUG = "01_derivative"
 
 
-def _bundle_cli(bundle: Path, *args: str) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("CALCGRADE_")}
-    env["PYTHONPATH"] = str(bundle)
-    return subprocess.run([sys.executable, "-m", "grader", *args], cwd=bundle, env=env,
-                          capture_output=True, text=True, timeout=300)
-
-
-def test_variant_students_get_the_instructors_verdicts_in_the_bundle(bundle, tmp_path,
+def test_variant_students_get_the_instructors_verdicts_in_the_bundle(in_bundle, tmp_path,
                                                                      monkeypatch):
     """Two students with their own variants of 01 write their code with the bundle's
     `calcgrade variant --code --write` (no key there) and check in the bundle; the
@@ -338,7 +334,7 @@ def test_variant_students_get_the_instructors_verdicts_in_the_bundle(bundle, tmp
     subs = tmp_path / "subs"
     for student, code in codes.items():
         (subs / student / V_SLUG).mkdir(parents=True)
-        run = _bundle_cli(bundle, "variant", V_SLUG, "--code", code, "--write",
+        run = in_bundle.calcgrade("variant", V_SLUG, "--code", code, "--write",
                           "--submission", str(subs / student))
         assert run.returncode == 0, run.stdout + run.stderr
         assert code in run.stdout and "Your worked example is" in run.stdout
@@ -352,8 +348,8 @@ def test_variant_students_get_the_instructors_verdicts_in_the_bundle(bundle, tmp
         (folder / "solution.py").write_text(
             f"{reference}\n\ndef symbolic_derivative():\n    return {str(cubic.derivative(ada))!r}\n")
         (folder / "answers.toml").write_text(f"slope_at_2 = {12 * ada['a'] + 4 * ada['b']}\n")
-    offline = {r["submission"]: r for r in _graded(bundle, SEEDS[0], [subs / "ada", subs / "bo"],
-                                                   bundle)}
+    offline = {r["submission"]: r for r in _graded(SEEDS[0], [subs / "ada", subs / "bo"],
+                                                   in_bundle)}
     monkeypatch.setattr(variants, "enabled_slugs", lambda: [V_SLUG])
     summary = grade_class(subs, out, slugs=[V_SLUG], seed=SEEDS[0], jobs=1, reports=())
     assert summary.ok, summary.lines()
@@ -375,18 +371,14 @@ def test_variant_students_get_the_instructors_verdicts_in_the_bundle(bundle, tmp
     assert questions["ada"].passed and not questions["bo"].passed
 
 
-def test_the_bundles_variant_command_needs_no_key(bundle):
-    run = _bundle_cli(bundle, "variant", V_SLUG, "--code", "lowercase!")
+def test_the_bundles_variant_command_needs_no_key(in_bundle):
+    run = in_bundle.calcgrade("variant", V_SLUG, "--code", "lowercase!")
     assert run.returncode == 2 and "not a variant code" in run.stderr
-    run = _bundle_cli(bundle, "variant", V_SLUG, "--student", "ada", "--results", "nowhere")
+    run = in_bundle.calcgrade("variant", V_SLUG, "--student", "ada", "--results", "nowhere")
     assert run.returncode == 2 and "--results" in run.stderr
 
 
-def test_grading_a_class_in_the_bundle_is_refused_clearly(bundle, tmp_path):
-    env = {k: v for k, v in os.environ.items() if not k.startswith("CALCGRADE_")}
-    env["PYTHONPATH"] = str(bundle)
+def test_grading_a_class_in_the_bundle_is_refused_clearly(in_bundle, tmp_path):
     (tmp_path / "class").mkdir()
-    run = subprocess.run([sys.executable, "-m", "grader", "grade", str(tmp_path / "class"),
-                          "--out", str(tmp_path / "out")], cwd=bundle, env=env,
-                         capture_output=True, text=True, timeout=300)
+    run = in_bundle.calcgrade("grade", tmp_path / "class", "--out", tmp_path / "out")
     assert run.returncode == 1 and "is a student bundle" in run.stderr

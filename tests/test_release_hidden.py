@@ -1,7 +1,8 @@
 """Hidden checks: in the key, in the bundle's check, in the instructor's results.
 
 A one-exercise copy of the course marks one check ``visibility="hidden"``; it is released
-(in a subprocess: the copy is its own course) and checked on both sides.
+(its own course, in this process) and checked on both sides (the bundle's side in a
+process of the bundle's own grader).
 """
 from __future__ import annotations
 
@@ -9,10 +10,12 @@ import json
 import os
 import shutil
 import subprocess
-import sys
+from collections.abc import Iterator
 from pathlib import Path
 
+import inprocess
 import pytest
+from bundle_process import BundleProcess
 from conftest import ROOT
 
 from grader.course.spec import Check, Exercise
@@ -32,10 +35,12 @@ def _public_counts() -> tuple[int, float]:
 
 
 def _run(args: list[str], cwd: Path, env_extra: dict[str, str]) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("CALCGRADE_")}
+    """This checkout's ``calcgrade ARGS`` in this process (tests/inprocess.py), in the
+    environment without ``CALCGRADE_*`` but ``env_extra``."""
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith("CALCGRADE_") or k == "CALCGRADE_KEEP_SERVERS"}
     env.update(env_extra)
-    return subprocess.run([sys.executable, "-m", "grader", *args], cwd=cwd, env=env,
-                          capture_output=True, text=True, timeout=900)
+    return inprocess.calcgrade(args, cwd=cwd, env=env)
 
 
 @pytest.fixture(scope="module")
@@ -65,6 +70,14 @@ def bundle(course) -> Path:
     return out
 
 
+@pytest.fixture(scope="module")
+def in_bundle(bundle) -> Iterator[BundleProcess]:
+    """The bundle's own grader, one process for the module (tests/bundle_process.py)."""
+    process = BundleProcess(bundle)
+    yield process
+    process.close()
+
+
 def _reference_submission(dest: Path) -> Path:
     (dest / SLUG).mkdir(parents=True)
     shutil.copyfile(ROOT / "reference" / f"{SLUG}.py", dest / SLUG / "solution.py")
@@ -77,25 +90,24 @@ def test_the_key_has_no_entry_for_a_hidden_check(bundle):
     assert all(set(v) == {"5"} for v in key["checks"].values())
 
 
-def test_the_bundle_does_not_run_a_hidden_check_and_counts_it(bundle, tmp_path):
+def test_the_bundle_does_not_run_a_hidden_check_and_counts_it(in_bundle, tmp_path):
     sub = _reference_submission(tmp_path / "sub")
-    env = {"PYTHONPATH": str(bundle)}
-    doc = json.loads(_run(["check", "--submission", str(sub), "--format", "json"], bundle, env).stdout)
+    doc = json.loads(in_bundle.calcgrade("check", "--submission", sub, "--format", "json").stdout)
     ids = [c["id"] for e in doc["exercises"] for c in e["checks"]]
     n, points = _public_counts()
     assert HIDDEN not in ids and len(ids) == n and doc["seed"] == 5
     assert doc["hidden"] == {"checks": 1, "points": 2.0}
     assert doc["totals"]["max_points"] == points and doc["totals"]["passed"] == n
-    text = _run(["check", "--submission", str(sub)], bundle, env)
+    text = in_bundle.calcgrade("check", "--submission", sub)
     assert text.returncode == 0, text.stdout + text.stderr
     assert "1 hidden checks (2 points) run at grading." in text.stdout
     assert f"Public checks: {n} ({points:g} points), judged against the public key for seed 5." \
         in text.stdout
-    md = _run(["check", "--submission", str(sub), "--format", "md"], bundle, env).stdout
+    md = in_bundle.calcgrade("check", "--submission", sub, "--format", "md").stdout
     assert "1 hidden checks (2 points) run at grading." in md
 
 
-def test_the_instructor_runs_the_hidden_check_and_marks_it(course, bundle, tmp_path):
+def test_the_instructor_runs_the_hidden_check_and_marks_it(course, in_bundle, tmp_path):
     sub = _reference_submission(tmp_path / "sub")
     env = {"CALCGRADE_ROOT": str(course)}
     doc = json.loads(_run(["check", "--submission", str(sub), "--format", "json", "--seed", "5"],
@@ -104,8 +116,8 @@ def test_the_instructor_runs_the_hidden_check_and_marks_it(course, bundle, tmp_p
     assert checks[HIDDEN]["status"] == "passed" and checks[HIDDEN]["visibility"] == "hidden"
     assert all("visibility" not in c for i, c in checks.items() if i != HIDDEN)
     assert doc["expected_from"] == "reference" and doc["hidden"] == {"checks": 0, "points": 0.0}
-    student = json.loads(_run(["check", "--submission", str(sub), "--format", "json"], bundle,
-                              {"PYTHONPATH": str(bundle)}).stdout)
+    student = json.loads(in_bundle.calcgrade("check", "--submission", sub, "--format",
+                                             "json").stdout)
     assert student["spec_fingerprint"] == doc["spec_fingerprint"]
     gs = json.loads(_run(["check", "--submission", str(sub), "--format", "gradescope", "--seed", "5"],
                          tmp_path, env).stdout)
