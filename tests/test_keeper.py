@@ -241,3 +241,25 @@ def test_judge_kind_covers_the_course_files(tmp_path, monkeypatch):
     checks = course / "exercises" / "01_tiny" / "checks.py"
     checks.write_text(checks.read_text() + "\n# fixed\n")
     assert judge_kind() != before
+
+
+def test_a_kept_server_serves_every_exercise_of_its_course(keeping, tmp_path, monkeypatch):
+    """A server that may be kept preloads the whole course: after a grading of 01, a
+    grading of 02 takes the same server (one server per exercise had started one each);
+    an exercise whose checks.py is broken costs the others nothing."""
+    from tiny_course import make_course
+
+    from grader.judge.engine import grade
+
+    course = make_course(tmp_path / "course")
+    (course / "exercises" / "03_broken").mkdir()
+    (course / "exercises" / "03_broken" / "checks.py").write_text("raise RuntimeError('typo')\n")
+    monkeypatch.setenv("CALCGRADE_ROOT", str(course))
+    refs = {slug: course / "reference" / f"{slug}.py" for slug in ("01_tiny", "02_half")}
+    first = grade([Submission("ann", {"01_tiny": refs["01_tiny"]}, ["01_tiny"])], ["01_tiny"],
+                  seed=SEED)
+    kept = _pids(keeping)
+    assert len(kept) == 1 and first[0].points == first[0].max_points == 3
+    second = grade([Submission("bo", {"02_half": refs["02_half"]}, ["02_half"])], ["02_half"],
+                   seed=SEED)
+    assert _pids(keeping) == kept and second[0].points == second[0].max_points == 2

@@ -467,7 +467,11 @@ def start_server(policy: Policy, slugs: list[str], *, shared: bool = True,
     """One sandbox server, started by exec and sent its configuration (not yet ready);
     or one this process kept ready from an earlier grading (:mod:`grader.sandbox.keeper`)."""
     from grader.course.paths import project_root
+    from grader.sandbox.keeper import keeper, may_keep
 
+    keep = shared and policy.isolation != "bwrap" and may_keep()
+    if keep:  # one kind per course and policy: the next grading of any exercise takes it
+        slugs = _whole_course(slugs)
     config: dict[str, Any] = {"course_root": str(project_root()), "slugs": slugs,
                               "namespaces": True, "strict": False, "warm": policy.warm}
     if policy.compile_cache is not None:
@@ -491,16 +495,10 @@ def start_server(policy: Policy, slugs: list[str], *, shared: bool = True,
         config["hidden"] = [str(p) for p in _hidden_for_process()]
         config["keep"] = [str(p) for p in _kept_for_process()]
     launcher = _cgroups(policy)
-    kind = _kind(launcher + argv, policy, config, slugs) \
-        if shared and policy.isolation != "bwrap" else None
-    if kind is not None:
-        from grader.sandbox.keeper import keeper, may_keep
-
-        if not may_keep():
-            kind = None
-        elif (kept := keeper().take(kind)) is not None:
-            kept.deadline = time.monotonic() + 3600
-            return kept
+    kind = _kind(launcher + argv, policy, config, slugs) if keep else None
+    if kind is not None and (kept := keeper().take(kind)) is not None:
+        kept.deadline = time.monotonic() + 3600
+        return kept
     errors = tempfile.TemporaryFile()  # the server's own errors, for the message
     try:
         proc = subprocess.Popen(launcher + argv, stdin=subprocess.PIPE,
@@ -568,6 +566,18 @@ def _hidden_for_run(policy: Policy) -> list[Path]:
     (sent with each student, so a server kept from an earlier run hides them too)."""
     hidden = [*policy.hidden] + ([policy.scratch_root] if policy.scratch_root else [])
     return [Path(p).resolve() for p in hidden]
+
+
+def _whole_course(slugs: list[str]) -> list[str]:
+    """The course's exercises (and ``slugs``): what a server that may be kept preloads, so
+    that it serves a grading of any of them (a server of one exercise's preloads served only
+    that exercise's gradings, and a process checking 01, then 02, then 03 started three)."""
+    from grader.course.spec import all_slugs
+
+    try:
+        return sorted(set(all_slugs()) | set(slugs))
+    except OSError:
+        return slugs
 
 
 def _kind(command: list[str], policy: Policy, config: dict[str, Any], slugs: list[str]) -> Any:

@@ -121,7 +121,10 @@ def serve(stdin_fd: int = 0, stdout_fd: int = 1) -> None:
     slugs = [str(s) for s in config.get("slugs", [])]
     modules = {"numpy", "sympy", "jax.numpy"}
     for slug in slugs:
-        modules.update(load_exercise(slug).preload)
+        try:
+            modules.update(load_exercise(slug).preload)
+        except Exception:  # noqa: BLE001 - a broken checks.py: its grading says so, not ours
+            pass
     preload(sorted(modules))
     why = None
     if config.get("warm"):
