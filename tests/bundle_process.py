@@ -47,11 +47,11 @@ for line in sys.stdin:
 
 class BundleProcess:
     """One process of the bundle's grader, cwd the bundle, this environment without
-    ``CALCGRADE_*`` (plus ``env``); commands run one at a time."""
+    ``CALCGRADE_*``; commands run one at a time."""
 
-    def __init__(self, bundle: Path, env: dict[str, str] | None = None) -> None:
+    def __init__(self, bundle: Path) -> None:
         base = {k: v for k, v in os.environ.items() if not k.startswith("CALCGRADE_")}
-        base.update(env or {}, PYTHONPATH=str(bundle), CALCGRADE_KEEP_SERVERS="1")
+        base.update(PYTHONPATH=str(bundle), CALCGRADE_KEEP_SERVERS="1")
         self.bundle = bundle
         self.proc = subprocess.Popen([sys.executable, "-c", _DRIVER, str(TESTS)], cwd=bundle,
                                      env=base, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
