@@ -100,6 +100,45 @@ def test_time_limit_stops_the_body_and_restores_the_signal_handler():
     time.sleep(0.01)
 
 
+def test_an_alarm_swallowed_by_a_weakref_callback_fires_again():
+    """CI, 2026-12-02: the alarm landed in a WeakKeyDictionary callback (SymPy's caches),
+    Python reported it as unraisable and the body ran on without a limit. The alarm now
+    repeats until it lands, and the swallowed one is not reported."""
+    import sys
+    import weakref
+
+    class Thing:
+        pass
+
+    def spin(until):
+        while time.process_time() < until:
+            pass
+
+    reported = []
+
+    def report(unraisable):
+        reported.append(unraisable.exc_value)
+
+    previous_hook = sys.unraisablehook
+    sys.unraisablehook = report
+    start = time.process_time()
+    try:
+        with pytest.raises(JudgeTimeout):
+            with time_limit(0.2):
+                spin(start + 0.15)
+                thing = Thing()
+                ref = weakref.ref(thing, lambda _: spin(start + 0.3))  # spans the deadline
+                del thing
+                spin(start + 3)
+        assert ref() is None
+        assert time.process_time() - start < 1.0
+        assert sys.unraisablehook is report
+    finally:
+        sys.unraisablehook = previous_hook
+    assert reported == []
+    assert signal.getitimer(signal.ITIMER_PROF) == (0.0, 0.0)
+
+
 def test_time_limit_keeps_an_outer_timer():
     fired = []
     previous = signal.signal(signal.SIGPROF, lambda *a: fired.append(1))

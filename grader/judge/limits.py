@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import math
 import signal
+import sys
 import threading
 import time
 from contextlib import contextmanager
@@ -32,6 +33,7 @@ import sympy
 MAX_EXPANSION = 500            # terms of a function argument written out in re/im parts
 MAX_HYPERBOLIC_EXPANSION = 64  # the same for sinh/cosh/tanh, negative powers counted twice
 JUDGE_SECONDS = 10.0           # CPU time to judge one check's answer (parsing included)
+REFIRE_SECONDS = 0.01          # after the deadline, the alarm repeats this often until it lands
 
 
 class JudgeTimeout(BaseException):
@@ -138,10 +140,23 @@ def time_limit(seconds: float | None) -> Iterator[None]:
         if armed[0]:
             raise JudgeTimeout(seconds)
 
+    # The alarm is raised in whatever Python frame runs when it arrives. If that frame is a
+    # weakref callback or a ``__del__`` (SymPy's caches are WeakKeyDictionaries: garbage
+    # collection runs them inside any bytecode), Python reports the exception as
+    # "unraisable" and the body carries on; so the alarm repeats every REFIRE_SECONDS until
+    # one lands where it propagates, and those swallowed ones are not reported.
+    previous_hook = sys.unraisablehook
+
+    def drop_swallowed_alarm(unraisable: "sys.UnraisableHookArgs") -> None:
+        if not isinstance(unraisable.exc_value, JudgeTimeout):
+            previous_hook(unraisable)
+
     previous_handler = signal.signal(signal.SIGPROF, on_alarm)
     outer_delay, outer_interval = signal.setitimer(signal.ITIMER_PROF, 0)
     started = time.process_time()
-    signal.setitimer(signal.ITIMER_PROF, min(seconds, outer_delay) if outer_delay else seconds)
+    sys.unraisablehook = drop_swallowed_alarm
+    signal.setitimer(signal.ITIMER_PROF, min(seconds, outer_delay) if outer_delay else seconds,
+                     REFIRE_SECONDS)
     try:
         yield
     finally:
@@ -150,6 +165,8 @@ def time_limit(seconds: float | None) -> Iterator[None]:
             signal.setitimer(signal.ITIMER_PROF, 0)
         finally:
             signal.signal(signal.SIGPROF, previous_handler)
+            if sys.unraisablehook is drop_swallowed_alarm:
+                sys.unraisablehook = previous_hook
             if outer_delay:
                 left = outer_delay - (time.process_time() - started)
                 signal.setitimer(signal.ITIMER_PROF, max(left, 1e-3), outer_interval)
