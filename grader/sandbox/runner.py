@@ -230,19 +230,26 @@ def _children(pid: int) -> list[int]:
 
 
 def student_cpu_seconds(child: _Child) -> float:
-    """The CPU time of all the student's processes: the child, every process below it,
-    and (as the init of the student's own PID namespace, whose ``/proc`` this is) the
-    orphans it adopted, each with the children it reaped. A check's CPU limit is thus the
-    student's, not one process's: a fork bomb is over it as soon as its processes
-    together have used it, instead of holding every core until the wall backstop."""
-    roots = [child.proc or child.pid]
+    """The CPU time of all the student's processes. As the init of the student's own PID
+    namespace (whose ``/proc`` this is): every other process in it, whatever it became
+    (an orphan, a new session), plus those that ended and were reaped (their CPU went to
+    the process that waited for them: a parent here, this init at the top), one read of
+    ``/proc/<pid>/stat`` each. Elsewhere: the child and every process below it. A
+    check's CPU limit is thus the student's, not one process's: a fork bomb is over it as
+    soon as its processes together have used it, instead of holding every core until
+    the wall backstop."""
     try:
         own_proc = int(os.readlink("/proc/self")) == os.getpid() == 1
     except (OSError, ValueError):
         own_proc = False
     if own_proc:
-        roots = _children(1)  # the runner's only child is the student's; the rest, orphans
-    total, seen = 0.0, set()
+        total = cpu_seconds(1, reaped=True) - cpu_seconds(1)  # not this runner's own
+        try:
+            pids = [int(p) for p in os.listdir("/proc") if p.isdigit() and p != "1"]
+        except OSError:
+            pids = []
+        return total + sum(cpu_seconds(pid, reaped=True) for pid in pids)
+    roots, total, seen = [child.proc or child.pid], 0.0, set()
     while roots and len(seen) < 4096:  # bounded by the sandbox's task limit anyway
         pid = roots.pop()
         if pid in seen:
@@ -261,9 +268,14 @@ def _still_within_cpu(child: _Child) -> bool:
         return False
     now = time.monotonic()
     limit = child.job.limits[child.current]
+    # counted while every process of the student holds still: a fork bomb's hundreds of
+    # processes would otherwise take the cores from this walk through /proc (seen: 18 s)
+    frozen = _signal_namespace(signal.SIGSTOP)
     used = student_cpu_seconds(child) - child.cpu_at_start
     if used >= limit or now >= child.backstop:
-        return False
+        return False  # _timeout ends them, stopped or not
+    if frozen:
+        _signal_namespace(signal.SIGCONT)
     child.deadline = min(child.backstop, now + max(0.05, limit - used))
     return True
 
@@ -434,14 +446,28 @@ def _killpg(pid: int) -> None:
     _kill_namespace()
 
 
+def _signal_namespace(sig: int) -> bool:
+    """As the init of the student's own PID namespace: send ``sig`` to every other process
+    in it (whatever process group or session it moved to; Linux also signals the children
+    they fork meanwhile). False, and nothing sent, outside such a namespace, where
+    kill(-1) would reach far beyond the student."""
+    if os.getpid() != 1:
+        return False
+    try:
+        os.kill(-1, sig)  # every process of the namespace but its init
+    except ProcessLookupError:
+        pass  # none left
+    return True
+
+
 def _kill_namespace() -> None:
     """As the init of the student's own PID namespace: end every other process in it
-    (whatever process group or session it moved to; a fork bomb included)."""
+    (a fork bomb included)."""
     if os.getpid() != 1:
-        return  # not in a namespace of our own: kill(-1) would reach far beyond it
+        return
     for _ in range(50):
         try:
-            os.kill(-1, signal.SIGKILL)  # every process of the namespace but its init
+            os.kill(-1, signal.SIGKILL)
         except ProcessLookupError:
             break
         try:
