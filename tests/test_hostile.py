@@ -144,9 +144,9 @@ def _grade(subs: Path, out: Path, isolation: str, here: bool = False
     ``here`` (tests/inprocess.py)."""
     args = ["grade", str(subs), "--out", str(out), "--exercise", SLUG, "--jobs", "2",
             "--isolation", isolation, "--report", "none", "--seed", "7"]  # one seed: comparable
-    # the loops and bombs spend 0.2 × their limits (the honest checks take well under
+    # the loops and bombs spend 0.1 × their limits (the honest checks take well under
     # that: the references pass every check at 0.1, tests/test_isolation.py)
-    env = {**os.environ, "CALCGRADE_TIME_SCALE": "0.2"}
+    env = {**os.environ, "CALCGRADE_TIME_SCALE": "0.1"}
     if here:
         return inprocess.calcgrade(args, env=env)
     return subprocess.run([sys.executable, "-m", "grader.cli.main", *args],

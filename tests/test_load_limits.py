@@ -34,7 +34,7 @@ def saturated_machine():
 
 
 def test_load_changes_no_verdict(saturated_machine, tmp_path, monkeypatch):
-    monkeypatch.setenv("CALCGRADE_TIME_SCALE", "0.2")  # 2 s of CPU per check
+    monkeypatch.setenv("CALCGRADE_TIME_SCALE", "0.1")  # 1 s of CPU per check
     honest = tmp_path / "honest" / "01_derivative"
     honest.mkdir(parents=True)
     shutil.copyfile(reference_dir() / "01_derivative.py", honest / "solution.py")

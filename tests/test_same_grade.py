@@ -43,7 +43,7 @@ from grader.course.paths import reference_dir
 HERE = Path(__file__).resolve().parent / "same_grade"
 SEED = "4242"
 SLUGS = ("01_derivative", "02_antiderivative")
-TIME_SCALE = "0.2"  # the infinite loop costs 0.2 × the 10 s limit per run (the references
+TIME_SCALE = "0.1"  # the infinite loop costs 0.1 × the 10 s limit per run (the references
                    # pass every check at 0.1: tests/test_isolation.py)
 
 # student -> slug -> the file appended to the reference (a slug not named: the reference)

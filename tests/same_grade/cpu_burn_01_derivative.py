@@ -1,6 +1,6 @@
 
 
-# --- appended by tests/test_same_grade.py: 4 s of CPU (over the 2 s limit at scale 0.2),
+# --- appended by tests/test_same_grade.py: 4 s of CPU (over the 1 s limit at scale 0.1),
 # then the right answer: every backend must time it out on CPU time, bwrap included
 def symbolic_derivative():
     import time
