@@ -73,7 +73,7 @@ def main() -> None:
     for slug in args.slugs:
         (tmp / slug).mkdir()
         shutil.copy(ROOT / "reference" / f"{slug}.py", tmp / slug / "solution.py")
-    cli = [sys.executable, "-m", "grader.cli.main", "check", "--submission", str(tmp), "--seed", "1"]
+    cli = [sys.executable, "-m", "grader", "check", "--submission", str(tmp), "--seed", "1"]
     print(f"# {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
           f"load average {os.getloadavg()[0]:.1f}")
     print(f"{'command':<58} {'median':>8} {'min':>7} {'max':>7}")

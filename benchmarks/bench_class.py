@@ -66,7 +66,7 @@ def generate(out: Path, students: int, slugs: list[str], seed: int = 0) -> None:
 
 def run_calcgrade(subs: Path, out: Path, isolation: str, jobs: int) -> float:
     t0 = time.perf_counter()
-    proc = subprocess.run([PYTHON, "-m", "grader.cli.main", "grade", str(subs), "--out", str(out),
+    proc = subprocess.run([PYTHON, "-m", "grader", "grade", str(subs), "--out", str(out),
                            "--jobs", str(jobs), "--isolation", isolation, "--report", "none",
                            "--seed", str(SEED)],  # both modes: the same inputs, comparable scores
                           capture_output=True, text=True)

@@ -32,7 +32,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_checks import wall  # noqa: E402 - one timing helper for the CLI benchmarks
 
-CALCGRADE = [sys.executable, "-m", "grader.cli.main"]
+CALCGRADE = [sys.executable, "-m", "grader"]
 WRONG = ("    derivative = jax.jit(jax.vmap(jax.grad(f)))",
          "    derivative = lambda xs: 0 * xs  # wrong on purpose (bench_cli.py)")
 

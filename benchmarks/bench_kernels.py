@@ -65,7 +65,7 @@ def summary(report) -> list[str]:
 
 def time_default_command() -> float:
     t0 = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "grader.cli.main", "bench", "--device", "cpu"], cwd=ROOT,
+    subprocess.run([sys.executable, "-m", "grader", "bench", "--device", "cpu"], cwd=ROOT,
                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False,
                    env={**os.environ, "JAX_PLATFORMS": "cpu"})
     return time.perf_counter() - t0

@@ -341,7 +341,7 @@ def test_bench_times_a_submission_in_the_sandbox(tmp_path):
     (sub / "03_gradient" / "solution.py").write_text(BROKEN)
     out = tmp_path / "bench.json"
     proc = subprocess.run(
-        [sys.executable, "-m", "grader.cli.main", "bench", "01_derivative", "03_gradient/gradient",
+        [sys.executable, "-m", "grader", "bench", "01_derivative", "03_gradient/gradient",
          "--submission", str(sub), "--device", "auto", "--sizes", "10,20", "--repeats", "3",
          "--warmup", "1", "--budget", "0.2", "--format", "json", "-o", str(out)],
         cwd=ROOT, capture_output=True, text=True, timeout=300,

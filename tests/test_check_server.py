@@ -38,7 +38,7 @@ def _env(rt: Path, server: str = "1", **extra: str) -> dict[str, str]:
 
 
 def _check(rt: Path, sub: Path, *args: str, server: str = "1", **extra: str):
-    return subprocess.run([sys.executable, "-m", "grader.cli.main", "--course", str(ROOT),
+    return subprocess.run([sys.executable, "-m", "grader", "--course", str(ROOT),
                            "check", SLUG, "--submission", str(sub), "--seed", "5", *args],
                           cwd=sub.parent, env=_env(rt, server, **extra), capture_output=True,
                           text=True, timeout=300)
@@ -165,7 +165,7 @@ def test_ctrl_c_interrupts_the_served_check_and_the_server_stays(world):
         "\n\ndef symbolic_derivative():\n    while True:\n        pass\n"
     sub = _folder(base, "loop", loop)
     before = _served_count(rt)
-    proc = subprocess.Popen([sys.executable, "-m", "grader.cli.main", "--course", str(ROOT),
+    proc = subprocess.Popen([sys.executable, "-m", "grader", "--course", str(ROOT),
                              "check", SLUG, "--submission", str(sub)], cwd=base,
                             env=_env(rt), stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     assert proc.stderr is not None

@@ -32,7 +32,7 @@ from grader.course.spec import load_exercise
 from grader.judge.results import CheckResult, ExerciseResult, Results
 
 SLUG = "01_derivative"
-CALCGRADE = [sys.executable, "-m", "grader.cli.main"]
+CALCGRADE = [sys.executable, "-m", "grader"]
 
 
 # -- a small class ----------------------------------------------------------------------

@@ -19,7 +19,7 @@ import pytest
 from grader.course.paths import exercises_dir, reference_dir
 
 SLUG = "01_derivative"
-CALCGRADE = [sys.executable, "-m", "grader.cli.main"]
+CALCGRADE = [sys.executable, "-m", "grader"]
 ROOT = Path(__file__).resolve().parent.parent
 REPORT_FILES = {"index.html", "students", "gradebook.csv", "gradebook-canvas.csv",
                 "gradebook-moodle.csv", "summary.md", "junit.xml"}

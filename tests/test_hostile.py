@@ -149,7 +149,7 @@ def _grade(subs: Path, out: Path, isolation: str, here: bool = False
     env = {**os.environ, "CALCGRADE_TIME_SCALE": "0.1"}
     if here:
         return inprocess.calcgrade(args, env=env)
-    return subprocess.run([sys.executable, "-m", "grader.cli.main", *args],
+    return subprocess.run([sys.executable, "-m", "grader", *args],
                           capture_output=True, text=True, timeout=900, env=env)
 
 
@@ -285,7 +285,7 @@ def test_not_root_a_class_run_still_hides_the_reference(tmp_path):
         _honest(subs)
         for path in [subs, *subs.rglob("*")]:
             path.chmod(0o755 if path.is_dir() else 0o644)
-        proc = subprocess.run([*argv, "-m", "grader.cli.main", "grade", str(subs), "--out",
+        proc = subprocess.run([*argv, "-m", "grader", "grade", str(subs), "--out",
                                str(work / "out"), "--exercise", SLUG, "--jobs", "2",
                                "--isolation", "process", "--report", "none"],
                               env=env, capture_output=True, text=True, timeout=600)

@@ -255,7 +255,7 @@ class _PeakMemory:
                 if hwm is None:
                     continue
                 peak = int(hwm.group(1)) * 1024
-                if b"grader.cli.main" in cmdline:
+                if b"-m\x00grader\x00" in cmdline:
                     self.parent = max(self.parent, peak)
                 elif b"grader.classrun.judge_server" in cmdline:
                     self.judges = max(self.judges, peak)
@@ -373,7 +373,7 @@ def _grade(tmp: Path, isolation: str) -> Run:
     copies = QUEUE_COPIES if isolation == "process" and cgroup is not None else 0
     subs = _lay_out_class(tmp, secret, cases, sockets, copies)
     out = tmp / "out"
-    argv = [sys.executable, "-m", "grader.cli.main", "grade", str(subs), "--out", str(out),
+    argv = [sys.executable, "-m", "grader", "grade", str(subs), "--out", str(out),
             "--exercise", SLUG, "--jobs", "1", "--isolation", isolation, "--report", "none",
             "--seed", str(SEED)]
     uts = _can_unshare_uts()

@@ -18,7 +18,7 @@ from pathlib import Path
 from grader.course.paths import reference_dir
 
 SLUG = "01_derivative"
-CALCGRADE = [sys.executable, "-m", "grader.cli.main"]
+CALCGRADE = [sys.executable, "-m", "grader"]
 
 
 def _make_class(root: Path) -> Path:

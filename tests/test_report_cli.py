@@ -224,7 +224,7 @@ def test_check_shows_progress_on_a_terminal_only(course: Path) -> None:
     master, slave = pty.openpty()
     # the spinner shows once a wait passes CALCGRADE_SPINNER_DELAY (1 s; here at once)
     env = {**os.environ, "CALCGRADE_ROOT": str(course), "CALCGRADE_SPINNER_DELAY": "0"}
-    proc = subprocess.run([sys.executable, "-m", "grader.cli.main", "check", "--submission", "wrong",
+    proc = subprocess.run([sys.executable, "-m", "grader", "check", "--submission", "wrong",
                            "--seed", "1", "--format", "json"], cwd=course, env=env,
                           stdout=subprocess.PIPE, stderr=slave, timeout=120)
     os.close(slave)

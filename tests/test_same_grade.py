@@ -89,7 +89,7 @@ def _build_class(root: Path) -> Path:
 
 def _calcgrade(*args: str) -> subprocess.CompletedProcess:
     env = {**os.environ, "CALCGRADE_TIME_SCALE": TIME_SCALE}
-    return subprocess.run([sys.executable, "-m", "grader.cli.main", *args], env=env,
+    return subprocess.run([sys.executable, "-m", "grader", *args], env=env,
                           capture_output=True, text=True, timeout=300)
 
 

@@ -22,7 +22,7 @@ from grader.reports import formats
 
 SLUG = "01_derivative"
 NAN_INF = Path(__file__).parent / "hostile" / "nan_inf"
-CALCGRADE = [sys.executable, "-m", "grader.cli.main"]
+CALCGRADE = [sys.executable, "-m", "grader"]
 
 
 def _refuse(token: str) -> Any:

@@ -30,7 +30,7 @@ from grader.course.paths import exercises_dir, reference_dir
 from grader.course.spec import load_exercise
 
 SLUG = "01_derivative"
-CALCGRADE = [sys.executable, "-m", "grader.cli.main"]
+CALCGRADE = [sys.executable, "-m", "grader"]
 FULL = float(sum(c.points for c in load_exercise("01_derivative").checks))  # the reference's
 
 

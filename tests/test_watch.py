@@ -61,7 +61,7 @@ class _Lines:
 def test_a_save_from_wrong_to_right_changes_the_verdict(tmp_path):
     path = _reference(tmp_path, WRONG_RATE)
     proc = subprocess.Popen(
-        [sys.executable, "-m", "grader.cli.main", "watch", SLUG, "--submission", str(tmp_path),
+        [sys.executable, "-m", "grader", "watch", SLUG, "--submission", str(tmp_path),
          "--seed", "3", "--function", "rate_of_change", "--quiet", "--interval", "0.05"],
         cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     lines = _Lines(proc)

@@ -1,4 +1,5 @@
-"""``python -m grader.cli.check_server``: a per-user warm server for ``calcgrade check``.
+"""A per-user warm server for ``calcgrade check`` (started as ``python -m grader
+serve-checks``, a hidden command, by :mod:`grader.cli.check_server_client`).
 
 A cold ``calcgrade check`` spends most of its time importing (NumPy, SymPy, JAX, on both
 sides of the sandbox). This process imports the trusted side once and serves the checks
@@ -18,7 +19,6 @@ back), a fresh copy of the context variables and of the warning filters. It ends
 """
 from __future__ import annotations
 
-import argparse
 import contextlib
 import contextvars
 import fcntl
@@ -276,12 +276,9 @@ class _NullSocket:
         pass
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m grader.cli.check_server")
-    parser.add_argument("--warm", default=None, help="the first client's check, as JSON")
-    parser.add_argument("--after", type=int, default=0,
-                        help="the starting client's pid: warm up once it has ended")
-    args = parser.parse_args(argv)
+def serve(warm_json: str | None, after: int) -> int:
+    """Warm up on ``warm_json`` (the first client's check, as JSON) once the starting
+    client (pid ``after``) has ended, then serve until idle; the exit status."""
     from grader.course.paths import project_root
 
     folder = wire.private_dir()
@@ -299,10 +296,10 @@ def main(argv: list[str] | None = None) -> int:
     os.environ[wire.SERVER_OWNED[0]] = "0"         # never a client of itself
     os.environ["CALCGRADE_KEEP_SERVERS"] = "1"     # sandbox servers kept between checks
     warm = None
-    if args.warm:
+    if warm_json:
         with contextlib.suppress(ValueError):
-            warm = wire.validate_check(json.loads(args.warm))
-    _wait_for_parent(args.after)
+            warm = wire.validate_check(json.loads(warm_json))
+    _wait_for_parent(after)
     _warm(warm)
     if wire.identity(root, environ) != ident:
         changed = sorted({t[0] for t in set(stamps) ^ set(wire.code_stamp() +
@@ -333,9 +330,3 @@ def main(argv: list[str] | None = None) -> int:
         sock.close()
         print(f"check server {os.getpid()} ended after {server.served} checks", flush=True)
     return 0
-
-
-if __name__ == "__main__":  # pragma: no cover
-    code = main()
-    sys.stdout.flush()
-    os._exit(code)

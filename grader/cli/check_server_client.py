@@ -2,9 +2,10 @@
 
 Imports only the standard library and Click (it runs before anything heavy). When the
 check may be served (:func:`wanted`: a terminal or ``CALCGRADE_CHECK_SERVER=1``; never
-with ``CALCGRADE_CHECK_SERVER=0``, ``--no-server``, ``CI`` or ``--bench``), it sends the check to this user's server of the same identity
-(:mod:`grader.cli.check_server`) and copies what the server writes to its own stdout and
-stderr as it comes, then exits with the server's status. No server yet: it starts one
+with ``CALCGRADE_CHECK_SERVER=0``, ``--no-server``, ``CI`` or ``--bench``), it sends the
+check to this user's server of the same identity (:mod:`grader.cli.check_server`, run as
+``python -m grader serve-checks``) and copies what the server writes to its own stdout
+and stderr as it comes, then exits with the server's status. No server yet: it starts one
 (detached) and checks in this process as before, cold; later checks are served. A server
 that cannot be reached, refuses, or fails before it wrote anything: checked here instead;
 one that fails after: said on stderr, exit 1. Ctrl-C is passed on (the server interrupts
@@ -169,7 +170,7 @@ def start_server(folder: Path, path: Path, root: Path, doc: dict[str, Any]) -> N
         if log_path.exists() and log_path.stat().st_size > LOG_BYTES:
             log_path.unlink()
         with open(log_path, "ab") as log:
-            subprocess.Popen([sys.executable, "-m", "grader.cli.check_server",
+            subprocess.Popen([sys.executable, "-m", "grader", "serve-checks",
                               "--warm", json.dumps(doc), "--after", str(os.getpid())],
                              stdin=subprocess.DEVNULL, stdout=log, stderr=log, env=env,
                              cwd=str(Path(grader.__file__).resolve().parent.parent),

@@ -451,6 +451,19 @@ def check_server_cmd(action: str) -> None:
     sys.exit(run_server_command(action))
 
 
+@main.command("serve-checks", hidden=True)
+@click.option("--warm", default=None, help="the first client's check, as JSON")
+@click.option("--after", type=int, default=0,
+              help="the starting client's pid: warm up once it has ended")
+def serve_checks(warm: str | None, after: int) -> None:
+    """The warm check server itself, started by `check` (grader/cli/check_server.py)."""
+    global _served_argv
+    _served_argv = None  # the checks this process serves run here, never through a server
+    from grader.cli.check_server import serve
+
+    sys.exit(serve(warm, after))
+
+
 _served_argv: list[str] | None = None  # the console's argv, once entry() runs the CLI
 
 
@@ -484,6 +497,3 @@ def entry() -> None:
     _served_argv = sys.argv[1:]  # only the console's checks may go to the check server
     os._exit(exit_code(sys.argv[1:]))
 
-
-if __name__ == "__main__":  # pragma: no cover
-    entry()
