@@ -68,3 +68,29 @@ def test_each_course_has_its_own_fingerprint(tmp_path, monkeypatch):
     checks = two / "exercises" / "01_tiny" / "checks.py"
     checks.write_text(checks.read_text() + "\n# a fixed check\n")
     assert course_fingerprint("01_tiny") != of_two  # an edited checks.py: graded again
+
+
+def test_each_course_draws_its_own_figure(tmp_path, monkeypatch):
+    """The same figure data under another course's exercise of the same slug is drawn by
+    that course's own ``draw`` (once, the image was cached by slug alone)."""
+    from grader.reports.plots import exercise_plot
+
+    plain = make_course(tmp_path / "plain")  # 01_tiny declares no figure
+    drawn = make_course(tmp_path / "drawn")
+    checks = drawn / "exercises" / "01_tiny" / "checks.py"
+    checks.write_text(checks.read_text().replace(
+        'preload=("numpy",),',
+        'preload=("numpy",), figure=Figure(title="doubling", functions=("double",), '
+        'student=lambda sol, inputs: {}, reference=lambda ref, inputs: {}, '
+        'draw=lambda ax, ref, got: ax.plot([0, 1], [0, 2])),', 1).replace(
+        "import Check, Exercise", "import Check, Exercise, Figure"))
+    figure = {"title": "doubling", "reference": {}, "student": {}}
+    try:
+        monkeypatch.setenv("CALCGRADE_ROOT", str(drawn))
+        assert exercise_plot("01_tiny", figure).uri
+        monkeypatch.setenv("CALCGRADE_ROOT", str(plain))
+        other = exercise_plot("01_tiny", figure)
+        assert other.uri is None and "no drawing" in other.note
+    finally:
+        for key in [k for k in spec._cache if k[1] == "01_tiny"]:
+            spec._cache.pop(key)

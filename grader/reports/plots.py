@@ -108,12 +108,19 @@ def exercise_plot(slug: str, figure: dict[str, Any] | None) -> Plot | None:
         key = json.dumps(figure, sort_keys=True, allow_nan=False)
     except (TypeError, ValueError):
         return _plot(slug, figure)
-    return _cached_plot(slug, key)
+    from grader.course.paths import exercises_dir
+
+    try:
+        course = str(exercises_dir())
+    except Exception:  # noqa: BLE001 - no course here: nothing to draw with (as _draw_function)
+        course = ""
+    return _cached_plot(course, slug, key)
 
 
 @lru_cache(maxsize=32)
-def _cached_plot(slug: str, figure_json: str) -> Plot | None:
-    """Same figure data, same image: a class's reference-only plots are drawn once."""
+def _cached_plot(course: str, slug: str, figure_json: str) -> Plot | None:
+    """Same course, exercise and figure data, same image: a class's reference-only plots
+    are drawn once (``course``: its exercises folder, whose ``draw`` this is)."""
     return _plot(slug, json.loads(figure_json))
 
 
