@@ -206,6 +206,19 @@ def test_a_kept_judge_judges_the_next_class_run_alike_and_a_changed_course_gets_
     assert _points(tmp_path / "one") == _points(tmp_path / "two")
     one = _points(tmp_path / "one")
     assert one["ada"] > one["bo"]
+    # started from another working folder, one holding a module that would shadow
+    # NumPy's: the kept judge judges it (a judge's folder is the grader's own), alike
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "numpy.py").write_text("raise ImportError('not the real numpy')\n")
+    here = os.getcwd()
+    os.chdir(elsewhere)
+    try:
+        grade_class(subs, tmp_path / "elsewhere_out", **kw)
+    finally:
+        os.chdir(here)
+    assert len(started) == 1 and kept.count() == 1
+    assert _points(tmp_path / "elsewhere_out") == one
     # what a judge inherits changes (here a setting of the environment): a fresh judge
     os.environ["CALCGRADE_TIME_SCALE"] = "1.0"
     try:

@@ -19,6 +19,7 @@ import subprocess
 import sys
 import time
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from grader.sandbox import plain
@@ -118,9 +119,22 @@ class Judge:
         # no preexec_fn: the parent is threaded and may have run JAX, so nothing may run
         # between fork and exec; the judge sets its own death signal (serve()), and its
         # own session keeps the terminal's Ctrl-C from it (the parent stops it)
+        # the course named, and the folder of this grader as its working folder: what it
+        # judges by does not depend on where the class run was started (so judges kept
+        # for one test's folder serve the next), and `-m` finds this grader, nothing
+        # that folder holds
+        import grader
+        from grader.course.paths import ENV, CourseNotFound, project_root
+
+        env = dict(os.environ)
+        try:
+            env[ENV] = str(project_root())
+        except CourseNotFound:
+            pass  # the judge says so itself, for the student it is asked about
         proc = subprocess.Popen([sys.executable, "-m", "grader.classrun.judge_server",
                                  str(os.getpid())], stdin=subprocess.PIPE,
-                                stdout=subprocess.PIPE, start_new_session=True)
+                                stdout=subprocess.PIPE, start_new_session=True, env=env,
+                                cwd=str(Path(grader.__file__).resolve().parent.parent))
         return cls(proc, plain.FrameReader(max_frame=plain.MAX_REQUEST), kind)
 
     def judge(self, request: dict) -> dict:
@@ -174,8 +188,8 @@ class Judge:
 # -- judges kept between one process's class runs (opt-in, like sandbox servers) ---------
 #
 # A judge inherits everything it judges by from its parent at its start: the interpreter,
-# the working folder and environment (which course, its settings), and the course's files
-# as they were (it loads each exercise's checks and reference once). With
+# the course (named in its environment; its working folder is the grader's own) and the
+# environment (the course's settings), and the course's files as they were (it loads each exercise's checks and reference once). With
 # ``CALCGRADE_KEEP_SERVERS=1`` a class run started on the main thread (a judge dies with
 # the thread that started it) starts its judges there and, at its end, hands the ones that
 # judged without failing to a keeper (grader.sandbox.keeper.Keeper); the next run whose
@@ -204,7 +218,7 @@ def judge_kind() -> Any:
             if stat.S_ISREG(st.st_mode):
                 files.append((path.relative_to(root).as_posix(), st.st_size, st.st_mtime_ns))
     env = tuple(sorted((k, v) for k, v in os.environ.items() if k not in VOLATILE_ENV))
-    return (sys.executable, os.getcwd(), str(root), env, tuple(files))
+    return (sys.executable, str(root), env, tuple(files))
 
 
 def judge_keeper() -> Any:
