@@ -19,7 +19,6 @@ import subprocess
 import sys
 import time
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from grader.sandbox import plain
@@ -116,25 +115,23 @@ class Judge:
 
     @classmethod
     def start(cls, kind: Any = None) -> "Judge":
-        # no preexec_fn: the parent is threaded and may have run JAX, so nothing may run
-        # between fork and exec; the judge sets its own death signal (serve()), and its
-        # own session keeps the terminal's Ctrl-C from it (the parent stops it)
-        # the course named, and the folder of this grader as its working folder: what it
-        # judges by does not depend on where the class run was started (so judges kept
-        # for one test's folder serve the next), and `-m` finds this grader, nothing
-        # that folder holds
-        import grader
-        from grader.course.paths import ENV, CourseNotFound, project_root
+        # The course named and the grader's own folder as its working folder: what it
+        # judges by does not depend on where the class run was started (judges kept for
+        # one test's folder serve the next).
+        from grader.course.paths import ENV, CourseNotFound, grader_parent, project_root
 
         env = dict(os.environ)
         try:
             env[ENV] = str(project_root())
         except CourseNotFound:
             pass  # the judge says so itself, for the student it is asked about
+        # no preexec_fn: the parent is threaded and may have run JAX, so nothing may run
+        # between fork and exec; the judge sets its own death signal (serve()), and its
+        # own session keeps the terminal's Ctrl-C from it (the parent stops it)
         proc = subprocess.Popen([sys.executable, "-m", "grader.classrun.judge_server",
                                  str(os.getpid())], stdin=subprocess.PIPE,
                                 stdout=subprocess.PIPE, start_new_session=True, env=env,
-                                cwd=str(Path(grader.__file__).resolve().parent.parent))
+                                cwd=str(grader_parent()))
         return cls(proc, plain.FrameReader(max_frame=plain.MAX_REQUEST), kind)
 
     def judge(self, request: dict) -> dict:
@@ -188,8 +185,9 @@ class Judge:
 # -- judges kept between one process's class runs (opt-in, like sandbox servers) ---------
 #
 # A judge inherits everything it judges by from its parent at its start: the interpreter,
-# the course (named in its environment; its working folder is the grader's own) and the
-# environment (the course's settings), and the course's files as they were (it loads each exercise's checks and reference once). With
+# the course (named in its environment; its working folder is the grader's own), the
+# environment (the course's settings) and the course's files as they were (it loads each
+# exercise's checks and reference once). With
 # ``CALCGRADE_KEEP_SERVERS=1`` a class run started on the main thread (a judge dies with
 # the thread that started it) starts its judges there and, at its end, hands the ones that
 # judged without failing to a keeper (grader.sandbox.keeper.Keeper); the next run whose

@@ -151,7 +151,7 @@ def _write(stream: Any, data: bytes) -> None:
 def start_server(folder: Path, path: Path, root: Path, doc: dict[str, Any]) -> None:
     """Start this identity's server, detached (own session, no terminal, a log file in
     the runtime folder); it runs ``doc`` once unseen to warm up, then serves."""
-    import grader
+    from grader.course.paths import grader_parent
 
     log_path = path.with_suffix(".log")
     try:
@@ -173,7 +173,7 @@ def start_server(folder: Path, path: Path, root: Path, doc: dict[str, Any]) -> N
             subprocess.Popen([sys.executable, "-m", "grader", "serve-checks",
                               "--warm", json.dumps(doc), "--after", str(os.getpid())],
                              stdin=subprocess.DEVNULL, stdout=log, stderr=log, env=env,
-                             cwd=str(Path(grader.__file__).resolve().parent.parent),
+                             cwd=str(grader_parent()),
                              close_fds=True, start_new_session=True)
     except OSError:
         pass

@@ -34,9 +34,16 @@ def is_course(path: Path, *, marker: bool = True) -> bool:
     return (path / "exercises").is_dir() and (not marker or (path / MARKER).is_file())
 
 
+def grader_parent() -> Path:
+    """The folder above the ``grader`` package: the working folder of the processes the
+    grader starts with ``python -m grader…``, where ``-m`` finds this grader and nothing
+    that the caller's folder holds."""
+    return Path(__file__).resolve().parents[2]
+
+
 def _checkout() -> Path:
     """The folder above the ``grader`` package (a course only in a source checkout)."""
-    return Path(__file__).resolve().parents[2]
+    return grader_parent()
 
 
 def find_course(explicit: str | os.PathLike[str] | None = None,
