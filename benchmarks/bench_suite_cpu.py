@@ -44,6 +44,7 @@ def _comp(v: int) -> int:
 
 def _sample(seen: dict, stop: threading.Event) -> None:
     while not stop.is_set():
+        now = time.time()
         for entry in os.listdir("/proc"):
             if entry.isdigit() and int(entry) not in seen:
                 try:
@@ -52,7 +53,7 @@ def _sample(seen: dict, stop: threading.Event) -> None:
                 except OSError:
                     continue
                 seen[int(entry)] = (cmd.replace(b"\0", b" ").decode(errors="replace"),
-                                    int(stat.rsplit(")", 1)[1].split()[1]))
+                                    int(stat.rsplit(")", 1)[1].split()[1]), now)
         time.sleep(0.2)
 
 
@@ -61,8 +62,10 @@ def _records(path: Path) -> list[tuple[int, int, float]]:
     out = []
     for i in range(0, len(data) - RECORD + 1, RECORD):
         pid, ppid = struct.unpack_from("<II", data, i + 16)
+        btime, etime = struct.unpack_from("<If", data, i + 24)
         utime, stime = struct.unpack_from("<HH", data, i + 32)
-        out.append((pid, ppid, (_comp(utime) + _comp(stime)) / 100.0))  # AHZ = 100
+        out.append((pid, ppid, (_comp(utime) + _comp(stime)) / 100.0,  # AHZ = 100
+                    btime + 0.5))  # began (whole seconds)
     return out
 
 
@@ -70,9 +73,14 @@ def _kind(cmd: str) -> str:
     return next((name for name, key in KINDS if key in cmd), "other")
 
 
-def classify(records: list[tuple[int, int, float]], seen: dict) -> collections.Counter:
-    parents = {pid: ppid for pid, ppid, _ in records}
-    parents.update({pid: ppid for pid, (_, ppid) in seen.items()})
+def _parents(records: list, seen: dict) -> dict[int, int]:
+    parents = {pid: ppid for pid, ppid, *_ in records}
+    parents.update({pid: entry[1] for pid, entry in seen.items()})
+    return parents
+
+
+def classify(records: list, seen: dict) -> collections.Counter:
+    parents = _parents(records, seen)
 
     def kind(pid: int) -> str:
         for _ in range(64):
@@ -90,13 +98,55 @@ def classify(records: list[tuple[int, int, float]], seen: dict) -> collections.C
         return "unknown"
 
     cpu: collections.Counter = collections.Counter()
-    for pid, _, seconds in records:
+    for pid, _, seconds, _ in records:
         cpu[kind(pid)] += seconds
+    return cpu
+
+
+PLUGIN = '''
+import os, time
+import pytest
+LOG = os.environ["CALCGRADE_PERTEST_LOG"]
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_protocol(item, nextitem):
+    start = time.time()
+    yield
+    with open(LOG, "a") as fh:
+        fh.write(f"{os.getpid()}\\t{item.nodeid}\\t{start}\\t{time.time()}\\n")
+'''
+
+
+def by_test(records: list, seen: dict, log: Path) -> collections.Counter:
+    """Each process's CPU put with the test its pytest worker ran when it began (a
+    process of a kept server: the test that asked for it)."""
+    spans: dict[int, list[tuple[float, float, str]]] = collections.defaultdict(list)
+    for line in log.read_text().splitlines():
+        pid, nodeid, start, end = line.split("\t")
+        spans[int(pid)].append((float(start), float(end), nodeid))
+    parents = _parents(records, seen)
+    cpu: collections.Counter = collections.Counter()
+    for pid, _, seconds, began in records:
+        when = seen[pid][2] if pid in seen else began
+        up = pid
+        for _ in range(64):
+            if up in spans or up not in parents:
+                break
+            up = parents[up]
+        tests = spans.get(up)
+        if not tests:
+            cpu["(outside any test)"] += seconds
+            continue
+        best = min(tests, key=lambda t: 0 if t[0] <= when <= t[1] else min(
+            abs(when - t[0]), abs(when - t[1])))
+        cpu[best[2]] += seconds
     return cpu
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--by-test", type=int, default=0, metavar="N",
+                        help="also print the N tests and all files with the most CPU, "
+                             "their subprocesses included")
     parser.add_argument("pytest_args", nargs="*", default=["-q", "-n", "3"])
     args = parser.parse_args()
     libc = ctypes.CDLL(None, use_errno=True)
@@ -112,19 +162,38 @@ def main() -> int:
         sampler = threading.Thread(target=_sample, args=(seen, stop), daemon=True)
         sampler.start()
         started = time.monotonic()
+        env = dict(os.environ)
+        extra = []
+        if args.by_test:
+            (Path(tmp) / "calcgrade_pertest.py").write_text(PLUGIN)
+            env["PYTHONPATH"] = os.pathsep.join(filter(None, [tmp, env.get("PYTHONPATH")]))
+            env["CALCGRADE_PERTEST_LOG"] = str(Path(tmp) / "tests.log")
+            extra = ["-p", "calcgrade_pertest"]
         try:
-            rc = subprocess.call([sys.executable, "-m", "pytest", *args.pytest_args], cwd=ROOT)
+            rc = subprocess.call([sys.executable, "-m", "pytest", *extra, *args.pytest_args],
+                                 cwd=ROOT, env=env)
         finally:
             wall = time.monotonic() - started
             stop.set()
             sampler.join()
             libc.acct(None)
         records = _records(log)
+        tests = by_test(records, seen, Path(tmp) / "tests.log") if args.by_test else None
     cpu = classify(records, seen)
     total = sum(cpu.values())
     print(f"\nwall {wall:.0f} s, CPU of {len(records)} processes {total:.0f} s")
     for name, seconds in cpu.most_common():
         print(f"{seconds:8.1f} s  {100 * seconds / total:4.1f} %  {name}")
+    if tests is not None:
+        files: collections.Counter = collections.Counter()
+        for nodeid, seconds in tests.items():
+            files[nodeid.split("::")[0]] += seconds
+        print("\nby file, subprocesses included:")
+        for name, seconds in files.most_common():
+            print(f"{seconds:8.1f} s  {name}")
+        print(f"\nthe {args.by_test} tests with the most CPU:")
+        for name, seconds in tests.most_common(args.by_test):
+            print(f"{seconds:8.1f} s  {name}")
     return rc
 
 

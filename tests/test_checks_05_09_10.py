@@ -59,6 +59,45 @@ def test_padded_gradients_equal_the_plain_ones():
         np.testing.assert_allclose(got[k], direct[k], rtol=1e-12, atol=1e-15)
 
 
+
+def test_remembered_descents_are_the_descents_from_scratch():
+    """05's judge remembers gradient-descent trajectories (judging a train answer asks for
+    the same ones again and again): whatever the order of the asks, every answer has the
+    bits of a descent from scratch, a change of rate or start is another descent, and a
+    caller's change to what it got stays its own."""
+    import importlib.util
+    import itertools
+
+    spec = importlib.util.spec_from_file_location(
+        "checks_05_memo", ROOT / "exercises" / "05_backprop" / "checks.py")
+    m = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(m)
+    rng = np.random.default_rng(0)
+    start = m._random_params(rng, (2, 5, 4, 1))
+    X, y = m._points(rng, 30)
+    inputs = {"X": X, "y": y, "epochs": 7, "learning_rate": 0.3}
+
+    def scratch(begin, n, rate):
+        p = {k: np.array(begin[k]) for k in m.KEYS}
+        for _ in range(n):
+            g = m._backprop(p, X, y)
+            p = {k: p[k] - rate * g[k] for k in m.KEYS}
+        return p
+
+    for order in itertools.permutations([0, 6, 7, 8, 40]):
+        m._TRAJECTORIES.clear()
+        for n in order:
+            got, want = m._descent(start, inputs, epochs=n), scratch(start, n, 0.3)
+            assert all(np.array_equal(got[k], want[k]) for k in m.KEYS), (order, n)
+    other = {**start, "b3": start["b3"] + 1e-3}
+    for begin, rate in ((start, 0.5), (other, 0.3)):
+        got = m._descent(begin, inputs, epochs=7, rate=rate)
+        assert all(np.array_equal(got[k], scratch(begin, 7, rate)[k]) for k in m.KEYS)
+    got["W1"][:] = 0
+    assert not np.array_equal(m._descent(other, inputs, epochs=7)["W1"], got["W1"])
+    assert len(m._TRAJECTORIES) <= m._KEEP_TRAJECTORIES
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("seed", [1, 31337])
 def test_selftest_passes(seed):
