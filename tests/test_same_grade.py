@@ -19,6 +19,11 @@ of them, and the grades must be the ones the class was built to earn:
 * ``ian_timeout``  an infinite loop in 01's ``symbolic_derivative``.
 * ``sam_cpu_burn`` 4 s of CPU, then the right answer: over the limit in every backend.
 
+The ``grade`` runs also get two archives: ``kim_zip.zip`` (the references, zipped: full
+marks) and ``bad.zip`` (not a zip: every check an error, the run goes on), both shipped
+to the cluster's worker as files; and the cluster's run is repeated, which must resume
+(nothing graded again).
+
 The submissions are the references with the files of ``tests/same_grade/`` (or of
 ``reference/mistakes/``) appended: later definitions override earlier ones. The cluster's
 worker grades with process isolation (bubblewrap is compared on this machine). Messages are
@@ -32,6 +37,7 @@ import json
 import os
 import subprocess
 import sys
+import zipfile
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -57,6 +63,8 @@ CLASS = {
     "ian_timeout": {"01_derivative": HERE / "timeout_01_derivative.py"},
     "sam_cpu_burn": {"01_derivative": HERE / "cpu_burn_01_derivative.py"},
 }
+
+ARCHIVES = ("kim_zip", "bad")  # graded by grade only (check takes folders)
 
 # student -> check id prefix -> (status, mistake id) of every check under it; the other
 # checks pass with full points
@@ -84,6 +92,10 @@ def _build_class(root: Path) -> Path:
                 text += f"\n\n# --- {extras[slug].name} ---\n{extras[slug].read_text()}\n"
             (root / student / slug).mkdir(parents=True)
             (root / student / slug / "solution.py").write_text(text)
+    with zipfile.ZipFile(root / "kim_zip.zip", "w") as archive:
+        for slug in SLUGS:
+            archive.writestr(f"{slug}/solution.py", (reference_dir() / f"{slug}.py").read_text())
+    (root / "bad.zip").write_bytes(b"not a zip")
     return root
 
 
@@ -114,14 +126,21 @@ def _check(subs: Path) -> tuple[dict, dict]:
     return grades, docs
 
 
-def _grade(subs: Path, out: Path, *extra: str) -> dict:
-    """calcgrade grade of the whole class: grades by student, from OUT/<student>/results.json."""
-    proc = _calcgrade("grade", str(subs), "--out", str(out), "--seed", SEED, "--report", "none",
-                      *[a for slug in SLUGS for a in ("--exercise", slug)], *extra)
+def _grade(subs: Path, out: Path, *extra: str, again: bool = False) -> dict:
+    """calcgrade grade of the whole class: grades by student, from OUT/<student>/results.json
+    (``again``: the same run repeated, which must resume: nothing graded again)."""
+    args = ("grade", str(subs), "--out", str(out), "--seed", SEED, "--report", "none",
+            *[a for slug in SLUGS for a in ("--exercise", slug)], *extra)
+    proc = _calcgrade(*args)
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
-    assert f"{len(CLASS)} submissions: {len(CLASS)} graded" in proc.stdout, proc.stdout
+    count = len(CLASS) + len(ARCHIVES)
+    assert f"{count} submissions: {count} graded" in proc.stdout, proc.stdout
+    if again:
+        proc = _calcgrade(*args)
+        assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+        assert f"{count} submissions: 0 graded, {count} unchanged" in proc.stdout, proc.stdout
     return {student: _grades(json.loads((out / student / "results.json").read_text()))
-            for student in CLASS}
+            for student in (*CLASS, *ARCHIVES)}
 
 
 def _differences(a: dict, b: dict) -> list[str]:
@@ -170,7 +189,7 @@ def test_the_same_grade_everywhere(tmp_path, monkeypatch):
                 dashboard_address=":0"))  # a free port: never the one another cluster holds
             # process isolation on the worker: bubblewrap is compared locally above
             remote = pool.submit(_grade, subs, tmp_path / "cluster", "--isolation", "process",
-                                 "--scheduler", cluster.scheduler_address)
+                                 "--scheduler", cluster.scheduler_address, again=True)
         baseline, docs = _check(subs)
         compared = local.result()
         if remote is not None:
@@ -200,6 +219,12 @@ def test_the_same_grade_everywhere(tmp_path, monkeypatch):
     differences = {how: d for how, grades in compared.items()
                    if (d := _differences(baseline, grades))}
     assert not differences, "check vs " + json.dumps(differences, indent=1)
+    # the archives: the zip is the references (full marks), the broken one all errors,
+    # alike in every grade run
+    for how, grades in compared.items():
+        assert grades["kim_zip"] == baseline["ada_honest"], how
+        assert {status for status, _ in grades["bad"].values()} == {"error"}, how
+        assert grades["bad"] == next(iter(compared.values()))["bad"], how
     if not_compared:
         pytest.skip(f"the same grade from check and {', '.join(compared)}; not compared: "
                     + "; ".join(f"{how}: {why}" for how, why in not_compared.items()))
