@@ -116,16 +116,21 @@ def pytest_runtest_protocol(item, nextitem):
 '''
 
 
-def by_test(records: list, seen: dict, log: Path) -> collections.Counter:
+def by_test(records: list, seen: dict, log: Path) -> tuple[collections.Counter, collections.Counter]:
     """Each process's CPU put with the test its pytest worker ran when it began (a
-    process of a kept server: the test that asked for it)."""
+    process of a kept server: the test that asked for it); the workers' own CPU in a
+    bucket of its own. Also: how many sandbox servers each test started."""
     spans: dict[int, list[tuple[float, float, str]]] = collections.defaultdict(list)
     for line in log.read_text().splitlines():
         pid, nodeid, start, end = line.split("\t")
         spans[int(pid)].append((float(start), float(end), nodeid))
     parents = _parents(records, seen)
     cpu: collections.Counter = collections.Counter()
-    for pid, _, seconds, began in records:
+    starts: collections.Counter = collections.Counter()
+    for pid, ppid, seconds, began in records:
+        if pid in spans:
+            cpu["(the pytest workers' own CPU)"] += seconds
+            continue
         when = seen[pid][2] if pid in seen else began
         up = pid
         for _ in range(64):
@@ -139,7 +144,10 @@ def by_test(records: list, seen: dict, log: Path) -> collections.Counter:
         best = min(tests, key=lambda t: 0 if t[0] <= when <= t[1] else min(
             abs(when - t[0]), abs(when - t[1])))
         cpu[best[2]] += seconds
-    return cpu
+        if (pid in seen and _kind(seen[pid][0]) == "sandbox server"
+                and not (ppid in seen and _kind(seen[ppid][0]) == "sandbox server")):
+            starts[best[2]] += 1
+    return cpu, starts
 
 
 def main() -> int:
@@ -178,7 +186,8 @@ def main() -> int:
             sampler.join()
             libc.acct(None)
         records = _records(log)
-        tests = by_test(records, seen, Path(tmp) / "tests.log") if args.by_test else None
+        tests, starts = (by_test(records, seen, Path(tmp) / "tests.log") if args.by_test
+                         else (None, None))
     cpu = classify(records, seen)
     total = sum(cpu.values())
     print(f"\nwall {wall:.0f} s, CPU of {len(records)} processes {total:.0f} s")
@@ -194,6 +203,9 @@ def main() -> int:
         print(f"\nthe {args.by_test} tests with the most CPU:")
         for name, seconds in tests.most_common(args.by_test):
             print(f"{seconds:8.1f} s  {name}")
+        print(f"\nsandbox servers started: {sum(starts.values())}; by the tests that started most:")
+        for name, count in starts.most_common(args.by_test):
+            print(f"{count:5d}  {name}")
     return rc
 
 
