@@ -257,8 +257,8 @@ def test_judge_kind_covers_the_course_files(tmp_path, monkeypatch):
 
 
 def test_a_kept_server_serves_every_exercise_of_its_course(keeping, tmp_path, monkeypatch):
-    """A server that may be kept preloads the whole course: after a grading of 01, a
-    grading of 02 takes the same server (one server per exercise had started one each);
+    """A server that may be kept serves the whole course: after a grading of 01, a
+    grading of 02 takes the same server (which loads 02 then) (one server per exercise had started one each);
     an exercise whose checks.py is broken costs the others nothing."""
     from tiny_course import make_course
 
@@ -276,3 +276,34 @@ def test_a_kept_server_serves_every_exercise_of_its_course(keeping, tmp_path, mo
     second = grade([Submission("bo", {"02_half": refs["02_half"]}, ["02_half"])], ["02_half"],
                    seed=SEED)
     assert _pids(keeping) == kept and second[0].points == second[0].max_points == 2
+
+
+def test_a_server_loads_an_exercise_when_its_first_student_comes(tmp_path, monkeypatch):
+    """What a server imports before forking students is its exercises' ``preload``; a kept
+    server started for one exercise loads another's (checks and preloads) when that
+    exercise's first student comes, once, instead of preloading the whole course at its
+    start (07's and 08's SciPy optimiser cost every server ~0.55 s, whatever it graded)."""
+    import sys
+
+    from tiny_course import make_course
+
+    from grader.sandbox.server import _slugs_of, load_exercises
+
+    course = make_course(tmp_path / "course")
+    checks = course / "exercises" / "02_half" / "checks.py"
+    probe = f"calcgrade_probe_{tmp_path.name.replace('-', '_')}"
+    (tmp_path / f"{probe}.py").write_text("LOADED = True\n")
+    checks.write_text(checks.read_text().replace('preload=("numpy",)', f'preload=("numpy", "{probe}")'))
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.setenv("CALCGRADE_ROOT", str(course))
+    loaded: set[str] = set()
+    load_exercises(["01_tiny"], loaded)
+    assert loaded == {"01_tiny"} and probe not in sys.modules
+    student = {"exercises": [{"slug": "01_tiny"}, {"slug": "02_half", "kind": "checks"},
+                             {"kind": "bench", "runnables": []}]}
+    assert _slugs_of(student) == ["01_tiny", "02_half"]
+    assert load_exercises(_slugs_of(student), loaded) is True
+    assert loaded == {"01_tiny", "02_half"} and probe in sys.modules
+    assert load_exercises(_slugs_of(student), loaded) is False  # once
+    assert _slugs_of({"exercises": "nonsense"}) == []
+    sys.modules.pop(probe, None)

@@ -9,10 +9,11 @@ grading that would start a server of the same kind takes it.
 
 "The same kind" is everything the server was started with: its command line, its
 environment, its configuration (course root, exercises, isolation settings) and the
-size and time of each exercise's ``checks.py`` it loaded. A server that may be kept
-preloads every exercise of its course (``client._whole_course``), so one kind serves
-the gradings of any of them: a test process or a check server that grades 01, then 02,
-then 03 keeps one server, not three. What differs from one grading
+size and time of each exercise's ``checks.py`` of its course (``client._whole_course``),
+not which exercises it was started for: it loads another exercise the first time a
+student of it comes (``server.load_exercises``), so one kind serves the gradings of any of
+them: a test process or a check server that grades 01, then 02, then 03 keeps one
+server, not three. What differs from one grading
 to the next (the folders the student must not see: the class, the results, the scratch
 folder) is sent with each student, never baked into the server, so a kept server hides
 exactly what a fresh one would.

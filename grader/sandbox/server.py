@@ -116,16 +116,8 @@ def serve(stdin_fd: int = 0, stdout_fd: int = 1) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the trusted side stops us
     if config.get("course_root"):
         os.environ["CALCGRADE_ROOT"] = str(config["course_root"])
-    from grader.course.spec import load_exercise
-
-    slugs = [str(s) for s in config.get("slugs", [])]
-    modules = {"numpy", "sympy", "jax.numpy"}
-    for slug in slugs:
-        try:
-            modules.update(load_exercise(slug).preload)
-        except Exception:  # noqa: BLE001 - a broken checks.py: its grading says so, not ours
-            pass
-    preload(sorted(modules))
+    loaded: set[str] = set()
+    load_exercises([str(s) for s in config.get("slugs", [])], loaded)
     why = None
     if config.get("warm"):
         try:
@@ -148,8 +140,45 @@ def serve(stdin_fd: int = 0, stdout_fd: int = 1) -> None:
         student = message.get("student")
         if not isinstance(student, dict):
             return
+        if load_exercises(_slugs_of(student), loaded):  # a kept server, another exercise
+            if (why := backend_started()) is not None:
+                plain.send(out, {"event": "end", "key": student.get("key"), "clean": False,
+                                 "why": why})
+                return
+            gc.freeze()
         clean, why = _serve_student(student, config, out)
         plain.send(out, {"event": "end", "key": student.get("key"), "clean": clean, "why": why})
+
+
+def load_exercises(slugs: list[str], loaded: set[str]) -> bool:
+    """Load the exercises of ``slugs`` not in ``loaded`` (their checks and what they
+    preload: :func:`preload`), here, before any student's process is forked, so each
+    starts warm; True if there were any. A server loads the exercises it was started for;
+    one kept between gradings (:mod:`grader.sandbox.keeper`) loads another exercise's the
+    first time a student of it comes (trusted declarations, imported here as at the
+    start: the server never runs a student's code)."""
+    from grader.course.spec import load_exercise
+
+    new = [slug for slug in dict.fromkeys(slugs) if slug not in loaded]
+    if not new and loaded:
+        return False
+    modules = {"numpy", "sympy", "jax.numpy"}
+    for slug in new:
+        loaded.add(slug)
+        try:
+            modules.update(load_exercise(slug).preload)
+        except Exception:  # noqa: BLE001 - a broken checks.py: its grading says so, not ours
+            pass
+    preload(sorted(modules))
+    return bool(new)
+
+
+def _slugs_of(student: dict[str, Any]) -> list[str]:
+    exercises = student.get("exercises")
+    if not isinstance(exercises, list):
+        return []
+    return [str(ex["slug"]) for ex in exercises
+            if isinstance(ex, dict) and ex.get("kind", "checks") == "checks" and "slug" in ex]
 
 
 class _Reader:
