@@ -161,6 +161,32 @@ def test_timing_runs_get_xlas_default_compiler(tmp_path):
     assert "XLA_FLAGS" not in _environment(timing_policy(None, tmp_path))
 
 
+def test_the_judge_compiles_with_the_grading_flags_and_bench_with_xlas(monkeypatch):
+    """The trusted side compiles like the sandbox: every command but ``bench`` (which times
+    kernels) sets the grading flags before JAX starts, as a judge process does; a flag
+    the user set (XLA_FLAGS, or CALCGRADE_XLA_FLAGS="" for XLA's defaults) is kept."""
+    import os
+
+    from click.testing import CliRunner
+
+    from grader.cli.main import main
+    from grader.sandbox.xla import use_grading_compiler
+
+    for command, flags in ((["list"], default_xla_flags() or None),
+                           (["bench", "--help"], None)):
+        monkeypatch.delenv("XLA_FLAGS", raising=False)
+        monkeypatch.delenv("CALCGRADE_XLA_FLAGS", raising=False)
+        assert CliRunner().invoke(main, command).exit_code == 0
+        assert os.environ.get("XLA_FLAGS") == flags, command
+    monkeypatch.setenv("XLA_FLAGS", "--xla_dump_to=/nowhere")
+    use_grading_compiler()
+    assert os.environ["XLA_FLAGS"] == "--xla_dump_to=/nowhere"
+    monkeypatch.delenv("XLA_FLAGS")
+    monkeypatch.setenv("CALCGRADE_XLA_FLAGS", "")
+    use_grading_compiler()
+    assert "XLA_FLAGS" not in os.environ
+
+
 @pytest.mark.slow
 def test_policies_agree_value_for_value(collected):
     names = list(collected)

@@ -81,12 +81,14 @@ def serve() -> None:
     reaches the terminal.
     """
     from grader.sandbox.server import configure_jax
+    from grader.sandbox.xla import use_grading_compiler
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     if len(sys.argv) > 1 and sys.argv[1].isdigit():
         from grader.sandbox.harden import die_with_parent
 
         die_with_parent(int(sys.argv[1]))
+    use_grading_compiler()
     configure_jax()
     out = os.dup(sys.stdout.fileno())
     sys.stdout = sys.stderr  # nothing but frames may reach the parent's pipe

@@ -18,7 +18,6 @@ student gets a bubblewrap sandbox of their own instead.
 """
 from __future__ import annotations
 
-import functools
 import os
 import selectors
 import signal
@@ -32,44 +31,12 @@ from typing import Any, Callable
 
 from grader.sandbox import plain
 from grader.sandbox.raw import RawResult
+from grader.sandbox.xla import GRADING_XLA_FLAGS, default_xla_flags, grading_xla_flags  # noqa: F401
 
 STUDENT_BYTES = 96 * 1024 * 1024    # all of one student's raw results, on the wire
 READY_TIMEOUT = 180.0               # a server's imports, on a loaded machine
-# XLA's CPU compiler, tuned for grading: a check runs each student program a few times on
-# small inputs, so compiling is what costs (an un-jitted JAX program compiles every
-# primitive on its own). XLA's older loop emitters and LLVM -O0 halve compile time here
-# (benchmarks/RESULTS.md, "JAX compiles in the sandbox"). -O0 code runs slower (the
-# course's heaviest check, 06's Lambert case, 0.2 -> 0.3 s of its 10 s limit); the
-# rounding it may change is within every check's tolerance (the suite and the selftest
-# pass under both). Timing runs (``calcgrade bench``) use XLA's defaults, and so does
-# every run with CALCGRADE_XLA_FLAGS="" (other flags: that value).
-GRADING_XLA_FLAGS = "--xla_cpu_use_fusion_emitters=false --xla_backend_optimization_level=0"
-# An XLA that does not know a flag of XLA_FLAGS ends the process (a fatal error at its
-# start), so the flags are set only for the jaxlib versions they were measured on; any
-# other gets XLA's defaults (slower compiles, nothing else).
-FLAGS_JAXLIB = ((0, 10),)
 ENV_PASSED = ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE", "LD_LIBRARY_PATH", "CUDA_VISIBLE_DEVICES",
               "CALCGRADE_JAX_PLATFORMS", "XLA_PYTHON_CLIENT_PREALLOCATE")
-
-
-def default_xla_flags(jaxlib_version: str | None = None) -> str:
-    """The grading flags where this jaxlib is known to take them, else none."""
-    import re
-
-    if jaxlib_version is None:
-        jaxlib_version = _jaxlib_version()
-    numbers = tuple(int(n) for n in re.findall(r"\d+", jaxlib_version or "")[:2])
-    return GRADING_XLA_FLAGS if numbers in FLAGS_JAXLIB else ""
-
-
-@functools.lru_cache(maxsize=1)
-def _jaxlib_version() -> str:
-    from importlib import metadata
-
-    try:
-        return metadata.version("jaxlib")
-    except metadata.PackageNotFoundError:
-        return ""
 
 
 @dataclass(frozen=True)
@@ -532,7 +499,7 @@ def _jax_env(policy: Policy) -> dict[str, str]:
            "JAX_PLATFORMS": policy.jax_platforms or os.environ.get("CALCGRADE_JAX_PLATFORMS", "cpu")}
     flags = policy.xla_flags
     if flags is None:
-        flags = os.environ.get("CALCGRADE_XLA_FLAGS", default_xla_flags())
+        flags = grading_xla_flags()
     if flags:
         env["XLA_FLAGS"] = flags
     return env
