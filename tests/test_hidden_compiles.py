@@ -71,3 +71,35 @@ def test_a_scalar_hidden_function_is_jitted_too():
     first = _compiles(lambda: np.asarray(jax.grad(f)(x)))
     assert first <= 4, first
     np.testing.assert_allclose(float(f(x)), float(h.numpy()(x)), rtol=1e-12)
+
+
+def test_the_same_hidden_function_drawn_again_is_built_once(monkeypatch):
+    """Drawn again (each check's inputs are drawn for the request, then for the expected
+    answer, per seed), a hidden function is the callable already built, so a JAX one
+    compiles nothing again; another rule, module or formula is another callable; the
+    built ones kept are bounded, the least recently used dropped first."""
+    h, point, rule = _vector_case(7)
+    first = h.jax(rule).function()
+    expected = rule.apply(h.jacobian()(point))
+    np.testing.assert_allclose(np.asarray(jax.jacfwd(first)(point)), expected, rtol=1e-12)
+    h2, _, rule2 = _vector_case(7)  # the same draw, new objects
+    again = h2.jax(rule2).function()
+    assert again is first
+    assert _compiles(lambda: np.asarray(jax.jacfwd(again)(point))) == 0
+    assert hidden.Fn.from_plain(h.jax(rule).to_plain()).function() is first  # as rebuilt in the sandbox
+    other_rule = hidden.Rule(rule.scale + 1.0, rule.shift)
+    other = h.jax(other_rule).function()
+    assert other is not first
+    np.testing.assert_allclose(np.asarray(jax.jacfwd(other)(point)),
+                               other_rule.apply(h.jacobian()(point)), rtol=1e-12, atol=1e-12)
+    assert h.jax().function() is not first
+    assert h.numpy().function() is not h.jax().function()
+    assert _vector_case(8)[0].jax(rule).function() is not first
+    monkeypatch.setattr(hidden, "KEEP_BUILT", 2)
+    monkeypatch.setattr(hidden, "_BUILT", {})
+    a, b, c = (hidden.multivariate(np.random.default_rng(s), 2, "trig").numpy() for s in (1, 2, 3))
+    fa = a.function()
+    b.function()
+    assert hidden.multivariate(np.random.default_rng(1), 2, "trig").numpy().function() is fa
+    c.function()  # b was the least recently used
+    assert len(hidden._BUILT) == 2 and b.key() not in hidden._BUILT and a.key() in hidden._BUILT
