@@ -13,13 +13,15 @@ import sys
 from conftest import ROOT
 
 _PROBE = """
-import json, sys
+import json, os, sys
 from grader.sandbox import server
 server.preload(["numpy", "sympy", "jax.numpy"])
 before = set(sys.modules)
+threads = len(os.listdir("/proc/self/task"))
 server.warm_up()
 out = {"after_warm_up": server.backend_started(),
-       "loaded": sorted(set(sys.modules) - before)}
+       "loaded": sorted(set(sys.modules) - before),
+       "threads": [threads, len(os.listdir("/proc/self/task"))]}
 if "run" in sys.argv:
     import jax.numpy as jnp
     jnp.ones(2).block_until_ready()
@@ -37,6 +39,8 @@ def _probe(*args: str) -> dict:
 def test_warm_up_starts_no_backend_and_loads_what_students_would():
     out = _probe()
     assert out["after_warm_up"] is None
+    before, after = out["threads"]
+    assert after == before, out["threads"]  # no thread of its own: forking stays safe
     # what every student's process otherwise imports on its first lambdify and jit
     assert {"jaxlib.mlir.dialects.mhlo", "jaxlib.mlir.dialects.builtin",
             "numpy.polynomial"} <= set(out["loaded"]), out["loaded"]

@@ -88,6 +88,13 @@ def warm_up() -> None:
             importlib.import_module(name)
         except ImportError:  # pragma: no cover - another JAX version
             pass
+    try:  # MLIR's dialects, registered by a first lowering (~20 ms a student's process):
+        # a context made and dropped; no backend, no thread (tests/test_server_warm_up.py)
+        from jax._src.interpreters import mlir
+
+        mlir.make_ir_context()
+    except (ImportError, AttributeError):  # pragma: no cover - another JAX version
+        pass
 
 
 def backend_started() -> str | None:
