@@ -59,7 +59,6 @@ def test_padded_gradients_equal_the_plain_ones():
         np.testing.assert_allclose(got[k], direct[k], rtol=1e-12, atol=1e-15)
 
 
-
 def test_remembered_descents_are_the_descents_from_scratch():
     """05's judge remembers gradient-descent trajectories (judging a train answer asks for
     the same ones again and again): whatever the order of the asks, every answer has the

@@ -26,14 +26,9 @@ from grader.course.paths import reference_dir
 from grader.course.spec import load_exercises
 from grader.judge.engine import Submission, judge_student, lay_out
 from grader.judge.requests import student_request
-from grader.sandbox.client import (
-    GRADING_XLA_FLAGS,
-    Policy,
-    _environment,
-    collect,
-    default_xla_flags,
-)
+from grader.sandbox.client import Policy, _environment, collect
 from grader.sandbox.isolation import bwrap_problem
+from grader.sandbox.xla import GRADING_XLA_FLAGS, default_xla_flags
 
 SLUG = "01_derivative"
 SEED = 11

@@ -258,7 +258,8 @@ def test_judge_kind_covers_the_course_files(tmp_path, monkeypatch):
 
 def test_a_kept_server_serves_every_exercise_of_its_course(keeping, tmp_path, monkeypatch):
     """A server that may be kept serves the whole course: after a grading of 01, a
-    grading of 02 takes the same server (which loads 02 then) (one server per exercise had started one each);
+    grading of 02 takes the same server, which loads 02 then (one server per exercise had
+    started one each);
     an exercise whose checks.py is broken costs the others nothing."""
     from tiny_course import make_course
 

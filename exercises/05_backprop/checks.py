@@ -573,7 +573,7 @@ def _descent(start, inputs, epochs=None, rate=None) -> dict:
     reached = max(n for n in done if n <= epochs)
     params = done[reached]
     for _ in range(epochs - reached):
-        grads = _backprop(params, inputs["X"], inputs["y"])
+        grads = _backprop(params, X, y)
         params = {k: params[k] - rate * grads[k] for k in KEYS}
     done[epochs] = params
     return {k: v.copy() for k, v in params.items()}

@@ -31,7 +31,7 @@ from typing import Any, Callable
 
 from grader.sandbox import plain
 from grader.sandbox.raw import RawResult
-from grader.sandbox.xla import GRADING_XLA_FLAGS, default_xla_flags, grading_xla_flags  # noqa: F401
+from grader.sandbox.xla import grading_xla_flags
 
 STUDENT_BYTES = 96 * 1024 * 1024    # all of one student's raw results, on the wire
 READY_TIMEOUT = 180.0               # a server's imports, on a loaded machine

@@ -39,6 +39,7 @@ from grader.sandbox.runner import Job, describe_exit, run_chain
 # Runnables other than an exercise's checks: the bench's timing runs (grader.bench.student
 # registers them; imported by name so the sandbox package does not depend on the bench).
 PROVIDERS = {"bench": "grader.bench.student"}
+BASE_PRELOAD = ("numpy", "sympy", "jax.numpy")  # every server, whatever its exercises
 
 
 def configure_jax() -> None:
@@ -123,6 +124,7 @@ def serve(stdin_fd: int = 0, stdout_fd: int = 1) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the trusted side stops us
     if config.get("course_root"):
         os.environ["CALCGRADE_ROOT"] = str(config["course_root"])
+    preload(list(BASE_PRELOAD))
     loaded: set[str] = set()
     load_exercises([str(s) for s in config.get("slugs", [])], loaded)
     why = None
@@ -167,9 +169,9 @@ def load_exercises(slugs: list[str], loaded: set[str]) -> bool:
     from grader.course.spec import load_exercise
 
     new = [slug for slug in dict.fromkeys(slugs) if slug not in loaded]
-    if not new and loaded:
+    if not new:
         return False
-    modules = {"numpy", "sympy", "jax.numpy"}
+    modules: set[str] = set()
     for slug in new:
         loaded.add(slug)
         try:
@@ -177,7 +179,7 @@ def load_exercises(slugs: list[str], loaded: set[str]) -> bool:
         except Exception:  # noqa: BLE001 - a broken checks.py: its grading says so, not ours
             pass
     preload(sorted(modules))
-    return bool(new)
+    return True
 
 
 def _slugs_of(student: dict[str, Any]) -> list[str]:
