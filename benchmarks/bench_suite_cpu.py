@@ -109,27 +109,33 @@ import pytest
 LOG = os.environ["CALCGRADE_PERTEST_LOG"]
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_protocol(item, nextitem):
-    start = time.time()
+    start, cpu = time.time(), time.process_time()
     yield
     with open(LOG, "a") as fh:
-        fh.write(f"{os.getpid()}\\t{item.nodeid}\\t{start}\\t{time.time()}\\n")
+        fh.write(f"{os.getpid()}\\t{item.nodeid}\\t{start}\\t{time.time()}\\t"
+                 f"{time.process_time() - cpu}\\n")
 '''
 
 
 def by_test(records: list, seen: dict, log: Path) -> tuple[collections.Counter, collections.Counter]:
     """Each process's CPU put with the test its pytest worker ran when it began (a
-    process of a kept server: the test that asked for it); the workers' own CPU in a
-    bucket of its own. Also: how many sandbox servers each test started."""
+    process of a kept server: the test that asked for it); a worker's own CPU with the
+    test it ran (``time.process_time()`` around it: setup, call, teardown), what it spent
+    outside every test in a bucket of its own. Also: how many sandbox servers each test
+    started."""
     spans: dict[int, list[tuple[float, float, str]]] = collections.defaultdict(list)
-    for line in log.read_text().splitlines():
-        pid, nodeid, start, end = line.split("\t")
-        spans[int(pid)].append((float(start), float(end), nodeid))
-    parents = _parents(records, seen)
     cpu: collections.Counter = collections.Counter()
+    inside: collections.Counter = collections.Counter()
+    for line in log.read_text().splitlines():
+        pid, nodeid, start, end, own = line.split("\t")
+        spans[int(pid)].append((float(start), float(end), nodeid))
+        cpu[nodeid] += float(own)
+        inside[int(pid)] += float(own)
+    parents = _parents(records, seen)
     starts: collections.Counter = collections.Counter()
     for pid, ppid, seconds, began in records:
         if pid in spans:
-            cpu["(the pytest workers' own CPU)"] += seconds
+            cpu["(the pytest workers' own CPU outside tests)"] += max(0.0, seconds - inside[pid])
             continue
         when = seen[pid][2] if pid in seen else began
         up = pid

@@ -5,8 +5,9 @@ example, a single number, [1, 1.3] with three strips, a zero partial derivative,
 directions, axes of length 1 …). The wrong answers below are caught by them on *every*
 seed, with the message their ``expected.toml`` names, and the odd-but-correct answers
 pass on every seed. The answers are the case folders of ``tests/cases/<slug>/`` (data,
-as everywhere); this test grades the chosen ones on three seeds, one batch per exercise and seed (the
-first seed's is test_cases.py's).
+as everywhere); this test grades the chosen ones on three seeds: the first in the sandbox,
+one batch per exercise (test_cases.py's), the others in this process
+(``case_results_here``, tests/case_grades.py).
 """
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ import os
 
 import pytest
 from case_data import Case, load_case
-from case_grades import CASE_SEED, case_results, same_worker
+from case_grades import CASE_SEED, assert_graded_alike, case_results, case_results_here, same_worker
 from conftest import ROOT
 
 # three seeds in the suite (the first is test_cases.py's: its batch serves both); a deeper
@@ -45,18 +46,32 @@ RIGHT = {
 }
 CHOSEN = [load_case(CASES / slug / name) for table in (WRONG, RIGHT)
           for slug, names in table.items() for name in names]
+# graded here and in the sandbox on CASE_SEED: the other seeds are graded here only
+ALIKE = {"01_derivative": ("finite_difference_under_jit", "autodiff_float32", "atleast_1d",
+                           "grad_of_sum"),
+         "02_antiderivative": ("float32_sum", "arange_grid", "scipy_cumulative_trapezoid"),
+         "03_gradient": ("jit_finite_difference", "relative_step", "jacfwd"),
+         "04_jacobian": ("squeezed", "float32", "vmap_of_vjp")}
 
 
 @pytest.fixture(scope="session")
 def graded(tmp_path_factory):
-    """(case, seed) → Results: an exercise's chosen cases in one batch per seed, on the
-    worker of its test_cases.py batch (tests/case_grades.py)."""
+    """(case, seed) → Results: an exercise's chosen cases, on CASE_SEED in one sandboxed
+    batch on the worker of its test_cases.py batch, on the other seeds in this process
+    (tests/case_grades.py)."""
     scratch = tmp_path_factory.mktemp("discriminating")
 
     def results(case: Case, seed: int):
         names = [c.name for c in CHOSEN if c.slug == case.slug]
-        return case_results(case.slug, seed, names, scratch)[case.name]
+        how = case_results if seed == CASE_SEED else case_results_here
+        return how(case.slug, seed, names, scratch)[case.name]
     return results
+
+
+@pytest.mark.parametrize("slug", [pytest.param(s, marks=same_worker(s)) for s in ALIKE])
+def test_grading_in_this_process_gives_the_sandboxs_verdicts(tmp_path, slug: str) -> None:
+    assert_graded_alike(slug, [c.name for c in CHOSEN if c.slug == slug], list(ALIKE[slug]),
+                        tmp_path)
 
 
 def test_every_wrong_case_names_the_checks_that_catch_it() -> None:

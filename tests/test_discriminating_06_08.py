@@ -5,7 +5,9 @@ Each wrong answer below (a case under ``tests/cases/<slug>/<case>/``, the refere
 slip appended) fails the named check on each of three seeds, with the catalogued mistake
 named beside it when there is one; each correct variant scores full marks on the same
 seeds. The seeds change every hidden input, so a check that catches a slip only on lucky
-inputs fails this test. One batch per exercise and seed (sandbox once, then judging).
+inputs fails this test. On the first seed one sandboxed batch per exercise (test_cases.py's),
+on the others the same cases run in this process (``case_results_here``,
+tests/case_grades.py), then judging.
 """
 from __future__ import annotations
 
@@ -13,7 +15,7 @@ import os
 
 import pytest
 from case_data import CASES
-from case_grades import CASE_SEED, case_results, same_worker
+from case_grades import CASE_SEED, assert_graded_alike, case_results, case_results_here, same_worker
 
 # three seeds in the suite (the first is test_cases.py's: its batch serves both); a deeper
 # sweep: CALCGRADE_SWEEP_SEEDS=77,1,2,3,4,5,2024,31337
@@ -70,18 +72,31 @@ CORRECT = {
 }
 
 SLUGS = tuple(WRONG)
+# graded here and in the sandbox on CASE_SEED: the other seeds are graded here only
+ALIKE = {"06_optimum": ("stops_at_fourth_derivative", "float_keys"),
+         "07_svm": ("six_line_typed_in", "support_vectors_isclose", "trust_constr"),
+         "08_descent": ("gd_integer_path", "bfgs_without_jac", "float32_lists_and_norms",
+                        "jax_and_splits")}
 
 
 @pytest.fixture(scope="session")
 def graded(tmp_path_factory):
-    """(slug, seed) → {case: Results}: every listed case of an exercise, one batch per
-    seed, on the worker of its test_cases.py batch (tests/case_grades.py)."""
+    """(slug, seed) → {case: Results}: every listed case of an exercise, on CASE_SEED in
+    one sandboxed batch on the worker of its test_cases.py batch, on the other seeds in
+    this process (tests/case_grades.py)."""
     scratch = tmp_path_factory.mktemp("disc")
 
     def results(slug: str, seed: int) -> dict:
         names = sorted({c for c, *_ in WRONG[slug]} | set(CORRECT[slug]))
-        return case_results(slug, seed, names, scratch)
+        how = case_results if seed == CASE_SEED else case_results_here
+        return how(slug, seed, names, scratch)
     return results
+
+
+@pytest.mark.parametrize("slug", [pytest.param(s, marks=same_worker(s)) for s in ALIKE])
+def test_grading_in_this_process_gives_the_sandboxs_verdicts(tmp_path, slug: str) -> None:
+    names = sorted({c for c, *_ in WRONG[slug]} | set(CORRECT[slug]))
+    assert_graded_alike(slug, names, list(ALIKE[slug]), tmp_path)
 
 
 def _params(table):

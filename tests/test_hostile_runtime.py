@@ -63,8 +63,10 @@ MEMORY_CAP = 8 << 30                  # the whole run, memory attacks included
 # In process isolation the class also holds QUEUE_COPIES more copies of trusted_memory:
 # the batch parent must not hold more of them at once than it judges (measured here: 90
 # MiB for the batch parent with an honest student alone, 195 MiB with one trusted_memory
-# student; a judge 240 and 315 MiB).
-QUEUE_COPIES = 5
+# student; a judge 240 and 315 MiB). Three copies are enough to show it: a parent that
+# held the four trusted_memory answers at once would need ~510 MiB, over PARENT_PEAK_LIMIT
+# (each copy costs the run ~3 s of judging; five were graded before).
+QUEUE_COPIES = 3
 PARENT_PEAK_LIMIT = 400 << 20
 JUDGE_PEAK_LIMIT = 768 << 20
 
