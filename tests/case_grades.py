@@ -21,12 +21,13 @@ import pytest
 from case_data import CASES
 from conftest import ROOT, overlay
 
-from grader.judge.engine import Submission, drawn_inputs, grade, judge_student
+from grader.judge.engine import Submission, grade, judge_student
 
 CASE_SEED = 77           # test_cases.py's seed; the sweeps' first seed, so they share it
 REFERENCE = "(reference)"  # not a case name: case names are folder names
 _done: dict[tuple[str, int], dict] = {}
 _here: dict[tuple[str, int], dict] = {}
+_requested: dict = {}  # (check id, seed) -> its public inputs, as exercise_request keeps them
 
 
 def same_worker(slug: str) -> pytest.MarkDecorator:
@@ -40,16 +41,18 @@ def case_results(slug: str, seed: int, names: list[str], scratch: Path) -> dict:
     have = _done.setdefault((slug, seed), {})
     missing = [n for n in dict.fromkeys(names) if n not in have]
     if missing:
-        subs = []
-        for n in missing:
-            if n == REFERENCE:
-                path = ROOT / "reference" / f"{slug}.py"
-            else:
-                path = overlay(slug, CASES / slug / n / "solution.py",
-                               scratch / f"{slug}-{seed}" / n) / slug / "solution.py"
-            subs.append(Submission(n, {slug: path}, [slug]))
+        subs = [Submission(n, {slug: _case_file(slug, n, scratch / f"{slug}-{seed}")}, [slug])
+                for n in missing]
         have.update({r.submission: r for r in grade(subs, [slug], seed=seed)})
     return {n: have[n] for n in names}
+
+
+def _case_file(slug: str, name: str, folder: Path) -> Path:
+    """The file graded as case ``name`` (the reference plus the case's file, laid out
+    under ``folder``; REFERENCE: the reference itself)."""
+    if name == REFERENCE:
+        return ROOT / "reference" / f"{slug}.py"
+    return overlay(slug, CASES / slug / name / "solution.py", folder / name) / slug / "solution.py"
 
 
 def case_results_here(slug: str, seed: int, names: list[str], scratch: Path) -> dict:
@@ -57,12 +60,13 @@ def case_results_here(slug: str, seed: int, names: list[str], scratch: Path) -> 
     file (the reference plus the case, as :func:`case_results` lays it out) imported as
     the sandbox's child imports it, each check run by the child's ``_run_one`` (public
     inputs through the wire encoding, the answer through the wire format, an exception
-    as its message, the child's warning filters), judged by ``judge_student``. Only for
-    the project's own cases: no limits, no isolation."""
+    as its message, the child's warning filters), judged by ``judge_student``; the
+    inputs are the ones a request carries (``exercise_request``, drawn once per exercise
+    and seed). Only for the project's own cases: no limits, no isolation."""
     from grader.course.spec import load_exercise
+    from grader.judge.requests import exercise_request
     from grader.sandbox import child
     from grader.sandbox.client import ExerciseRaw, StudentRaw
-    from grader.sandbox.inputs import encode_inputs
     from grader.sandbox.raw import RawResult
 
     exercise = load_exercise(slug)
@@ -70,11 +74,8 @@ def case_results_here(slug: str, seed: int, names: list[str], scratch: Path) -> 
     for name in dict.fromkeys(names):
         if name in have:
             continue
-        if name == REFERENCE:
-            path = ROOT / "reference" / f"{slug}.py"
-        else:
-            path = overlay(slug, CASES / slug / name / "solution.py",
-                           scratch / f"{slug}-{seed}-here" / name) / slug / "solution.py"
+        path = _case_file(slug, name, scratch / f"{slug}-{seed}-here")
+        request = exercise_request(exercise, path, seed, cache=_requested)
         before = list(sys.path)
         sys.path.insert(0, str(path.parent))
         try:
@@ -82,8 +83,7 @@ def case_results_here(slug: str, seed: int, names: list[str], scratch: Path) -> 
                 warnings.simplefilter("default")
                 module = child.import_solution(path)
                 raw = ExerciseRaw()
-                for index, check in enumerate(exercise.checks):
-                    inputs = encode_inputs(drawn_inputs(check, seed))
+                for index, (check, inputs) in enumerate(zip(exercise.checks, request.inputs)):
                     raw.results[index] = RawResult.from_wire(
                         child._run_one(check, module, inputs, path))
         finally:

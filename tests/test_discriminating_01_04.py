@@ -62,16 +62,19 @@ def graded(tmp_path_factory):
     scratch = tmp_path_factory.mktemp("discriminating")
 
     def results(case: Case, seed: int):
-        names = [c.name for c in CHOSEN if c.slug == case.slug]
         how = case_results if seed == CASE_SEED else case_results_here
-        return how(case.slug, seed, names, scratch)[case.name]
+        return how(case.slug, seed, _batch(case.slug), scratch)[case.name]
     return results
+
+
+def _batch(slug: str) -> list[str]:
+    """The chosen cases of ``slug``, graded together on each seed."""
+    return [c.name for c in CHOSEN if c.slug == slug]
 
 
 @pytest.mark.parametrize("slug", [pytest.param(s, marks=same_worker(s)) for s in ALIKE])
 def test_grading_in_this_process_gives_the_sandboxs_verdicts(tmp_path, slug: str) -> None:
-    assert_graded_alike(slug, [c.name for c in CHOSEN if c.slug == slug], list(ALIKE[slug]),
-                        tmp_path)
+    assert_graded_alike(slug, _batch(slug), list(ALIKE[slug]), tmp_path)
 
 
 def test_every_wrong_case_names_the_checks_that_catch_it() -> None:

@@ -87,16 +87,19 @@ def graded(tmp_path_factory):
     scratch = tmp_path_factory.mktemp("disc")
 
     def results(slug: str, seed: int) -> dict:
-        names = sorted({c for c, *_ in WRONG[slug]} | set(CORRECT[slug]))
         how = case_results if seed == CASE_SEED else case_results_here
-        return how(slug, seed, names, scratch)
+        return how(slug, seed, _batch(slug), scratch)
     return results
+
+
+def _batch(slug: str) -> list[str]:
+    """The cases of ``slug`` graded together on each seed."""
+    return sorted({c for c, *_ in WRONG[slug]} | set(CORRECT[slug]))
 
 
 @pytest.mark.parametrize("slug", [pytest.param(s, marks=same_worker(s)) for s in ALIKE])
 def test_grading_in_this_process_gives_the_sandboxs_verdicts(tmp_path, slug: str) -> None:
-    names = sorted({c for c, *_ in WRONG[slug]} | set(CORRECT[slug]))
-    assert_graded_alike(slug, names, list(ALIKE[slug]), tmp_path)
+    assert_graded_alike(slug, _batch(slug), list(ALIKE[slug]), tmp_path)
 
 
 def _params(table):
@@ -128,5 +131,5 @@ def test_correct_variant_passes_on_every_seed(graded, slug, case):
 
 def test_every_listed_case_exists():
     for slug in SLUGS:
-        for name in {c for c, *_ in WRONG[slug]} | set(CORRECT[slug]):
+        for name in _batch(slug):
             assert (CASES / slug / name / "solution.py").is_file(), f"{slug}/{name}"
