@@ -45,12 +45,18 @@ for line in sys.stdin:
 """
 
 
+def without_calcgrade_settings(*keep: str) -> dict[str, str]:
+    """This environment without its ``CALCGRADE_*`` variables but those in ``keep``: what
+    a student's or an instructor's shell would have, not the suite's settings."""
+    return {k: v for k, v in os.environ.items() if not k.startswith("CALCGRADE_") or k in keep}
+
+
 class BundleProcess:
     """One process of the bundle's grader, cwd the bundle, this environment without
     ``CALCGRADE_*``; commands run one at a time."""
 
     def __init__(self, bundle: Path) -> None:
-        base = {k: v for k, v in os.environ.items() if not k.startswith("CALCGRADE_")}
+        base = without_calcgrade_settings()
         base.update(PYTHONPATH=str(bundle), CALCGRADE_KEEP_SERVERS="1")
         self.bundle = bundle
         self.proc = subprocess.Popen([sys.executable, "-c", _DRIVER, str(TESTS)], cwd=bundle,

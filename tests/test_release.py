@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import ast
 import json
-import os
 import shutil
 import subprocess
 import sys
@@ -20,7 +19,7 @@ from pathlib import Path
 
 import inprocess
 import pytest
-from bundle_process import BundleProcess
+from bundle_process import BundleProcess, without_calcgrade_settings
 from conftest import ROOT, overlay
 
 from grader.course.fingerprint import spec_fingerprint
@@ -183,8 +182,7 @@ def _mistake_round(dest: Path, k: int) -> Path:
 
 def instructor_check(submission: Path, seed: int) -> dict:
     """The instructor's ``calcgrade check`` in the course (with ``reference/``)."""
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith("CALCGRADE_") or k == "CALCGRADE_KEEP_SERVERS"}
+    env = without_calcgrade_settings("CALCGRADE_KEEP_SERVERS")
     run = inprocess.calcgrade(["check", "--submission", str(submission), "--format", "json",
                                "--seed", str(seed)], cwd=ROOT, env=env)
     assert run.returncode in (0, 1), run.stderr[-3000:]
@@ -268,7 +266,7 @@ def test_catalogued_mistakes_get_the_same_messages_offline(batched, k):
 
 def test_a_seed_not_in_the_key_is_refused_clearly(bundle):
     """Through the bundle's own ``python -m grader``, a process as a student runs it."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("CALCGRADE_")}
+    env = without_calcgrade_settings()
     run = subprocess.run([sys.executable, "-m", "grader", "check", "01_derivative", "--seed", "99"],
                          cwd=bundle, env=dict(env, PYTHONPATH=str(bundle)), capture_output=True,
                          text=True, timeout=300)

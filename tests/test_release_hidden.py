@@ -7,7 +7,6 @@ process of the bundle's own grader).
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import subprocess
 from collections.abc import Iterator
@@ -15,7 +14,7 @@ from pathlib import Path
 
 import inprocess
 import pytest
-from bundle_process import BundleProcess
+from bundle_process import BundleProcess, without_calcgrade_settings
 from conftest import ROOT
 
 from grader.course.spec import Check, Exercise
@@ -37,8 +36,7 @@ def _public_counts() -> tuple[int, float]:
 def _run(args: list[str], cwd: Path, env_extra: dict[str, str]) -> subprocess.CompletedProcess:
     """This checkout's ``calcgrade ARGS`` in this process (tests/inprocess.py), in the
     environment without ``CALCGRADE_*`` but ``env_extra``."""
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith("CALCGRADE_") or k == "CALCGRADE_KEEP_SERVERS"}
+    env = without_calcgrade_settings("CALCGRADE_KEEP_SERVERS")
     env.update(env_extra)
     return inprocess.calcgrade(args, cwd=cwd, env=env)
 
