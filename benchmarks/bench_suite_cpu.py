@@ -84,6 +84,12 @@ def _parents(records: list, seen: dict) -> dict[int, int]:
     return parents
 
 
+def _command(pid: int, seen: dict) -> str:
+    """The command line the sampler saw for ``pid``; "" if it missed it, or saw a zombie
+    (an empty command line: no command to go by, so its parent's counts)."""
+    return seen[pid][0].strip() if pid in seen else ""
+
+
 def server_depth(pid: int, parents: dict, seen: dict) -> int | None:
     """How far below its sandbox server a process is (0: the server), or None when no
     server is above it. Processes the sampler missed (they lived under 0.2 s) still count
@@ -91,8 +97,8 @@ def server_depth(pid: int, parents: dict, seen: dict) -> int | None:
     seen with another command, and the topmost server on the way is the start."""
     top, steps = None, 0
     for _ in range(64):
-        if seen.get(pid, ("",))[0].strip():  # an empty command line: seen as a zombie
-            if _kind(seen[pid][0]) != "sandbox server":
+        if command := _command(pid, seen):
+            if _kind(command) != "sandbox server":
                 break
             top = steps
         if pid not in parents:
@@ -109,8 +115,8 @@ def classify(records: list, seen: dict) -> collections.Counter:
         if depth is not None:
             return f"sandbox server: {SERVER_LEVELS[min(depth, 3)]}"
         for _ in range(64):
-            if pid in seen:
-                return _kind(seen[pid][0])
+            if command := _command(pid, seen):
+                return _kind(command)
             if pid not in parents:
                 break
             pid = parents[pid]
